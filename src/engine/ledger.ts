@@ -1,0 +1,174 @@
+import { LEVERS, type Lever } from '../scenario/schema.ts';
+
+/**
+ * The one ledger through which every flow passes. Each stock lives in a place (the fiscal
+ * budget lives in the treasury, an extra slot after the last place). A booking either moves an
+ * amount of one stock between two slots, or creates/destroys it in one slot under a named term
+ * (savings, depreciation, obsolescence, spending, ...). At the end of a tick the change of every
+ * stock in every slot must equal what was booked for it: `reconcile` checks that.
+ */
+
+export const STOCKS = ['capital', 'tech', 'people', 'income', 'budget'] as const;
+export type StockName = (typeof STOCKS)[number];
+
+/** Named terms. Each changes exactly the stock its booking names. */
+export const FLOWS = [
+  'production', // income created by output
+  'rent', // income moved from rural places to their core
+  'tax', // income moved into the treasury
+  'consumption', // income spent on consumption (leaves the model)
+  'savings', // income turned into capital
+  'depreciation',
+  'capital-move', // mobile capital relocating
+  'tech-investment', // income turned into infrastructure
+  'spillover', // infrastructure copied from the parent place
+  'obsolescence',
+  'migration', // residents moving
+  'appropriation', // fixed fiscal budget entering the treasury
+  'spending', // budget leaving the treasury toward a lever's instrument
+  'policy', // the stock change bought by spending (infrastructure, capital, ...)
+  'lapse', // unspent budget returned at the end of a tick
+] as const;
+export type FlowName = (typeof FLOWS)[number];
+
+const S = STOCKS.length;
+const F = FLOWS.length;
+const stockIndex = Object.fromEntries(STOCKS.map((s, i) => [s, i])) as Record<StockName, number>;
+const flowIndex = Object.fromEntries(FLOWS.map((f, i) => [f, i])) as Record<FlowName, number>;
+
+export class Ledger {
+  /** Number of slots: places plus the treasury. */
+  readonly slots: number;
+  readonly treasury: number;
+  /** Net booked change per stock and slot in the current tick: delta[s * slots + slot]. */
+  readonly delta: Float64Array;
+  /** Gross amounts per flow and stock this tick, split by ring of the slot it touches (+ in, - out). */
+  readonly byFlowRing: Float64Array;
+  /** Amounts moved between classes this tick: [stock][flow][0 = urban→rural, 1 = rural→urban]. */
+  readonly crossClass: Float64Array;
+  /** Totals since the run started, per stock and flow (net). */
+  readonly cumulative: Float64Array;
+  /** Spending this tick per lever and ring of the place it went to: [lever * rings + ring]. */
+  readonly spendingTick: Float64Array;
+  /** Spending since the run started per lever and ring. */
+  readonly spendingTotal: Float64Array;
+  private readonly ringOf: Uint8Array;
+  private readonly urbanOf: Uint8Array;
+  readonly rings: number;
+
+  constructor(ring: Uint8Array, urban: Uint8Array, rings: number) {
+    const places = ring.length;
+    this.slots = places + 1;
+    this.treasury = places;
+    this.rings = rings + 1; // last "ring" is the treasury
+    this.ringOf = new Uint8Array(this.slots);
+    this.ringOf.set(ring);
+    this.ringOf[places] = rings;
+    this.urbanOf = new Uint8Array(this.slots);
+    this.urbanOf.set(urban);
+    this.urbanOf[places] = 2;
+    this.delta = new Float64Array(S * this.slots);
+    this.byFlowRing = new Float64Array(S * F * this.rings);
+    this.crossClass = new Float64Array(S * F * 2);
+    this.cumulative = new Float64Array(S * F);
+    this.spendingTick = new Float64Array(LEVERS.length * this.rings);
+    this.spendingTotal = new Float64Array(LEVERS.length * this.rings);
+  }
+
+  /** Starts a new tick's books; cumulative totals carry on. */
+  clearTick(): void {
+    this.delta.fill(0);
+    this.byFlowRing.fill(0);
+    this.crossClass.fill(0);
+    this.spendingTick.fill(0);
+  }
+
+  /** Books spending of a lever out of the treasury toward one place, by lever and ring. */
+  spend(lever: Lever, place: number, amount: number): void {
+    this.book('budget', 'spending', this.treasury, -amount);
+    const k = LEVERS.indexOf(lever) * this.rings + this.ringOf[place];
+    this.spendingTick[k] += amount;
+    this.spendingTotal[k] += amount;
+  }
+
+  /** Creates (amount > 0) or destroys (amount < 0) a stock in one slot under a named term. */
+  book(stock: StockName, flow: FlowName, slot: number, amount: number): void {
+    if (amount === 0) return;
+    const s = stockIndex[stock];
+    const f = flowIndex[flow];
+    this.delta[s * this.slots + slot] += amount;
+    this.byFlowRing[(s * F + f) * this.rings + this.ringOf[slot]] += amount;
+    this.cumulative[s * F + f] += amount;
+  }
+
+  /** Moves a non-negative amount of a stock from one slot to another. */
+  move(stock: StockName, flow: FlowName, from: number, to: number, amount: number): void {
+    if (amount === 0 || from === to) return;
+    const s = stockIndex[stock];
+    const f = flowIndex[flow];
+    this.delta[s * this.slots + from] -= amount;
+    this.delta[s * this.slots + to] += amount;
+    const base = (s * F + f) * this.rings;
+    this.byFlowRing[base + this.ringOf[from]] -= amount;
+    this.byFlowRing[base + this.ringOf[to]] += amount;
+    const uf = this.urbanOf[from];
+    const ut = this.urbanOf[to];
+    if (uf === 1 && ut === 0) this.crossClass[(s * F + f) * 2] += amount;
+    else if (uf === 0 && ut === 1) this.crossClass[(s * F + f) * 2 + 1] += amount;
+  }
+
+  /** Net amount booked this tick for a flow of a stock on one ring (treasury ring = number of rings). */
+  ringFlow(stock: StockName, flow: FlowName, ring: number): number {
+    return this.byFlowRing[(stockIndex[stock] * F + flowIndex[flow]) * this.rings + ring];
+  }
+
+  /** Net amount booked this tick for a flow of a stock, over all slots. */
+  flowTotal(stock: StockName, flow: FlowName): number {
+    const base = (stockIndex[stock] * F + flowIndex[flow]) * this.rings;
+    let sum = 0;
+    for (let r = 0; r < this.rings; r++) sum += this.byFlowRing[base + r];
+    return sum;
+  }
+
+  /** Amount moved this tick between classes: direction 0 = urban→rural, 1 = rural→urban. */
+  crossFlow(stock: StockName, flow: FlowName, direction: 0 | 1): number {
+    return this.crossClass[(stockIndex[stock] * F + flowIndex[flow]) * 2 + direction];
+  }
+
+  /** Net booked change of one stock in one slot this tick. */
+  booked(stock: StockName, slot: number): number {
+    return this.delta[stockIndex[stock] * this.slots + slot];
+  }
+
+  /** Cumulative net amount of a flow of a stock since the run started. */
+  total(stock: StockName, flow: FlowName): number {
+    return this.cumulative[stockIndex[stock] * F + flowIndex[flow]];
+  }
+}
+
+/** A stock's values per slot at some moment (the treasury is the last slot). */
+export type StockSnapshot = Record<StockName, Float64Array>;
+
+/**
+ * Checks that each stock changed in each slot by exactly what was booked, to `relTol` relative
+ * to the larger of the stock's size and the flows through it. Returns the worst mismatch found
+ * (null when everything reconciles).
+ */
+export function reconcile(
+  ledger: Ledger,
+  before: StockSnapshot,
+  after: StockSnapshot,
+  relTol = 1e-9,
+): { stock: StockName; slot: number; expected: number; actual: number } | null {
+  for (const stock of STOCKS) {
+    const b = before[stock];
+    const a = after[stock];
+    for (let slot = 0; slot < ledger.slots; slot++) {
+      const expected = ledger.booked(stock, slot);
+      const actual = a[slot] - b[slot];
+      const scale = Math.max(1, Math.abs(a[slot]), Math.abs(b[slot]), Math.abs(expected));
+      if (Math.abs(actual - expected) > relTol * scale) return { stock, slot, expected, actual };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,213 @@
+import type { Draft } from 'immer';
+import { freeze, produce } from 'immer';
+import type { InterventionSpec, Scenario } from '../scenario/schema.ts';
+import type { Layout } from './geometry.ts';
+import { buildLayout } from './geometry.ts';
+import { Ledger } from './ledger.ts';
+import type { Streams } from './rng.ts';
+import { createStreams } from './rng.ts';
+
+/** Per-place state, structure of arrays indexed by place id. */
+export interface Places extends Layout {
+  count: number;
+  /** Digital infrastructure T, absolute (compare with the frontier: τ = T / F). */
+  tech: Float64Array;
+  capital: Float64Array;
+  /** Rights / inclusion R in [0,1]. */
+  rights: Float64Array;
+  /** Retained income not yet invested, saved or consumed (a ledger stock). */
+  income: Float64Array;
+  population: Float64Array;
+  output: Float64Array;
+  productivity: Float64Array;
+  /** Wage per unit of effective talent. */
+  wage: Float64Array;
+  /** Employment probability (Harris-Todaro): jobs / labour, at most 1. */
+  employment: Float64Array;
+  jobs: Float64Array;
+  /** Marginal return to capital. */
+  capitalReturn: Float64Array;
+  /** Effective talent of residents (level-3 talent counts with the digital premium). */
+  talent: Float64Array;
+  /** The premium part of effective talent: what digital production adds, the base of platform rent. */
+  digitalTalent: Float64Array;
+  skillMean: Float64Array;
+  /** Shares of residents at divide level ≥ 1, ≥ 2 and = 3. */
+  access: Float64Array;
+  use: Float64Array;
+  outcome: Float64Array;
+  /** Moving averages of exit shares of people and of capital: the digital run. */
+  peopleRun: Float64Array;
+  capitalRun: Float64Array;
+  /** 1 while a place is past the tipping threshold (so a tipping event is logged once per crossing). */
+  tipped: Uint8Array;
+  /** Rent paid (rural) or received (core) this tick. */
+  rent: Float64Array;
+  /** Distance to the place's core, and market access derived from it. */
+  coreDistance: Float64Array;
+  marketAccess: Float64Array;
+  /** Mean resident income this tick. */
+  incomePerResident: Float64Array;
+}
+
+/** Per-resident state, structure of arrays indexed by resident id. */
+export interface Residents {
+  count: number;
+  place: Int32Array;
+  /** Place where the resident started: the "home" a returnee goes back to. */
+  origin: Int32Array;
+  /** Registration class: 1 rural, 0 urban (the dual structure). */
+  rural: Uint8Array;
+  talent: Float32Array;
+  skill: Float32Array;
+  /** Divide level 0..3: none, access, skills and use, outcomes. */
+  level: Uint8Array;
+  income: Float32Array;
+}
+
+/** World-level state. Immutable: every change goes through immer, so each tick's state is a value. */
+export interface WorldState {
+  readonly tick: number;
+  readonly frontier: number;
+  /** Budget available this tick, before spending. */
+  readonly budget: number;
+  /** Interventions in force (scenario ones plus those added by patches), by id. */
+  readonly interventions: readonly (InterventionSpec & { readonly id: string })[];
+  /** Scale applied to every intervention this tick when requests exceed the budget (1 = none). */
+  readonly spendingScale: number;
+}
+
+/** An event for events.ndjson. */
+export interface SimEvent {
+  tick: number;
+  type: string;
+  [key: string]: unknown;
+}
+
+/** Per-tick plan of the levers: spending and intensity per instrument and place. */
+export interface PolicyPlan {
+  /** Spending per place for `${lever}/${instrument}` this tick. */
+  spend: Map<string, Float64Array>;
+  /** Intensity per place for non-spending instruments. */
+  intensity: Map<string, Float64Array>;
+}
+
+/** Compressed sparse rows: neighbours of p are index[start[p] .. start[p+1]) with weight[...]. */
+export interface InfoField {
+  start: Int32Array;
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+/** Weights below this are dropped from the information field: they change no result but cost P² time. */
+const INFO_CUTOFF = 1e-3;
+
+/** Builds the information field exp(-d/decay) between distinct places, keeping weights above the cutoff. */
+export function buildInfoField(layout: Layout, decay: number): InfoField {
+  const P = layout.ring.length;
+  const start = new Int32Array(P + 1);
+  const index: number[] = [];
+  const weight: number[] = [];
+  for (let p = 0; p < P; p++) {
+    for (let j = 0; j < P; j++) {
+      if (j === p) continue;
+      const w = Math.exp(-Math.hypot(layout.x[p] - layout.x[j], layout.y[p] - layout.y[j]) / decay);
+      if (w >= INFO_CUTOFF) {
+        index.push(j);
+        weight.push(w);
+      }
+    }
+    start[p + 1] = index.length;
+  }
+  return { start, index: Int32Array.from(index), weight: Float64Array.from(weight) };
+}
+
+/** Everything one run owns. */
+export interface World {
+  scenario: Scenario;
+  places: Places;
+  residents: Residents;
+  state: WorldState;
+  ledger: Ledger;
+  streams: Streams;
+  plan: PolicyPlan;
+  /** Events raised during the current tick; the runner drains them. */
+  events: SimEvent[];
+  /** Per-place scratch buffers reused across ticks so hot loops never allocate. */
+  scratch: { a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array };
+  /** Mean information field: sparse rows of distance-decay weights between places (self excluded). */
+  infoField: InfoField;
+}
+
+/** Applies an immer recipe to the world-level state. */
+export function updateState(world: World, recipe: (draft: Draft<WorldState>) => void): void {
+  world.state = produce(world.state, recipe);
+}
+
+/** Allocates the stores of a world for a scenario; values are set by the model's initialization. */
+export function allocateWorld(scenario: Scenario, seed: number): World {
+  const layout = buildLayout(scenario.world.rings);
+  const P = layout.ring.length;
+  const N = scenario.world.residents;
+  const f = () => new Float64Array(P);
+  const places: Places = {
+    ...layout,
+    count: P,
+    tech: f(),
+    capital: f(),
+    rights: f(),
+    income: f(),
+    population: f(),
+    output: f(),
+    productivity: f(),
+    wage: f(),
+    employment: f(),
+    jobs: f(),
+    capitalReturn: f(),
+    talent: f(),
+    digitalTalent: f(),
+    skillMean: f(),
+    access: f(),
+    use: f(),
+    outcome: f(),
+    peopleRun: f(),
+    capitalRun: f(),
+    tipped: new Uint8Array(P),
+    rent: f(),
+    coreDistance: f(),
+    marketAccess: f(),
+    incomePerResident: f(),
+  };
+  const residents: Residents = {
+    count: N,
+    place: new Int32Array(N),
+    origin: new Int32Array(N),
+    rural: new Uint8Array(N),
+    talent: new Float32Array(N),
+    skill: new Float32Array(N),
+    level: new Uint8Array(N),
+    income: new Float32Array(N),
+  };
+  const state: WorldState = freeze(
+    {
+      tick: 0,
+      frontier: 1,
+      budget: 0,
+      interventions: scenario.interventions.map((iv, i) => ({ ...iv, id: `s${i}` })),
+      spendingScale: 1,
+    },
+    true,
+  );
+  return {
+    scenario,
+    places,
+    residents,
+    state,
+    ledger: new Ledger(layout.ring, layout.urban, scenario.world.rings.length),
+    streams: createStreams(seed),
+    plan: { spend: new Map(), intensity: new Map() },
+    events: [],
+    scratch: { a: f(), b: f(), c: f(), d: f(), e: f() },
+    infoField: buildInfoField(layout, scenario.diffusion.infoDecay),
+  };
+}

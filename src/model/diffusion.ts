@@ -1,0 +1,85 @@
+import type { World } from '../engine/world.ts';
+import { spendPlanned } from '../policy/plan.ts';
+import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
+
+/**
+ * The adopter share a resident of each place sees for one level: its own place's share, mixed
+ * (weight infoField) with the share among residents of nearby places weighted by distance decay,
+ * Hägerstrand's mean information field.
+ */
+function seenShares(world: World, share: Float64Array, out: Float64Array): void {
+  const { places: pl, infoField: f } = world;
+  const omega = world.scenario.diffusion.infoField;
+  for (let p = 0; p < pl.count; p++) {
+    let adopters = 0;
+    let people = 0;
+    for (let k = f.start[p]; k < f.start[p + 1]; k++) {
+      const j = f.index[k];
+      adopters += f.weight[k] * share[j] * pl.population[j];
+      people += f.weight[k] * pl.population[j];
+    }
+    const nearby = people > 0 ? adopters / people : share[p];
+    out[p] = (1 - omega) * share[p] + omega * nearby;
+  }
+}
+
+/**
+ * Stage 4, production diffusion. Each resident below level 3 may climb one level of the
+ * digital divide with probability gate × (p + push + q × seen share of the next level), the Bass
+ * hazard with Hägerstrand's information field. Gates: access needs infrastructure (τ relative to
+ * the access threshold), use needs skill, outcomes need rights × market access. The industry
+ * lever adds e-commerce push and logistics (market access). Then output, wages, returns and
+ * incomes follow, and output enters the ledger as income.
+ */
+export function productionDiffusion(world: World): void {
+  const { places: pl, residents: rs, scenario, ledger } = world;
+  const d = scenario.diffusion;
+  const rand = world.streams.diffusion;
+  const F = world.state.frontier;
+
+  const push = world.scratch.a;
+  push.fill(0);
+  spendPlanned(world, 'industry', 'ecommerce', (p, amount) => {
+    push[p] = amount / (scenario.policy.ecommerceCost * Math.max(1, pl.population[p]));
+  });
+  spendPlanned(world, 'industry', 'logistics', (p, amount) => {
+    const gain = Math.min(1, amount / (scenario.policy.logisticsCost * Math.max(1, pl.population[p])));
+    pl.marketAccess[p] += gain * (1 - pl.marketAccess[p]);
+  });
+
+  const seen1 = world.scratch.b;
+  const seen2 = world.scratch.c;
+  const seen3 = world.scratch.d;
+  seenShares(world, pl.access, seen1);
+  seenShares(world, pl.use, seen2);
+  seenShares(world, pl.outcome, seen3);
+  // Per-place climbing hazards before the personal gate (skill) is applied.
+  const gate3 = world.scratch.e;
+  for (let p = 0; p < pl.count; p++) {
+    const base = d.p + push[p];
+    const access = Math.min(1, pl.tech[p] / F / d.accessThreshold);
+    seen1[p] = access * (base + d.q * seen1[p]);
+    seen2[p] = base + d.q * seen2[p];
+    gate3[p] = pl.rights[p] * pl.marketAccess[p];
+    seen3[p] = gate3[p] * (base + d.q * seen3[p]);
+  }
+
+  const { place, skill, level } = rs;
+  for (let i = 0; i < rs.count; i++) {
+    const a = level[i];
+    if (a === 3) continue;
+    const p = place[i];
+    const hazard = a === 0 ? seen1[p] : a === 1 ? skill[i] * seen2[p] : seen3[p];
+    if (rand() < hazard) level[i] = a + 1;
+  }
+
+  aggregateResidents(world);
+  updateProductivity(world);
+  updateEmployment(world);
+  updateOutput(world);
+  updateIncomes(world);
+  for (let p = 0; p < pl.count; p++) {
+    ledger.book('income', 'production', p, pl.output[p]);
+    pl.income[p] += pl.output[p];
+  }
+}

@@ -1,0 +1,87 @@
+import { normal } from '../engine/rng.ts';
+import type { World } from '../engine/world.ts';
+import { allocateWorld, updateState } from '../engine/world.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
+
+/**
+ * Residents per ring: the ring's population share of the total (shares are normalised), rounded
+ * so that the counts add up exactly; the remainder goes to the largest ring.
+ */
+export function ringPopulations(scenario: Scenario): number[] {
+  const rings = scenario.world.rings;
+  const N = scenario.world.residents;
+  const total = rings.reduce((s, r) => s + r.popShare, 0);
+  const counts = rings.map((r) => Math.floor((N * r.popShare) / total));
+  let rest = N - counts.reduce((s, c) => s + c, 0);
+  const order = rings.map((_, i) => i).sort((a, b) => rings[b].popShare - rings[a].popShare || a - b);
+  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) counts[order[k]]++;
+  return counts;
+}
+
+/**
+ * Builds the initial world of a scenario: residents spread evenly over the places of each ring
+ * (ordered by place, which keeps per-place reads cache-friendly), registered in the class of
+ * their place, with lognormal talent (mean 1), skill around the ring's mean and divide levels
+ * drawn from the ring's access share, their skill and their place's rights and market access.
+ * Then tick-0 output, wages and incomes are computed, and the first budget is raised.
+ */
+export function initializeWorld(scenario: Scenario, seed: number): World {
+  const world = allocateWorld(scenario, seed);
+  const { places: pl, residents: rs } = world;
+  const rand = world.streams.init;
+  const rings = scenario.world.rings;
+  const sigma = scenario.world.talentSigma;
+
+  for (let p = 0; p < pl.count; p++) {
+    const core = pl.root[p];
+    pl.coreDistance[p] = Math.hypot(pl.x[p] - pl.x[core], pl.y[p] - pl.y[core]);
+    pl.marketAccess[p] = Math.exp(-pl.coreDistance[p] / scenario.diffusion.marketDecay);
+    const spec = rings[pl.ring[p]];
+    pl.tech[p] = spec.tech * world.state.frontier;
+    pl.rights[p] = spec.rights;
+  }
+
+  const counts = ringPopulations(scenario);
+  let i = 0;
+  rings.forEach((spec, r) => {
+    const first = pl.ringStart[r];
+    const n = counts[r];
+    for (let k = 0; k < n; k++, i++) {
+      // Even split: place first + floor(k * count / n) keeps residents ordered by place.
+      const p = first + Math.floor((k * spec.count) / n);
+      rs.place[i] = p;
+      rs.origin[i] = p;
+      rs.rural[i] = pl.urban[p] === 1 ? 0 : 1;
+      rs.talent[i] = Math.exp(sigma * normal(rand) - (sigma * sigma) / 2);
+      const s = spec.skill + scenario.world.skillSpread * normal(rand);
+      rs.skill[i] = s < 0 ? 0 : s > 1 ? 1 : s;
+      let level = 0;
+      if (rand() < spec.access) {
+        level = 1;
+        if (rand() < rs.skill[i]) {
+          level = 2;
+          if (rand() < 0.5 * pl.rights[p] * pl.marketAccess[p]) level = 3;
+        }
+      }
+      rs.level[i] = level;
+    }
+  });
+
+  aggregateResidents(world);
+  for (let p = 0; p < pl.count; p++) pl.capital[p] = rings[pl.ring[p]].capital * pl.population[p];
+  updateProductivity(world);
+  updateEmployment(world);
+  updateOutput(world);
+  updateIncomes(world);
+  const fiscal = scenario.fiscal;
+  let budget = 0;
+  for (let p = 0; p < pl.count; p++) {
+    const tax = fiscal.mode === 'share' ? fiscal.value * pl.output[p] : 0;
+    pl.income[p] = pl.output[p] - tax;
+    budget += tax;
+  }
+  if (fiscal.mode === 'fixed') budget = fiscal.value;
+  updateState(world, (d) => void (d.budget = budget));
+  return world;
+}

@@ -1,0 +1,68 @@
+import type { World } from '../engine/world.ts';
+import { updateState } from '../engine/world.ts';
+import { spendPlanned } from '../policy/plan.ts';
+
+/** Efficiency of broadband spending below / above the access threshold: it builds access, not frontier upgrades. */
+const BROADBAND_EFFICIENCY = { below: 1, above: 0.25 };
+/** Efficiency of next-generation upgrade spending below / above the access threshold: it pays off where a network exists. */
+const UPGRADE_EFFICIENCY = { below: 0.5, above: 1.5 };
+
+/**
+ * Stage 1, technology foundation. The frontier moves on (F ← F(1+g)); each place adds private
+ * investment (a share of retained income, more where capital returns are above the mean), public
+ * investment (the policy lever), and spillover from its parent decaying with distance; a share δ
+ * of its infrastructure becomes obsolete. All changes of T go through the ledger.
+ */
+export function technologyFoundation(world: World): void {
+  const { places: pl, ledger, scenario } = world;
+  const t = scenario.technology;
+  updateState(world, (d) => void (d.frontier = d.frontier * (1 + t.frontierGrowth)));
+  const F = world.state.frontier;
+  const threshold = scenario.diffusion.accessThreshold;
+
+  let returnSum = 0;
+  let weight = 0;
+  for (let p = 0; p < pl.count; p++) {
+    returnSum += pl.capitalReturn[p] * pl.population[p];
+    weight += pl.population[p];
+  }
+  const meanReturn = weight > 0 ? returnSum / weight : 0;
+
+  // Spillover reads the parents' infrastructure before this tick's changes, so the order of places does not matter.
+  const before = world.scratch.b;
+  before.set(pl.tech);
+  for (let p = 0; p < pl.count; p++) {
+    const n = pl.population[p];
+    const relativeReturn = meanReturn > 0 ? Math.min(3, pl.capitalReturn[p] / meanReturn) : 1;
+    // Nothing is built beyond the frontier: investment stops at the cost of reaching it.
+    const toFrontier = Math.max(0, ((F - before[p]) * t.unitCost * n) / F);
+    const invest = Math.min(toFrontier, pl.income[p] * t.privateInvestment * Math.exp(t.returnSensitivity * Math.log(Math.max(relativeReturn, 1e-6))));
+    if (invest > 0 && n > 0) {
+      ledger.book('income', 'tech-investment', p, -invest);
+      pl.income[p] -= invest;
+      const gain = (invest / (t.unitCost * n)) * F;
+      ledger.book('tech', 'tech-investment', p, gain);
+      pl.tech[p] += gain;
+    }
+    const parent = pl.parent[p];
+    if (parent >= 0 && before[parent] > before[p]) {
+      const d = Math.hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
+      const gain = t.spillover * Math.exp(-d / t.spilloverDecay) * (before[parent] - before[p]);
+      ledger.book('tech', 'spillover', p, gain);
+      pl.tech[p] += gain;
+    }
+    const lost = t.obsolescence * before[p];
+    ledger.book('tech', 'obsolescence', p, -lost);
+    pl.tech[p] -= lost;
+  }
+
+  const publicInvestment = (efficiency: { below: number; above: number }) => (p: number, amount: number) => {
+    const n = pl.population[p];
+    const eff = pl.tech[p] / F < threshold ? efficiency.below : efficiency.above;
+    const gain = Math.min(Math.max(0, F - pl.tech[p]), ((amount * eff) / (t.unitCost * n)) * F);
+    ledger.book('tech', 'policy', p, gain);
+    pl.tech[p] += gain;
+  };
+  spendPlanned(world, 'policy', 'broadband', publicInvestment(BROADBAND_EFFICIENCY));
+  spendPlanned(world, 'policy', 'upgrade', publicInvestment(UPGRADE_EFFICIENCY));
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { intParam, param } from './param.ts';
+
+/** Hard limits, checked before anything is allocated (docs/reliability.md). */
+export const LIMITS = {
+  maxResidents: 20_000_000,
+  maxPlaces: 20_000,
+  maxTicks: 10_000,
+  maxRings: 16,
+  maxInterventions: 500,
+} as const;
+
+const ringSchema = z
+  .strictObject({
+    label: z.string().min(1).max(40).meta({ description: 'Name of the ring, e.g. core, suburbs, towns, villages' }),
+    count: intParam(1, 1, LIMITS.maxPlaces, 'places', 'Number of places on this ring'),
+    radius: param(0, 0, 1000, 'distance units', 'Distance of the ring from the centre'),
+    class: z.enum(['urban', 'rural']).meta({ description: 'Institutional class of the places (dual structure)' }),
+    popShare: param(0.25, 0, 1, 'share', "Share of all residents living on this ring at the start"),
+    tech: param(0.5, 0, 2, 'τ = T/F', 'Initial digital infrastructure relative to the frontier'),
+    capital: param(1, 0, 1000, 'output units per resident', 'Initial capital per resident'),
+    rights: param(0.5, 0, 1, 'index', 'Initial rights/inclusion R'),
+    skill: param(0.4, 0, 1, 'index', 'Mean initial digital skill of residents'),
+    access: param(0.5, 0, 1, 'share', 'Initial share of residents at divide level ≥ 1'),
+    amenity: param(0, -5, 5, 'utility', 'Amenity of living here (log-wage equivalent)'),
+  })
+  .meta({ description: 'One concentric ring of places' });
+
+export type RingSpec = z.infer<typeof ringSchema>;
+
+const defaultRings: RingSpec[] = [
+  { label: 'core', count: 1, radius: 0, class: 'urban', popShare: 0.3, tech: 0.9, capital: 3, rights: 0.8, skill: 0.6, access: 0.9, amenity: 0.2 },
+  { label: 'suburbs', count: 6, radius: 1, class: 'urban', popShare: 0.2, tech: 0.75, capital: 2.2, rights: 0.7, skill: 0.5, access: 0.8, amenity: 0.1 },
+  { label: 'towns', count: 24, radius: 2.5, class: 'rural', popShare: 0.2, tech: 0.5, capital: 1.3, rights: 0.5, skill: 0.35, access: 0.6, amenity: 0 },
+  { label: 'villages', count: 120, radius: 4.5, class: 'rural', popShare: 0.3, tech: 0.3, capital: 0.8, rights: 0.35, skill: 0.25, access: 0.4, amenity: 0 },
+];
+
+const worldSchema = z.strictObject({
+  residents: intParam(100_000, 1, LIMITS.maxResidents, 'residents', 'Number of residents (constant: no births or deaths)'),
+  rings: z.array(ringSchema).min(2).max(LIMITS.maxRings).default(defaultRings).meta({ description: 'Rings from the core outward; ring 0 holds the core(s)' }),
+  talentSigma: param(0.5, 0, 3, 'log units', 'Standard deviation of log talent (lognormal, mean talent 1)'),
+  skillSpread: param(0.1, 0, 0.5, 'index', 'Standard deviation of initial skill around the ring mean'),
+});
+
+const technologySchema = z.strictObject({
+  frontierGrowth: param(0.03, 0, 0.5, 'per tick', 'Growth rate g of the technology frontier F'),
+  obsolescence: param(0.06, 0, 1, 'per tick', 'Share δ of infrastructure T that becomes obsolete each tick'),
+  privateInvestment: param(0.08, 0, 1, 'share of retained output', 'Base share of retained output invested in infrastructure'),
+  returnSensitivity: param(1, 0, 5, 'elasticity', 'How much more is invested where capital returns are above the mean'),
+  unitCost: param(1.5, 0.01, 1000, 'output units per resident per unit of τ', 'Cost of raising a place\'s infrastructure by one frontier unit per resident'),
+  spillover: param(0.1, 0, 1, 'per tick', 'Share of the gap to the parent place\'s infrastructure closed by spillover at distance 0'),
+  spilloverDecay: param(3, 0.01, 1000, 'distance units', 'Distance over which spillover decays by a factor e'),
+});
+
+const capitalSchema = z.strictObject({
+  alpha: param(0.35, 0.05, 0.95, 'share', 'Capital share α in production'),
+  productivity: param(1, 0.01, 100, 'output units', 'Base total factor productivity A0'),
+  techElasticity: param(0.8, 0, 5, 'elasticity', 'Rise of productivity with relative infrastructure τ'),
+  adoptionEffect: param(0.5, 0, 5, 'per share', 'Rise of productivity with the local share at divide level 3'),
+  agglomeration: param(0.06, 0, 1, 'elasticity', 'Agglomeration elasticity γ of productivity in population'),
+  congestion: param(0.005, 0, 1, 'per (population / mean place population)', 'Congestion: productivity falls by this share per mean-place multiple of population'),
+  savingsRate: param(0.2, 0, 1, 'share', 'Share of retained output saved as capital'),
+  depreciation: param(0.05, 0, 1, 'per tick', 'Capital depreciation rate'),
+  mobility: param(0.08, 0, 1, 'share per tick', 'Share of a place\'s capital that may relocate each tick'),
+  returnSensitivity: param(25, 0, 1000, 'per unit of return', 'Logit sensitivity of capital location to net returns'),
+  friction: param(0.01, 0, 10, 'return per distance unit', 'Distance friction on capital returns'),
+  herding: param(20, 0, 1000, 'per unit of run', 'Digital run: extra pull to leave per unit of recent capital outflow share'),
+  capitalPerJob: param(3, 0.01, 1000, 'output units', 'Capital that creates one job (Harris-Todaro employment)'),
+});
+
+const talentSchema = z.strictObject({
+  moveProbability: param(0.1, 0, 1, 'per tick', 'Probability that a resident considers moving in a tick'),
+  choiceScale: param(2, 0, 1000, 'per utility unit', 'Logit scale of the location choice (large: little noise)'),
+  distanceCost: param(0.15, 0, 100, 'utility per distance unit', 'Cost of moving one distance unit'),
+  barrier: param(0.8, 0, 100, 'utility', 'Registration barrier: cost for a rural-registered resident to live in an urban place'),
+  serviceAccess: param(0.5, 0, 1, 'share', 'Share of urban rights a rural-registered resident can use in an urban place'),
+  rightsWeight: param(0.5, 0, 100, 'utility per unit of R', 'Weight of rights/inclusion in location choice'),
+  informalIncome: param(0.4, 0, 1, 'share of wage', 'Income of the unemployed as a share of the local wage'),
+  herding: param(3, 0, 1000, 'utility per unit of run', 'Digital run: extra pull to leave per unit of recent exit share'),
+  runMemory: param(0.5, 0, 1, 'weight', 'Weight of the latest tick in the moving average of exit shares'),
+  tippingThreshold: param(0.12, 0, 1, 'share per tick', 'Run level past which a place is recorded as tipping'),
+  learning: param(0.15, 0, 1, 'per tick', 'Learning by use: skill gain per tick, scaled by τ, for residents with access'),
+  peerLearning: param(0.05, 0, 1, 'per tick', 'Pull of skill toward the place mean'),
+  skillDecay: param(0.03, 0, 1, 'per tick', 'Skill decay for residents without access'),
+});
+
+const diffusionSchema = z.strictObject({
+  p: param(0.02, 0, 1, 'per tick', 'Bass innovation (external push) coefficient'),
+  q: param(0.35, 0, 5, 'per tick', 'Bass imitation coefficient'),
+  infoField: param(0.3, 0, 1, 'share', 'Weight of nearby places (mean information field) in the adopter share a resident sees'),
+  infoDecay: param(1.5, 0.01, 1000, 'distance units', 'Distance over which the information field decays by a factor e'),
+  accessThreshold: param(0.6, 0.01, 2, 'τ', 'Infrastructure level τ at which access is fully available'),
+  marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
+  digitalPremium: param(0.5, 0, 10, 'share', 'Extra effective talent of a resident at divide level 3'),
+});
+
+const rightsSchema = z.strictObject({
+  voice: param(0.08, 0, 1, 'per tick', 'Rise of R per unit of local level-3 share (voice)'),
+  alienation: param(0.04, 0, 1, 'per tick per log-income gap', 'Erosion of R per unit of log income gap to the core'),
+  rentShare: param(0.3, 0, 1, 'share', 'Share φ of rural digital surplus captured by the core when R = 0'),
+});
+
+const policySchema = z.strictObject({
+  creditLeverage: param(2, 0, 20, 'capital per unit spent', 'Capital mobilised per unit of interest subsidy (subsidised credit)'),
+  trainingCost: param(1, 0.001, 1e6, 'output units per resident', 'Spending per resident that closes the whole gap to full skill'),
+  returneeCost: param(1, 0.001, 1e6, 'output units per resident per utility unit', 'Spending per resident of a place that adds one utility unit to returning there'),
+  ecommerceCost: param(5, 0.001, 1e6, 'output units per resident per unit of p', 'Spending per resident that adds 1 to the external push p of climbing'),
+  logisticsCost: param(2, 0.001, 1e6, 'output units per resident', 'Spending per resident that closes the whole gap to full market access'),
+  servicesCost: param(1, 0.001, 1e6, 'output units per resident', 'Spending per resident that closes the whole gap to full rights'),
+});
+
+const fiscalSchema = z.strictObject({
+  mode: z.enum(['share', 'fixed']).default('share').meta({ description: 'Budget per tick as a share of last tick\'s total output, or a fixed amount' }),
+  value: param(0.02, 0, 1e12, 'share or output units', 'Tax share of output (mode share) or fixed budget per tick (mode fixed)'),
+  overspend: z.enum(['pro-rata']).default('pro-rata').meta({ description: 'Rule when interventions ask for more than the budget: scale all down in proportion' }),
+});
+
+export const LEVERS = ['policy', 'capital', 'talent', 'industry', 'rights'] as const;
+export type Lever = (typeof LEVERS)[number];
+
+/** Instruments per lever; each acts on the state as docs/ODD.md (Submodels, Interventions) describes. */
+export const INSTRUMENTS = {
+  policy: ['broadband', 'upgrade'],
+  capital: ['transfer', 'credit'],
+  talent: ['training', 'returnee', 'registration'],
+  industry: ['ecommerce', 'logistics'],
+  rights: ['services', 'benefit-sharing'],
+} as const satisfies Record<Lever, readonly string[]>;
+
+export const ALLOCATIONS = ['core-first', 'uniform', 'periphery-first', 'need-based'] as const;
+export type Allocation = (typeof ALLOCATIONS)[number];
+
+const interventionSchema = z
+  .strictObject({
+    label: z.string().max(80).optional(),
+    lever: z.enum(LEVERS),
+    instrument: z.string(),
+    target: z
+      .strictObject({
+        rings: z.array(z.number().int().min(0).max(LIMITS.maxRings - 1)).optional().meta({ description: 'Ring indices targeted (default: all)' }),
+        class: z.enum(['urban', 'rural', 'all']).default('all'),
+      })
+      .default({ class: 'all' }),
+    allocation: z.enum(ALLOCATIONS).default('uniform').meta({ description: 'How spending is spread over rings' }),
+    start: intParam(0, 0, LIMITS.maxTicks, 'tick', 'First tick the intervention acts'),
+    end: intParam(LIMITS.maxTicks, 0, LIMITS.maxTicks, 'tick', 'Last tick the intervention acts (inclusive)'),
+    ramp: intParam(0, 0, LIMITS.maxTicks, 'ticks', 'Ticks over which the budget or intensity rises linearly to full'),
+    budget: param(0, 0, 1e12, 'output units per tick', 'Spending requested per tick'),
+    intensity: param(0, 0, 100, 'instrument units', 'Strength of a non-spending instrument (registration reform, benefit-sharing)'),
+  })
+  .superRefine((iv, ctx) => {
+    const allowed: readonly string[] = INSTRUMENTS[iv.lever];
+    if (!allowed.includes(iv.instrument)) {
+      ctx.addIssue({ code: 'custom', path: ['instrument'], message: `expected one of ${allowed.join(', ')} for lever ${iv.lever}` });
+    }
+    if (iv.end < iv.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'expected end ≥ start' });
+  });
+
+export type InterventionSpec = z.infer<typeof interventionSchema>;
+
+const metricsSchema = z.strictObject({
+  dpdWeights: z
+    .strictObject({
+      technology: param(0.2, 0, 10, 'weight', 'Weight of the technology-foundation gap in the DPD'),
+      capital: param(0.2, 0, 10, 'weight', 'Weight of the capital-momentum gap'),
+      talent: param(0.2, 0, 10, 'weight', 'Weight of the talent-application gap'),
+      production: param(0.2, 0, 10, 'weight', 'Weight of the production-diffusion gap'),
+      rights: param(0.2, 0, 10, 'weight', 'Weight of the right-core gap'),
+    })
+    .default({ technology: 0.2, capital: 0.2, talent: 0.2, production: 0.2, rights: 0.2 }),
+  trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the DPD trend behind the verdict'),
+  trendThreshold: param(0.002, 0, 10, 'DPD per tick', 'Slope beyond which the verdict is converging or diverging'),
+  placeMetrics: z.boolean().default(false).meta({ description: 'Also write per-place rows (scope place:i) to metrics.csv' }),
+});
+
+/** The scenario file, after `extends` is resolved. Every field has a default except where noted. */
+export const scenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').default('scenario'),
+  title: z.string().default(''),
+  description: z.string().default('').meta({ description: 'The story, in plain words, for a teacher' }),
+  question: z.string().default('').meta({ description: 'The question the scenario asks, for a researcher' }),
+  seed: intParam(1, 0, 2 ** 32 - 1, 'integer', 'Run seed'),
+  ticks: intParam(50, 1, LIMITS.maxTicks, 'ticks (years)', 'Number of ticks to run'),
+  world: worldSchema.default(worldSchema.parse({})),
+  technology: technologySchema.default(technologySchema.parse({})),
+  capital: capitalSchema.default(capitalSchema.parse({})),
+  talent: talentSchema.default(talentSchema.parse({})),
+  diffusion: diffusionSchema.default(diffusionSchema.parse({})),
+  rights: rightsSchema.default(rightsSchema.parse({})),
+  policy: policySchema.default(policySchema.parse({})),
+  fiscal: fiscalSchema.default(fiscalSchema.parse({})),
+  interventions: z.array(interventionSchema).max(LIMITS.maxInterventions).default([]),
+  metrics: metricsSchema.default(metricsSchema.parse({})),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,57 @@
+import { OutputError } from '../io/atomic.ts';
+import { URD_VERSION } from '../io/runFolder.ts';
+import { InputError } from '../scenario/load.ts';
+import { runCommand } from './run.ts';
+import { validateCommand } from './validate.ts';
+
+/** The commands, each a function from its arguments to an exit code. */
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
+  run: { summary: 'run a scenario and write a run folder', run: runCommand },
+  validate: { summary: 'check scenario files without running them', run: validateCommand },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    `urd ${URD_VERSION} — agent-based simulator of urban-rural digital diffusion and reverse differential-order governance`,
+    '',
+    'Usage: urd <command> [options]    (urd <command> --help for each)',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 failure while running or writing, 2 bad input, 130 interrupted.',
+  ].join('\n');
+}
+
+/** Entry point: dispatches to a command and maps errors to exit codes (2 bad input, 1 anything else). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(help() + '\n');
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${URD_VERSION}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`urd: unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest);
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`urd: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof OutputError) {
+      process.stderr.write(`urd: ${err.message}\n`);
+      return 1;
+    }
+    if (process.env.URD_DEBUG) throw err;
+    process.stderr.write(`urd: internal error: ${(err as Error).message} (set URD_DEBUG=1 for the stack)\n`);
+    return 1;
+  }
+}

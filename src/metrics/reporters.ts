@@ -1,0 +1,209 @@
+import type { World } from '../engine/world.ts';
+import { LEVERS } from '../scenario/schema.ts';
+import { gini, sigmaConvergence, theil } from './inequality.ts';
+
+/** One tidy row of metrics.csv. */
+export interface MetricRow {
+  tick: number;
+  scope: string;
+  metric: string;
+  value: number;
+}
+
+/** Means of the state in one scope (all, urban, rural, ring:k), each per resident unless named otherwise. */
+export const SCOPE_METRICS = [
+  'population',
+  'tau', // relative infrastructure T/F, population-weighted
+  'capital_pc',
+  'talent', // mean talent
+  'skill',
+  'level0',
+  'level1',
+  'level2',
+  'level3', // shares at exactly each divide level
+  'output_pc',
+  'income_pc',
+  'rights',
+  'employment',
+] as const;
+
+/** The five stages' urban/rural ratios, in the chain's order, and what each compares. */
+export const STAGE_GAPS = [
+  ['technology', 'tau'],
+  ['capital', 'capital_pc'],
+  ['talent', 'applied_talent'], // talent × skill per resident
+  ['production', 'level3'],
+  ['rights', 'rights'],
+] as const;
+
+/** Ratios are taken of values floored here, so an empty or zero rural side gives a large finite gap, not Infinity. */
+const RATIO_FLOOR = 1e-6;
+
+interface ScopeSums {
+  population: number;
+  tech: number;
+  capital: number;
+  talent: number;
+  applied: number;
+  skill: number;
+  levels: [number, number, number, number];
+  output: number;
+  income: number;
+  rights: number;
+  employed: number;
+}
+
+function emptySums(): ScopeSums {
+  return { population: 0, tech: 0, capital: 0, talent: 0, applied: 0, skill: 0, levels: [0, 0, 0, 0], output: 0, income: 0, rights: 0, employed: 0 };
+}
+
+/** Per-place sums over residents that the place arrays do not keep: talent × skill and exact level counts. */
+function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array } {
+  const P = world.places.count;
+  const applied = new Float64Array(P);
+  const levels = new Float64Array(P * 4);
+  const talentSum = new Float64Array(P);
+  const skillSum = new Float64Array(P);
+  const { place, talent, skill, level } = world.residents;
+  for (let i = 0; i < world.residents.count; i++) {
+    const p = place[i];
+    applied[p] += talent[i] * skill[i];
+    levels[p * 4 + level[i]] += 1;
+    talentSum[p] += talent[i];
+    skillSum[p] += skill[i];
+  }
+  return { applied, levels, talent: talentSum, skill: skillSum };
+}
+
+/** Labels of the scopes reported, in row order. */
+export function scopeLabels(world: World): string[] {
+  return ['all', 'urban', 'rural', ...world.scenario.world.rings.map((_, k) => `ring:${k}`)];
+}
+
+/**
+ * Returns every per-tick metric of a world as tidy rows: means by scope, stage ratios and the
+ * digital potential difference, inequality (Gini, Theil with class and ring decompositions,
+ * sigma convergence across places), flows booked in the ledger this tick, and spending by
+ * lever and ring. Pure: reads the world, changes nothing.
+ */
+export function reportTick(world: World): MetricRow[] {
+  const { places: pl, scenario, ledger } = world;
+  const tick = world.state.tick;
+  const F = world.state.frontier;
+  const labels = scopeLabels(world);
+  const sums = labels.map(emptySums);
+  const rs = residentSums(world);
+  for (let p = 0; p < pl.count; p++) {
+    const n = pl.population[p];
+    for (const s of [0, pl.urban[p] === 1 ? 1 : 2, 3 + pl.ring[p]]) {
+      const a = sums[s];
+      a.population += n;
+      a.tech += (pl.tech[p] / F) * n;
+      a.capital += pl.capital[p];
+      a.talent += rs.talent[p];
+      a.applied += rs.applied[p];
+      a.skill += rs.skill[p];
+      for (let k = 0; k < 4; k++) a.levels[k] += rs.levels[p * 4 + k];
+      a.output += pl.output[p];
+      a.income += pl.incomePerResident[p] * n;
+      a.rights += pl.rights[p] * n;
+      a.employed += pl.employment[p] * n;
+    }
+  }
+  const rows: MetricRow[] = [];
+  const push = (scope: string, metric: string, value: number) => rows.push({ tick, scope, metric, value });
+  const means = sums.map((a) => {
+    const per = (x: number) => (a.population > 0 ? x / a.population : 0);
+    return {
+      population: a.population,
+      tau: per(a.tech),
+      capital_pc: per(a.capital),
+      talent: per(a.talent),
+      applied_talent: per(a.applied),
+      skill: per(a.skill),
+      level0: per(a.levels[0]),
+      level1: per(a.levels[1]),
+      level2: per(a.levels[2]),
+      level3: per(a.levels[3]),
+      output_pc: per(a.output),
+      income_pc: per(a.income),
+      rights: per(a.rights),
+      employment: per(a.employed),
+    };
+  });
+  labels.forEach((scope, s) => {
+    for (const m of SCOPE_METRICS) push(scope, m, means[s][m]);
+  });
+
+  const weights = scenario.metrics.dpdWeights;
+  let dpd = 0;
+  for (const [stage, metric] of STAGE_GAPS) {
+    const ratio = Math.max(means[1][metric], RATIO_FLOOR) / Math.max(means[2][metric], RATIO_FLOOR);
+    push('all', `ratio_${stage}`, ratio);
+    dpd += weights[stage] * Math.log(ratio);
+  }
+  push('all', 'dpd', dpd);
+  push('all', 'frontier', F);
+
+  const incomes = world.residents.income;
+  push('all', 'gini', gini(incomes));
+  const classOf = new Uint8Array(world.residents.count);
+  const ringOf = new Uint8Array(world.residents.count);
+  const { place } = world.residents;
+  for (let i = 0; i < classOf.length; i++) {
+    classOf[i] = pl.urban[place[i]] === 1 ? 0 : 1;
+    ringOf[i] = pl.ring[place[i]];
+  }
+  const byClass = theil(incomes, classOf, 2);
+  const byRing = theil(incomes, ringOf, scenario.world.rings.length);
+  push('all', 'theil', byClass.total);
+  push('all', 'theil_between_class', byClass.between);
+  push('all', 'theil_within_class', byClass.within);
+  push('all', 'theil_between_ring', byRing.between);
+  push('all', 'theil_within_ring', byRing.within);
+  const inhabited: number[] = [];
+  for (let p = 0; p < pl.count; p++) if (pl.population[p] > 0) inhabited.push(pl.incomePerResident[p]);
+  const sigma = sigmaConvergence(inhabited);
+  push('all', 'sigma_cv', sigma.cv);
+  push('all', 'sigma_sd_log', sigma.sdLog);
+
+  const capitalToRural = ledger.crossFlow('capital', 'capital-move', 0);
+  const capitalToUrban = ledger.crossFlow('capital', 'capital-move', 1);
+  const migrantsToRural = ledger.crossFlow('people', 'migration', 0);
+  const migrantsToUrban = ledger.crossFlow('people', 'migration', 1);
+  push('all', 'capital_urban_to_rural', capitalToRural);
+  push('all', 'capital_rural_to_urban', capitalToUrban);
+  push('all', 'capital_net_to_rural', capitalToRural - capitalToUrban);
+  push('all', 'migrants_urban_to_rural', migrantsToRural);
+  push('all', 'migrants_rural_to_urban', migrantsToUrban);
+  push('all', 'migrants_net_to_rural', migrantsToRural - migrantsToUrban);
+  let rent = 0;
+  for (let p = 0; p < pl.count; p++) if (pl.rent[p] < 0) rent -= pl.rent[p];
+  push('all', 'rent', rent);
+  push('all', 'budget', world.state.budget);
+  let tipped = 0;
+  for (let p = 0; p < pl.count; p++) tipped += pl.tipped[p];
+  push('all', 'places_tipping', tipped);
+  const rings = scenario.world.rings.length;
+  LEVERS.forEach((lever, l) => {
+    let total = 0;
+    for (let r = 0; r < rings; r++) {
+      const amount = ledger.spendingTick[l * ledger.rings + r];
+      total += amount;
+      push(`ring:${r}`, `spending_${lever}`, amount);
+    }
+    push('all', `spending_${lever}`, total);
+  });
+  if (scenario.metrics.placeMetrics) {
+    for (let p = 0; p < pl.count; p++) {
+      const scope = `place:${p}`;
+      push(scope, 'population', pl.population[p]);
+      push(scope, 'tau', pl.tech[p] / F);
+      push(scope, 'capital_pc', pl.population[p] > 0 ? pl.capital[p] / pl.population[p] : 0);
+      push(scope, 'income_pc', pl.incomePerResident[p]);
+      push(scope, 'level3', pl.outcome[p]);
+      push(scope, 'rights', pl.rights[p]);
+    }
+  }
+  return rows;
+}

@@ -134,7 +134,7 @@ export interface World {
   /** Events raised during the current tick; the runner drains them. */
   events: SimEvent[];
   /** Per-place scratch buffers reused across ticks so hot loops never allocate. */
-  scratch: { a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array };
+  scratch: { a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array; f: Float64Array };
   /** Mean information field: sparse rows of distance-decay weights between places (self excluded). */
   infoField: InfoField;
 }
@@ -207,7 +207,7 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     streams: createStreams(seed),
     plan: { spend: new Map(), intensity: new Map() },
     events: [],
-    scratch: { a: f(), b: f(), c: f(), d: f(), e: f() },
+    scratch: { a: f(), b: f(), c: f(), d: f(), e: f(), f: f() },
     infoField: buildInfoField(layout, scenario.diffusion.infoDecay),
   };
 }

@@ -27,7 +27,10 @@ function seenShares(world: World, share: Float64Array, out: Float64Array): void 
  * Stage 4, production diffusion. Each resident below level 3 may climb one level of the
  * digital divide with probability gate × (p + push + q × seen share of the next level), the Bass
  * hazard with Hägerstrand's information field. Gates: access needs infrastructure (τ relative to
- * the access threshold), use needs skill, outcomes need rights × market access. The industry
+ * the access threshold), use needs skill, outcomes need rights × market access. Because the
+ * frontier moves, a level is not kept for good: with probability lapse × (1 − gate of the
+ * present level) a resident slips back one level (the digital run's "standing still is falling
+ * behind"). The industry
  * lever adds e-commerce push and logistics (market access). Then output, wages, returns and
  * incomes follow, and output enters the ledger as income.
  */
@@ -64,11 +67,23 @@ export function productionDiffusion(world: World): void {
     seen3[p] = gate3[p] * (base + d.q * seen3[p]);
   }
 
+  // Per-place gates: access needs infrastructure; outcomes need rights and market access.
+  const gate1 = world.scratch.f;
+  for (let p = 0; p < pl.count; p++) gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
+  const lapse = d.lapse;
   const { place, skill, level } = rs;
   for (let i = 0; i < rs.count; i++) {
     const a = level[i];
-    if (a === 3) continue;
     const p = place[i];
+    // The frontier moves on: a resident whose gate for the present level closes slips back a level.
+    if (a > 0) {
+      const gate = a === 1 ? gate1[p] : a === 2 ? skill[i] : gate3[p];
+      if (rand() < lapse * (1 - gate)) {
+        level[i] = a - 1;
+        continue;
+      }
+    }
+    if (a === 3) continue;
     const hazard = a === 0 ? seen1[p] : a === 1 ? skill[i] * seen2[p] : seen3[p];
     if (rand() < hazard) level[i] = a + 1;
   }

@@ -12,7 +12,7 @@ const weight = new Float64Array(CANDIDATES);
  * ring and the place of origin. Utility = log expected wage (wage × Harris-Todaro employment
  * probability, informal income otherwise) + amenity + rights (of which a rural-registered
  * resident can use only serviceAccess in an urban place) − distance cost − registration barrier
- * (rural-registered, urban place) + a returnee incentive; leaving gains a herding term from the
+ * (rural-registered, urban place) + attachment to the place of origin + a returnee incentive; leaving gains a herding term from the
  * place's recent exit share (the digital run). Skills then grow by use where there is access,
  * decay without it, move toward the local mean, and rise with training spending.
  */
@@ -65,6 +65,7 @@ export function talentApplication(world: World): void {
     for (let k = 0; k < CANDIDATES; k++) {
       const j = choice[k];
       let u = util[j];
+      if (j === origin[i]) u += t.homeAttachment;
       if (j !== cur) {
         u += leave - t.distanceCost * Math.hypot(pl.x[cur] - pl.x[j], pl.y[cur] - pl.y[j]);
         if (j === origin[i]) u += returnee[j];
@@ -106,18 +107,19 @@ function learnSkills(world: World): void {
   const t = scenario.talent;
   const F = world.state.frontier;
   const threshold = scenario.diffusion.accessThreshold;
-  const useGain = world.scratch.a;
+  const reach = world.scratch.a;
   const training = world.scratch.b;
   training.fill(0);
   spendPlanned(world, 'talent', 'training', (p, amount) => {
     training[p] = Math.min(1, amount / (scenario.policy.trainingCost * Math.max(1, pl.population[p])));
   });
-  for (let p = 0; p < pl.count; p++) useGain[p] = t.learning * Math.min(1, pl.tech[p] / F / threshold);
+  for (let p = 0; p < pl.count; p++) reach[p] = Math.min(1, pl.tech[p] / F / threshold);
   const { place, skill, level } = rs;
   for (let i = 0; i < rs.count; i++) {
     const p = place[i];
     let s = skill[i];
-    s += level[i] >= 1 ? useGain[p] * (1 - s) : -t.skillDecay * s;
+    // Use teaches only as far as the local infrastructure reaches: skill moves toward the access gate.
+    s += level[i] >= 1 ? t.learning * (reach[p] - s) : -t.skillDecay * s;
     s += t.peerLearning * (pl.skillMean[p] - s);
     s += training[p] * (1 - s);
     skill[i] = s < 0 ? 0 : s > 1 ? 1 : s;

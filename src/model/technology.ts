@@ -9,7 +9,7 @@ const UPGRADE_EFFICIENCY = { below: 0.5, above: 1.5 };
 
 /**
  * Stage 1, technology foundation. The frontier moves on (F ← F(1+g)); each place adds private
- * investment (a share of retained income, more where capital returns are above the mean), public
+ * investment (a share of retained income, more where productivity is above the mean), public
  * investment (the policy lever), and spillover from its parent decaying with distance; a share δ
  * of its infrastructure becomes obsolete. All changes of T go through the ledger.
  */
@@ -20,20 +20,21 @@ export function technologyFoundation(world: World): void {
   const F = world.state.frontier;
   const threshold = scenario.diffusion.accessThreshold;
 
-  let returnSum = 0;
+  // Digital investment pays where productivity is high (agglomeration, adoption, existing networks).
+  let productivitySum = 0;
   let weight = 0;
   for (let p = 0; p < pl.count; p++) {
-    returnSum += pl.capitalReturn[p] * pl.population[p];
+    productivitySum += pl.productivity[p] * pl.population[p];
     weight += pl.population[p];
   }
-  const meanReturn = weight > 0 ? returnSum / weight : 0;
+  const meanProductivity = weight > 0 ? productivitySum / weight : 0;
 
   // Spillover reads the parents' infrastructure before this tick's changes, so the order of places does not matter.
   const before = world.scratch.b;
   before.set(pl.tech);
   for (let p = 0; p < pl.count; p++) {
     const n = pl.population[p];
-    const relativeReturn = meanReturn > 0 ? Math.min(3, pl.capitalReturn[p] / meanReturn) : 1;
+    const relativeReturn = meanProductivity > 0 ? Math.min(3, pl.productivity[p] / meanProductivity) : 1;
     // Nothing is built beyond the frontier: investment stops at the cost of reaching it.
     const toFrontier = Math.max(0, ((F - before[p]) * t.unitCost * n) / F);
     const invest = Math.min(toFrontier, pl.income[p] * t.privateInvestment * Math.exp(t.returnSensitivity * Math.log(Math.max(relativeReturn, 1e-6))));

@@ -46,7 +46,7 @@ const technologySchema = z.strictObject({
   frontierGrowth: param(0.03, 0, 0.5, 'per tick', 'Growth rate g of the technology frontier F'),
   obsolescence: param(0.06, 0, 1, 'per tick', 'Share δ of infrastructure T that becomes obsolete each tick'),
   privateInvestment: param(0.08, 0, 1, 'share of retained output', 'Base share of retained output invested in infrastructure'),
-  returnSensitivity: param(1, 0, 5, 'elasticity', 'How much more is invested where capital returns are above the mean'),
+  returnSensitivity: param(1, 0, 5, 'elasticity', 'How much more is invested where productivity is above the mean (capped at 3 times the mean)'),
   unitCost: param(1.5, 0.01, 1000, 'output units per resident per unit of τ', 'Cost of raising a place\'s infrastructure by one frontier unit per resident'),
   spillover: param(0.1, 0, 1, 'per tick', 'Share of the gap to the parent place\'s infrastructure closed by spillover at distance 0'),
   spilloverDecay: param(3, 0.01, 1000, 'distance units', 'Distance over which spillover decays by a factor e'),
@@ -55,7 +55,7 @@ const technologySchema = z.strictObject({
 const capitalSchema = z.strictObject({
   alpha: param(0.35, 0.05, 0.95, 'share', 'Capital share α in production'),
   productivity: param(1, 0.01, 100, 'output units', 'Base total factor productivity A0'),
-  techElasticity: param(0.8, 0, 5, 'elasticity', 'Rise of productivity with relative infrastructure τ'),
+  techElasticity: param(0.5, 0, 5, 'elasticity', 'Rise of productivity with relative infrastructure τ'),
   adoptionEffect: param(0.5, 0, 5, 'per share', 'Rise of productivity with the local share at divide level 3'),
   agglomeration: param(0.06, 0, 1, 'elasticity', 'Agglomeration elasticity γ of productivity in population'),
   congestion: param(0.005, 0, 1, 'per (population / mean place population)', 'Congestion: productivity falls by this share per mean-place multiple of population'),
@@ -69,11 +69,12 @@ const capitalSchema = z.strictObject({
 });
 
 const talentSchema = z.strictObject({
-  moveProbability: param(0.1, 0, 1, 'per tick', 'Probability that a resident considers moving in a tick'),
-  choiceScale: param(2, 0, 1000, 'per utility unit', 'Logit scale of the location choice (large: little noise)'),
+  moveProbability: param(0.05, 0, 1, 'per tick', 'Probability that a resident considers moving in a tick'),
+  choiceScale: param(1.5, 0, 1000, 'per utility unit', 'Logit scale of the location choice (large: little noise)'),
   distanceCost: param(0.15, 0, 100, 'utility per distance unit', 'Cost of moving one distance unit'),
-  barrier: param(0.8, 0, 100, 'utility', 'Registration barrier: cost for a rural-registered resident to live in an urban place'),
+  barrier: param(1, 0, 100, 'utility', 'Registration barrier: cost for a rural-registered resident to live in an urban place'),
   serviceAccess: param(0.5, 0, 1, 'share', 'Share of urban rights a rural-registered resident can use in an urban place'),
+  homeAttachment: param(1, 0, 100, 'utility', 'Attachment to the place of origin (family, land, social ties)'),
   rightsWeight: param(0.5, 0, 100, 'utility per unit of R', 'Weight of rights/inclusion in location choice'),
   informalIncome: param(0.4, 0, 1, 'share of wage', 'Income of the unemployed as a share of the local wage'),
   herding: param(3, 0, 1000, 'utility per unit of run', 'Digital run: extra pull to leave per unit of recent exit share'),
@@ -91,6 +92,7 @@ const diffusionSchema = z.strictObject({
   infoDecay: param(1.5, 0.01, 1000, 'distance units', 'Distance over which the information field decays by a factor e'),
   accessThreshold: param(0.6, 0.01, 2, 'τ', 'Infrastructure level τ at which access is fully available'),
   marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
+  lapse: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),
   digitalPremium: param(0.5, 0, 10, 'share', 'Extra effective talent of a resident at divide level 3'),
 });
 

@@ -1,4 +1,4 @@
-import type { Draft } from 'immer';
+import type { Draft, Patch } from 'immer';
 import { freeze, produce } from 'immer';
 import type { InterventionSpec, Scenario } from '../scenario/schema.ts';
 import type { Layout } from './geometry.ts';
@@ -102,6 +102,29 @@ export interface InfoField {
 /** Weights below this are dropped from the information field: they change no result but cost P² time. */
 const INFO_CUTOFF = 1e-3;
 
+/**
+ * Counts the place pairs the information field keeps (the entries {@link buildInfoField} would
+ * allocate), without allocating; stops counting once past `stopAt`. Scenario validation uses
+ * it to refuse worlds whose field would not fit in memory before anything is built.
+ */
+export function countInfoPairs(layout: Layout, decay: number, stopAt = Infinity): number {
+  const P = layout.ring.length;
+  // exp(-d/decay) >= cutoff  <=>  d <= -decay·ln(cutoff); compared on squared distances.
+  const reach = -decay * Math.log(INFO_CUTOFF);
+  const reach2 = reach * reach * (1 + 1e-12);
+  let n = 0;
+  for (let p = 0; p < P; p++) {
+    for (let j = 0; j < P; j++) {
+      if (j === p) continue;
+      const dx = layout.x[p] - layout.x[j];
+      const dy = layout.y[p] - layout.y[j];
+      if (dx * dx + dy * dy <= reach2 && Math.exp(-Math.hypot(dx, dy) / decay) >= INFO_CUTOFF) n++;
+    }
+    if (n > stopAt) return n;
+  }
+  return n;
+}
+
 /** Builds the information field exp(-d/decay) between distinct places, keeping weights above the cutoff. */
 export function buildInfoField(layout: Layout, decay: number): InfoField {
   const P = layout.ring.length;
@@ -131,6 +154,10 @@ export interface World {
   ledger: Ledger;
   streams: Streams;
   plan: PolicyPlan;
+  /** Structural edits of the world-level state waiting for the start of their tick (see policy/patches.ts). */
+  pendingEdits: { tick: number; recipe?: (draft: Draft<WorldState>) => void; patches?: Patch[]; label?: string }[];
+  /** Inverse patches of applied edits, newest last, for undo. */
+  undo: Patch[][];
   /** Events raised during the current tick; the runner drains them. */
   events: SimEvent[];
   /** Per-place scratch buffers reused across ticks so hot loops never allocate. */
@@ -206,6 +233,8 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     ledger: new Ledger(layout.ring, layout.urban, scenario.world.rings.length),
     streams: createStreams(seed),
     plan: { spend: new Map(), intensity: new Map() },
+    pendingEdits: [],
+    undo: [],
     events: [],
     scratch: { a: f(), b: f(), c: f(), d: f(), e: f(), f: f() },
     infoField: buildInfoField(layout, scenario.diffusion.infoDecay),

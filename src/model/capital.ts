@@ -29,7 +29,8 @@ export function capitalMomentum(world: World): void {
     pl.income[p] = 0;
     const lost = c.depreciation * pl.capital[p];
     ledger.book('capital', 'depreciation', p, -lost);
-    pl.capital[p] += saved - lost;
+    // K(1-δ) + s rather than K + (s - δK): at δ near 1 the latter can round below zero.
+    pl.capital[p] = pl.capital[p] * (1 - c.depreciation) + saved;
   }
   const addCapital = (multiplier: number) => (p: number, amount: number) => {
     ledger.book('capital', 'policy', p, amount * multiplier);
@@ -71,7 +72,8 @@ export function capitalMomentum(world: World): void {
     for (let k = 0; k < n; k++) sum += utility[k] = Math.exp(utility[k] - best);
     let out = 0;
     for (let k = 1; k < n; k++) {
-      const amount = (mobile * utility[k]) / sum;
+      // Capped by what is left: with mobility near 1 the shares can round past the whole stock.
+      const amount = Math.min(pl.capital[p], (mobile * utility[k]) / sum);
       ledger.move('capital', 'capital-move', p, destination[k], amount);
       pl.capital[p] -= amount;
       pl.capital[destination[k]] += amount;

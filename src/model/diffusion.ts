@@ -3,23 +3,32 @@ import { spendPlanned } from '../policy/plan.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
 
 /**
- * The adopter share a resident of each place sees for one level: its own place's share, mixed
- * (weight infoField) with the share among residents of nearby places weighted by distance decay,
- * Hägerstrand's mean information field.
+ * The adopter shares a resident of each place sees, for levels ≥1, ≥2 and 3: its own place's
+ * share, mixed (weight infoField) with the share among residents of nearby places weighted by
+ * distance decay, Hägerstrand's mean information field. One sweep over the field for all three.
  */
-function seenShares(world: World, share: Float64Array, out: Float64Array): void {
+function seenShares(world: World, out1: Float64Array, out2: Float64Array, out3: Float64Array): void {
   const { places: pl, infoField: f } = world;
   const omega = world.scenario.diffusion.infoField;
+  const { start, index, weight } = f;
+  const { population, access, use, outcome } = pl;
   for (let p = 0; p < pl.count; p++) {
-    let adopters = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
     let people = 0;
-    for (let k = f.start[p]; k < f.start[p + 1]; k++) {
-      const j = f.index[k];
-      adopters += f.weight[k] * share[j] * pl.population[j];
-      people += f.weight[k] * pl.population[j];
+    for (let k = start[p]; k < start[p + 1]; k++) {
+      const j = index[k];
+      const w = weight[k] * population[j];
+      a1 += w * access[j];
+      a2 += w * use[j];
+      a3 += w * outcome[j];
+      people += w;
     }
-    const nearby = people > 0 ? adopters / people : share[p];
-    out[p] = (1 - omega) * share[p] + omega * nearby;
+    const nearby = people > 0;
+    out1[p] = (1 - omega) * access[p] + omega * (nearby ? a1 / people : access[p]);
+    out2[p] = (1 - omega) * use[p] + omega * (nearby ? a2 / people : use[p]);
+    out3[p] = (1 - omega) * outcome[p] + omega * (nearby ? a3 / people : outcome[p]);
   }
 }
 
@@ -28,7 +37,7 @@ function seenShares(world: World, share: Float64Array, out: Float64Array): void 
  * digital divide with probability gate × (p + push + q × seen share of the next level), the Bass
  * hazard with Hägerstrand's information field. Gates: access needs infrastructure (τ relative to
  * the access threshold), use needs skill, outcomes need rights × market access. Because the
- * frontier moves, a level is not kept for good: with probability lapse × (1 − gate of the
+ * frontier moves, a level is not kept for good: with probability slip × (1 − gate of the
  * present level) a resident slips back one level (the digital run's "standing still is falling
  * behind"). The industry
  * lever adds e-commerce push and logistics (market access). Then output, wages, returns and
@@ -53,9 +62,7 @@ export function productionDiffusion(world: World): void {
   const seen1 = world.scratch.b;
   const seen2 = world.scratch.c;
   const seen3 = world.scratch.d;
-  seenShares(world, pl.access, seen1);
-  seenShares(world, pl.use, seen2);
-  seenShares(world, pl.outcome, seen3);
+  seenShares(world, seen1, seen2, seen3);
   // Per-place climbing hazards before the personal gate (skill) is applied.
   const gate3 = world.scratch.e;
   for (let p = 0; p < pl.count; p++) {
@@ -70,7 +77,7 @@ export function productionDiffusion(world: World): void {
   // Per-place gates: access needs infrastructure; outcomes need rights and market access.
   const gate1 = world.scratch.f;
   for (let p = 0; p < pl.count; p++) gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
-  const lapse = d.lapse;
+  const slip = d.slip;
   const { place, skill, level } = rs;
   for (let i = 0; i < rs.count; i++) {
     const a = level[i];
@@ -78,7 +85,7 @@ export function productionDiffusion(world: World): void {
     // The frontier moves on: a resident whose gate for the present level closes slips back a level.
     if (a > 0) {
       const gate = a === 1 ? gate1[p] : a === 2 ? skill[i] : gate3[p];
-      if (rand() < lapse * (1 - gate)) {
+      if (rand() < slip * (1 - gate)) {
         level[i] = a - 1;
         continue;
       }

@@ -88,8 +88,15 @@ export function updateOutput(world: World): void {
   const alpha = world.scenario.capital.alpha;
   for (let p = 0; p < pl.count; p++) {
     const K = Math.max(pl.capital[p], MIN_FACTOR);
+    if (pl.population[p] === 0) {
+      // An empty place produces nothing but offers a first arrival (one unit of talent) its marginal product, so it can be resettled.
+      pl.output[p] = 0;
+      pl.wage[p] = (1 - alpha) * pl.productivity[p] * Math.exp(alpha * Math.log(K));
+      pl.capitalReturn[p] = alpha * pl.productivity[p] * Math.exp((alpha - 1) * Math.log(K));
+      continue;
+    }
     const H = Math.max(pl.talent[p] * pl.employment[p], MIN_FACTOR);
-    const Y = pl.population[p] > 0 ? pl.productivity[p] * Math.exp(alpha * Math.log(K) + (1 - alpha) * Math.log(H)) : 0;
+    const Y = pl.productivity[p] * Math.exp(alpha * Math.log(K) + (1 - alpha) * Math.log(H));
     pl.output[p] = Y;
     pl.wage[p] = ((1 - alpha) * Y) / H;
     pl.capitalReturn[p] = (alpha * Y) / K;
@@ -130,4 +137,26 @@ export function updateIncomes(world: World): void {
   for (let p = 0; p < pl.count; p++) {
     if (pl.population[p] > 0) pl.incomePerResident[p] /= pl.population[p];
   }
+}
+
+/**
+ * Takes platform rent out of residents' incomes: a level-3 resident of a place whose digital
+ * surplus is captured at share c keeps only (1 − c) of the digital premium of their income.
+ * Recomputes each place's mean resident income.
+ */
+export function deductRent(world: World, capturedShare: Float64Array): void {
+  const { places: pl, residents: rs } = world;
+  const premium = world.scenario.diffusion.digitalPremium;
+  const keep = world.scratch.f;
+  for (let p = 0; p < pl.count; p++) {
+    keep[p] = (1 + premium * (1 - capturedShare[p])) / (1 + premium);
+    pl.incomePerResident[p] = 0;
+  }
+  const { place, level, income } = rs;
+  for (let i = 0; i < rs.count; i++) {
+    const p = place[i];
+    if (level[i] === 3 && keep[p] < 1) income[i] *= keep[p];
+    pl.incomePerResident[p] += income[i];
+  }
+  for (let p = 0; p < pl.count; p++) if (pl.population[p] > 0) pl.incomePerResident[p] /= pl.population[p];
 }

@@ -61,7 +61,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
         level = 1;
         if (rand() < rs.skill[i]) {
           level = 2;
-          if (rand() < 0.5 * pl.rights[p] * pl.marketAccess[p]) level = 3;
+          if (rand() < scenario.world.initialOutcome * pl.rights[p] * pl.marketAccess[p]) level = 3;
         }
       }
       rs.level[i] = level;
@@ -77,7 +77,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
   const fiscal = scenario.fiscal;
   let budget = 0;
   for (let p = 0; p < pl.count; p++) {
-    const tax = fiscal.mode === 'share' ? fiscal.value * pl.output[p] : 0;
+    const tax = fiscal.mode === 'share' ? Math.min(pl.output[p], fiscal.value * pl.output[p]) : 0;
     pl.income[p] = pl.output[p] - tax;
     budget += tax;
   }

@@ -1,11 +1,12 @@
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
+import { deductRent } from './economy.ts';
 
 /**
  * Stage 5, right core. A share φ(1−R) of each rural place's digital surplus (the part of its
- * output due to level-3 residents' premium) flows to its core as platform rent; benefit-sharing
- * rules cut that share. Rights rise with digital public services (the rights lever) and with
+ * output due to level-3 residents' premium) flows to its core as platform rent, and comes out of
+ * those residents' incomes; benefit-sharing rules cut that share. Rights rise with digital public services (the rights lever) and with
  * local level-3 adoption (voice), and erode with the log income gap to the core (alienation).
  * Finally the fiscal year closes: unspent budget lapses and next tick's budget is collected.
  */
@@ -15,12 +16,15 @@ export function rightCore(world: World): void {
   const sharing = plannedIntensity(world, 'rights', 'benefit-sharing');
 
   pl.rent.fill(0);
+  const captured = world.scratch.b;
+  captured.fill(0);
   for (let p = 0; p < pl.count; p++) {
     if (pl.urban[p] === 1 || pl.talent[p] <= 0) continue;
     const surplus = (pl.output[p] * pl.digitalTalent[p]) / pl.talent[p];
     const share = r.rentShare * (1 - pl.rights[p]) * (1 - Math.min(1, sharing ? sharing[p] : 0));
     const rent = Math.min(pl.income[p], share * Math.max(0, surplus));
     if (rent <= 0) continue;
+    captured[p] = rent / surplus;
     const core = pl.root[p];
     ledger.move('income', 'rent', p, core, rent);
     pl.income[p] -= rent;
@@ -28,6 +32,8 @@ export function rightCore(world: World): void {
     pl.rent[p] -= rent;
     pl.rent[core] += rent;
   }
+
+  deductRent(world, captured);
 
   const services = world.scratch.a;
   services.fill(0);

@@ -2,14 +2,15 @@ import type { World } from '../engine/world.ts';
 import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
 
-const CANDIDATES = 5;
+const CANDIDATES = 6;
+const raw = new Int32Array(CANDIDATES);
 const choice = new Int32Array(CANDIDATES);
 const weight = new Float64Array(CANDIDATES);
 
 /**
  * Stage 3, talent application. Each resident considers moving with probability moveProbability
  * and then chooses by logit among staying, the parent place, the core, a random place on the same
- * ring and the place of origin. Utility = log expected wage (wage × Harris-Todaro employment
+ * ring, a random child place (one ring further out) and the place of origin, each distinct place once. Utility = log expected wage (wage × Harris-Todaro employment
  * probability, informal income otherwise) + amenity + rights (of which a rural-registered
  * resident can use only serviceAccess in an urban place) − distance cost − registration barrier
  * (rural-registered, urban place) + attachment to the place of origin + a returnee incentive; leaving gains a herding term from the
@@ -28,6 +29,8 @@ export function talentApplication(world: World): void {
   const baseRural = world.scratch.b;
   const returnee = world.scratch.c;
   const exits = world.scratch.d;
+  const startPopulation = world.scratch.e;
+  startPopulation.set(pl.population);
   const reform = plannedIntensity(world, 'talent', 'registration');
   returnee.fill(0);
   spendPlanned(world, 'talent', 'returnee', (p, amount) => {
@@ -56,13 +59,23 @@ export function talentApplication(world: World): void {
     const leave = t.herding * pl.peopleRun[cur];
     const r = pl.ring[cur];
     const sameRing = ringStart[r] + Math.floor(rand() * (ringStart[r + 1] - ringStart[r]));
-    choice[0] = cur;
-    choice[1] = pl.parent[cur] >= 0 ? pl.parent[cur] : cur;
-    choice[2] = pl.root[cur];
-    choice[3] = sameRing;
-    choice[4] = origin[i];
+    // Each distinct place is one alternative: a duplicate would double its logit weight.
+    raw[0] = cur;
+    raw[1] = pl.parent[cur] >= 0 ? pl.parent[cur] : cur;
+    raw[2] = pl.root[cur];
+    raw[3] = sameRing;
+    raw[4] = origin[i];
+    // One place further out, so that moves away from the centre (spread) are possible from every ring.
+    const children = pl.childStart[cur + 1] - pl.childStart[cur];
+    raw[5] = children > 0 ? pl.childList[pl.childStart[cur] + Math.floor(rand() * children)] : cur;
+    let n = 0;
+    for (let c = 0; c < CANDIDATES; c++) {
+      let seen = false;
+      for (let k = 0; k < n; k++) if (choice[k] === raw[c]) seen = true;
+      if (!seen) choice[n++] = raw[c];
+    }
     let best = -Infinity;
-    for (let k = 0; k < CANDIDATES; k++) {
+    for (let k = 0; k < n; k++) {
       const j = choice[k];
       let u = util[j];
       if (j === origin[i]) u += t.homeAttachment;
@@ -74,10 +87,10 @@ export function talentApplication(world: World): void {
       if (weight[k] > best) best = weight[k];
     }
     let sum = 0;
-    for (let k = 0; k < CANDIDATES; k++) sum += weight[k] = Math.exp(weight[k] - best);
+    for (let k = 0; k < n; k++) sum += weight[k] = Math.exp(weight[k] - best);
     let draw = rand() * sum;
     let k = 0;
-    while (k < CANDIDATES - 1 && draw >= weight[k]) draw -= weight[k++];
+    while (k < n - 1 && draw >= weight[k]) draw -= weight[k++];
     const dest = choice[k];
     if (dest !== cur) {
       place[i] = dest;
@@ -89,8 +102,7 @@ export function talentApplication(world: World): void {
   }
 
   for (let p = 0; p < P; p++) {
-    const start = pl.population[p] + exits[p];
-    const share = start > 0 ? exits[p] / start : 0;
+    const share = startPopulation[p] > 0 ? exits[p] / startPopulation[p] : 0;
     pl.peopleRun[p] = (1 - t.runMemory) * pl.peopleRun[p] + t.runMemory * share;
     const past = pl.peopleRun[p] > t.tippingThreshold ? 1 : 0;
     if (past !== pl.tipped[p]) {

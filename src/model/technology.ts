@@ -2,11 +2,6 @@ import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
 
-/** Efficiency of broadband spending below / above the access threshold: it builds access, not frontier upgrades. */
-const BROADBAND_EFFICIENCY = { below: 1, above: 0.25 };
-/** Efficiency of next-generation upgrade spending below / above the access threshold: it pays off where a network exists. */
-const UPGRADE_EFFICIENCY = { below: 0.5, above: 1.5 };
-
 /**
  * Stage 1, technology foundation. The frontier moves on (F ← F(1+g)); each place adds private
  * investment (a share of retained income, more where productivity is above the mean), public
@@ -34,10 +29,11 @@ export function technologyFoundation(world: World): void {
   before.set(pl.tech);
   for (let p = 0; p < pl.count; p++) {
     const n = pl.population[p];
-    const relativeReturn = meanProductivity > 0 ? Math.min(3, pl.productivity[p] / meanProductivity) : 1;
+    const relativeReturn = meanProductivity > 0 ? Math.min(t.productivityCap, pl.productivity[p] / meanProductivity) : 1;
     // Nothing is built beyond the frontier: investment stops at the cost of reaching it.
     const toFrontier = Math.max(0, ((F - before[p]) * t.unitCost * n) / F);
-    const invest = Math.min(toFrontier, pl.income[p] * t.privateInvestment * Math.exp(t.returnSensitivity * Math.log(Math.max(relativeReturn, 1e-6))));
+    // Never more than the retained income: a share above 1 (high relative returns) must not overdraw it.
+    const invest = Math.min(toFrontier, pl.income[p], pl.income[p] * t.privateInvestment * Math.exp(t.productivitySensitivity * Math.log(Math.max(relativeReturn, 1e-6))));
     if (invest > 0 && n > 0) {
       ledger.book('income', 'tech-investment', p, -invest);
       pl.income[p] -= invest;
@@ -64,6 +60,8 @@ export function technologyFoundation(world: World): void {
     ledger.book('tech', 'policy', p, gain);
     pl.tech[p] += gain;
   };
-  spendPlanned(world, 'policy', 'broadband', publicInvestment(BROADBAND_EFFICIENCY));
-  spendPlanned(world, 'policy', 'upgrade', publicInvestment(UPGRADE_EFFICIENCY));
+  // Broadband builds access (full efficiency below the threshold); upgrades pay off where a network exists.
+  const policy = scenario.policy;
+  spendPlanned(world, 'policy', 'broadband', publicInvestment({ below: 1, above: policy.broadbandAbove }));
+  spendPlanned(world, 'policy', 'upgrade', publicInvestment({ below: policy.upgradeBelow, above: policy.upgradeAbove }));
 }

@@ -2,6 +2,7 @@ import { allocateSnapshot, checkBooks, snapshotStocks } from '../engine/books.ts
 import type { StockSnapshot } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
+import { applyDueEdits } from '../policy/patches.ts';
 import { planPolicy } from '../policy/plan.ts';
 import { capitalMomentum } from './capital.ts';
 import { productionDiffusion } from './diffusion.ts';
@@ -37,6 +38,7 @@ export function tick(world: World, timer?: StageTimer): void {
   world.ledger.clearTick();
   snapshotStocks(world, snap.before);
   updateState(world, (d) => void (d.tick += 1));
+  applyDueEdits(world);
   planPolicy(world);
   for (let k = 0; k < CHAIN.length; k++) {
     if (!timer) {

@@ -8,6 +8,8 @@ export const LIMITS = {
   maxTicks: 10_000,
   maxRings: 16,
   maxInterventions: 500,
+  /** Place pairs close enough to share information (diffusion.infoField); the field grows with their number. */
+  maxInfoPairs: 20_000_000,
 } as const;
 
 const ringSchema = z
@@ -39,14 +41,18 @@ const worldSchema = z.strictObject({
   residents: intParam(100_000, 1, LIMITS.maxResidents, 'residents', 'Number of residents (constant: no births or deaths)'),
   rings: z.array(ringSchema).min(2).max(LIMITS.maxRings).default(defaultRings).meta({ description: 'Rings from the core outward; ring 0 holds the core(s)' }),
   talentSigma: param(0.5, 0, 3, 'log units', 'Standard deviation of log talent (lognormal, mean talent 1)'),
+  initialOutcome: param(0.5, 0, 1, 'factor', 'Initial chance of level 3 for a level-2 resident, times the place\'s rights and market access'),
   skillSpread: param(0.1, 0, 0.5, 'index', 'Standard deviation of initial skill around the ring mean'),
+}).superRefine((w, ctx) => {
+  if (w.rings.reduce((sum, r) => sum + r.popShare, 0) <= 0) ctx.addIssue({ code: 'custom', path: ['rings'], message: 'expected some ring with popShare > 0' });
 });
 
 const technologySchema = z.strictObject({
   frontierGrowth: param(0.03, 0, 0.5, 'per tick', 'Growth rate g of the technology frontier F'),
   obsolescence: param(0.06, 0, 1, 'per tick', 'Share δ of infrastructure T that becomes obsolete each tick'),
   privateInvestment: param(0.08, 0, 1, 'share of retained output', 'Base share of retained output invested in infrastructure'),
-  returnSensitivity: param(1, 0, 5, 'elasticity', 'How much more is invested where productivity is above the mean (capped at 3 times the mean)'),
+  productivitySensitivity: param(1, 0, 5, 'elasticity', 'How much more is invested where productivity is above the population-weighted mean'),
+  productivityCap: param(3, 1, 100, 'times the mean', 'Relative productivity beyond which investment rises no further'),
   unitCost: param(1.5, 0.01, 1000, 'output units per resident per unit of τ', 'Cost of raising a place\'s infrastructure by one frontier unit per resident'),
   spillover: param(0.1, 0, 1, 'per tick', 'Share of the gap to the parent place\'s infrastructure closed by spillover at distance 0'),
   spilloverDecay: param(3, 0.01, 1000, 'distance units', 'Distance over which spillover decays by a factor e'),
@@ -78,9 +84,9 @@ const talentSchema = z.strictObject({
   rightsWeight: param(0.5, 0, 100, 'utility per unit of R', 'Weight of rights/inclusion in location choice'),
   informalIncome: param(0.4, 0, 1, 'share of wage', 'Income of the unemployed as a share of the local wage'),
   herding: param(3, 0, 1000, 'utility per unit of run', 'Digital run: extra pull to leave per unit of recent exit share'),
-  runMemory: param(0.5, 0, 1, 'weight', 'Weight of the latest tick in the moving average of exit shares'),
+  runMemory: param(0.5, 0, 1, 'weight', 'Weight of the latest tick in the moving averages of exit shares (people and capital runs)'),
   tippingThreshold: param(0.12, 0, 1, 'share per tick', 'Run level past which a place is recorded as tipping'),
-  learning: param(0.15, 0, 1, 'per tick', 'Learning by use: skill gain per tick, scaled by τ, for residents with access'),
+  learning: param(0.15, 0, 1, 'per tick', 'Learning by use: share of the gap to the skill local infrastructure supports (min(1, τ/accessThreshold)) closed per tick, for residents with access'),
   peerLearning: param(0.05, 0, 1, 'per tick', 'Pull of skill toward the place mean'),
   skillDecay: param(0.03, 0, 1, 'per tick', 'Skill decay for residents without access'),
 });
@@ -92,7 +98,7 @@ const diffusionSchema = z.strictObject({
   infoDecay: param(1.5, 0.01, 1000, 'distance units', 'Distance over which the information field decays by a factor e'),
   accessThreshold: param(0.6, 0.01, 2, 'τ', 'Infrastructure level τ at which access is fully available'),
   marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
-  lapse: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),
+  slip: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),
   digitalPremium: param(0.5, 0, 10, 'share', 'Extra effective talent of a resident at divide level 3'),
 });
 
@@ -103,6 +109,9 @@ const rightsSchema = z.strictObject({
 });
 
 const policySchema = z.strictObject({
+  broadbandAbove: param(0.25, 0, 10, 'efficiency', 'Efficiency of broadband spending where τ is already above the access threshold (1 below it)'),
+  upgradeBelow: param(0.5, 0, 10, 'efficiency', 'Efficiency of next-generation upgrade spending where τ is below the access threshold'),
+  upgradeAbove: param(1.5, 0, 10, 'efficiency', 'Efficiency of next-generation upgrade spending where τ is at or above the access threshold'),
   creditLeverage: param(2, 0, 20, 'capital per unit spent', 'Capital mobilised per unit of interest subsidy (subsidised credit)'),
   trainingCost: param(1, 0.001, 1e6, 'output units per resident', 'Spending per resident that closes the whole gap to full skill'),
   returneeCost: param(1, 0.001, 1e6, 'output units per resident per utility unit', 'Spending per resident of a place that adds one utility unit to returning there'),
@@ -112,9 +121,8 @@ const policySchema = z.strictObject({
 });
 
 const fiscalSchema = z.strictObject({
-  mode: z.enum(['share', 'fixed']).default('share').meta({ description: 'Budget per tick as a share of last tick\'s total output, or a fixed amount' }),
+  mode: z.enum(['share', 'fixed']).default('share').meta({ description: 'Budget per tick as a share of last tick\'s total output, or a fixed amount. When interventions ask for more, all are scaled down pro rata (an overspend event records it)' }),
   value: param(0.02, 0, 1e12, 'share or output units', 'Tax share of output (mode share) or fixed budget per tick (mode fixed)'),
-  overspend: z.enum(['pro-rata']).default('pro-rata').meta({ description: 'Rule when interventions ask for more than the budget: scale all down in proportion' }),
 });
 
 export const LEVERS = ['policy', 'capital', 'talent', 'industry', 'rights'] as const;
@@ -129,10 +137,13 @@ export const INSTRUMENTS = {
   rights: ['services', 'benefit-sharing'],
 } as const satisfies Record<Lever, readonly string[]>;
 
+/** Instruments set by an intensity (rules, not money); all others spend a budget. */
+export const INTENSITY_INSTRUMENTS = ['registration', 'benefit-sharing'] as const;
+
 export const ALLOCATIONS = ['core-first', 'uniform', 'periphery-first', 'need-based'] as const;
 export type Allocation = (typeof ALLOCATIONS)[number];
 
-const interventionSchema = z
+export const interventionSchema = z
   .strictObject({
     label: z.string().max(80).optional(),
     lever: z.enum(LEVERS),
@@ -144,8 +155,8 @@ const interventionSchema = z
       })
       .default({ class: 'all' }),
     allocation: z.enum(ALLOCATIONS).default('uniform').meta({ description: 'How spending is spread over rings' }),
-    start: intParam(0, 0, LIMITS.maxTicks, 'tick', 'First tick the intervention acts'),
-    end: intParam(LIMITS.maxTicks, 0, LIMITS.maxTicks, 'tick', 'Last tick the intervention acts (inclusive)'),
+    start: intParam(1, 1, LIMITS.maxTicks, 'tick', 'First tick the intervention acts (ticks count from 1)'),
+    end: intParam(LIMITS.maxTicks, 1, LIMITS.maxTicks, 'tick', 'Last tick the intervention acts (inclusive)'),
     ramp: intParam(0, 0, LIMITS.maxTicks, 'ticks', 'Ticks over which the budget or intensity rises linearly to full'),
     budget: param(0, 0, 1e12, 'output units per tick', 'Spending requested per tick'),
     intensity: param(0, 0, 100, 'instrument units', 'Strength of a non-spending instrument (registration reform, benefit-sharing)'),
@@ -156,6 +167,11 @@ const interventionSchema = z
       ctx.addIssue({ code: 'custom', path: ['instrument'], message: `expected one of ${allowed.join(', ')} for lever ${iv.lever}` });
     }
     if (iv.end < iv.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'expected end ≥ start' });
+    const byIntensity = (INTENSITY_INSTRUMENTS as readonly string[]).includes(iv.instrument);
+    if (byIntensity && iv.budget > 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: `expected no budget: ${iv.instrument} is set by intensity and spends nothing` });
+    if (byIntensity && iv.intensity <= 0) ctx.addIssue({ code: 'custom', path: ['intensity'], message: `expected an intensity > 0 for ${iv.instrument}` });
+    if (!byIntensity && iv.intensity > 0) ctx.addIssue({ code: 'custom', path: ['intensity'], message: `expected no intensity: ${iv.instrument} is set by budget` });
+    if (!byIntensity && iv.budget <= 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: `expected a budget > 0 for ${iv.instrument}` });
   });
 
 export type InterventionSpec = z.infer<typeof interventionSchema>;
@@ -172,7 +188,8 @@ const metricsSchema = z.strictObject({
     .default({ technology: 0.2, capital: 0.2, talent: 0.2, production: 0.2, rights: 0.2 }),
   trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the DPD trend behind the verdict'),
   trendThreshold: param(0.002, 0, 10, 'DPD per tick', 'Slope beyond which the verdict is converging or diverging'),
-  placeMetrics: z.boolean().default(false).meta({ description: 'Also write per-place rows (scope place:i) to metrics.csv' }),
+  placeMetrics: z.boolean().default(false).meta({ description: 'Write per-place rows (scope place:i) to metrics.csv at every tick' }),
+  placeSnapshots: z.boolean().default(true).meta({ description: 'Write per-place rows at the first, middle and last tick (for ring maps), when placeMetrics is off' }),
 });
 
 /** The scenario file, after `extends` is resolved. Every field has a default except where noted. */

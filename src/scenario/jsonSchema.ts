@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { scenarioSchema } from './schema.ts';
+
+/**
+ * The scenario schema as JSON Schema (draft 2020-12), for editors: every field with its
+ * description, unit, range and default. Input form, so fields with defaults are optional and
+ * `extends` is allowed.
+ */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const properties = schema.properties as Record<string, unknown>;
+  properties.extends = { type: 'string', description: 'Path of a scenario file this one inherits from and overrides (relative to this file)' };
+  return { ...schema, $id: 'https://urd.invalid/scenario.schema.json', title: 'urd scenario' };
+}

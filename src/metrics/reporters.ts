@@ -75,6 +75,35 @@ function residentSums(world: World): { applied: Float64Array; levels: Float64Arr
   return { applied, levels, talent: talentSum, skill: skillSum };
 }
 
+const ringBuffers = new WeakMap<World, Uint8Array>();
+
+/** Each resident's ring, in a buffer kept per world so reporting allocates nothing per tick. */
+function ringBuffer(world: World): Uint8Array {
+  let buf = ringBuffers.get(world);
+  if (!buf) ringBuffers.set(world, (buf = new Uint8Array(world.residents.count)));
+  const { place } = world.residents;
+  const ring = world.places.ring;
+  for (let i = 0; i < buf.length; i++) buf[i] = ring[place[i]];
+  return buf;
+}
+
+/** Between-class Theil from ring income shares and populations: Σ_c S_c ln(S_c / P_c), S income share, P population share. */
+function classBetween(ringShares: Float64Array, ringPopulation: number[], ringClass: readonly string[]): number {
+  const total = ringPopulation.reduce((a, b) => a + b, 0);
+  let between = 0;
+  for (const cls of ['urban', 'rural']) {
+    let share = 0;
+    let people = 0;
+    ringClass.forEach((c, r) => {
+      if (c !== cls) return;
+      share += ringShares[r];
+      people += ringPopulation[r];
+    });
+    if (share > 0 && people > 0) between += share * Math.log(share / (people / total));
+  }
+  return between;
+}
+
 /** Labels of the scopes reported, in row order. */
 export function scopeLabels(world: World): string[] {
   return ['all', 'urban', 'rural', ...world.scenario.world.rings.map((_, k) => `ring:${k}`)];
@@ -147,25 +176,23 @@ export function reportTick(world: World): MetricRow[] {
 
   const incomes = world.residents.income;
   push('all', 'gini', gini(incomes));
-  const classOf = new Uint8Array(world.residents.count);
-  const ringOf = new Uint8Array(world.residents.count);
-  const { place } = world.residents;
-  for (let i = 0; i < classOf.length; i++) {
-    classOf[i] = pl.urban[place[i]] === 1 ? 0 : 1;
-    ringOf[i] = pl.ring[place[i]];
-  }
-  const byClass = theil(incomes, classOf, 2);
-  const byRing = theil(incomes, ringOf, scenario.world.rings.length);
-  push('all', 'theil', byClass.total);
-  push('all', 'theil_between_class', byClass.between);
-  push('all', 'theil_within_class', byClass.within);
+  const ringSpecs = scenario.world.rings;
+  const byRing = theil(incomes, ringBuffer(world), ringSpecs.length);
+  // Each ring is one class, so the class split follows from the rings' shares and populations
+  // (one pass over residents instead of two); within = total − between is Theil's identity.
+  const betweenClass = classBetween(byRing.groupShares, ringSpecs.map((_, r) => means[3 + r].population), ringSpecs.map((r) => r.class));
+  push('all', 'theil', byRing.total);
+  push('all', 'theil_between_class', betweenClass);
+  push('all', 'theil_within_class', byRing.total - betweenClass);
   push('all', 'theil_between_ring', byRing.between);
   push('all', 'theil_within_ring', byRing.within);
   const inhabited: number[] = [];
   for (let p = 0; p < pl.count; p++) if (pl.population[p] > 0) inhabited.push(pl.incomePerResident[p]);
   const sigma = sigmaConvergence(inhabited);
-  push('all', 'sigma_cv', sigma.cv);
-  push('all', 'sigma_sd_log', sigma.sdLog);
+  // sigmaConvergence gives NaN only when every inhabited place's income is 0 (incomes are never
+  // negative): all places are then equal, so the dispersion is 0, and the output stays finite.
+  push('all', 'sigma_cv', Number.isFinite(sigma.cv) ? sigma.cv : 0);
+  push('all', 'sigma_sd_log', Number.isFinite(sigma.sdLog) ? sigma.sdLog : 0);
 
   const capitalToRural = ledger.crossFlow('capital', 'capital-move', 0);
   const capitalToUrban = ledger.crossFlow('capital', 'capital-move', 1);
@@ -194,7 +221,9 @@ export function reportTick(world: World): MetricRow[] {
     }
     push('all', `spending_${lever}`, total);
   });
-  if (scenario.metrics.placeMetrics) {
+  const m = scenario.metrics;
+  const snapshot = m.placeSnapshots && (tick === 0 || tick === Math.floor(scenario.ticks / 2) || tick === scenario.ticks);
+  if (m.placeMetrics || snapshot) {
     for (let p = 0; p < pl.count; p++) {
       const scope = `place:${p}`;
       push(scope, 'population', pl.population[p]);

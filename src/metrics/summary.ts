@@ -36,6 +36,15 @@ export interface RunSummary {
   events: { tipping: number; overspend: number };
 }
 
+/** Everything a {@link SummaryTracker} has gathered so far, as plain data (for checkpoints). */
+export interface TrackerState {
+  dpd: Float64Array;
+  last: [string, number][];
+  initialIncome: Float64Array | null;
+  tipping: number;
+  overspend: number;
+}
+
 /**
  * Follows a run tick by tick, keeping only what the summary needs (the DPD series, the last
  * values of the summary metrics, the places' incomes at the start), never the rows themselves.
@@ -46,6 +55,28 @@ export class SummaryTracker {
   private initialIncome: Float64Array | null = null;
   private tipping = 0;
   private overspend = 0;
+
+  /** Returns the tracker's state as plain data (copies), for a checkpoint. */
+  serialize(): TrackerState {
+    return {
+      dpd: Float64Array.from(this.dpd),
+      last: [...this.last.entries()],
+      initialIncome: this.initialIncome ? Float64Array.from(this.initialIncome) : null,
+      tipping: this.tipping,
+      overspend: this.overspend,
+    };
+  }
+
+  /** Rebuilds a tracker from {@link serialize}'s output: it then continues exactly where the saved one stopped. */
+  static restore(state: TrackerState): SummaryTracker {
+    const t = new SummaryTracker();
+    for (const v of state.dpd) t.dpd.push(v);
+    for (const [k, v] of state.last) t.last.set(k, v);
+    t.initialIncome = state.initialIncome ? Float64Array.from(state.initialIncome) : null;
+    t.tipping = state.tipping;
+    t.overspend = state.overspend;
+    return t;
+  }
 
   /** Records one tick's rows (scope `all`) and, on the first call, the places' incomes. */
   observe(world: World, rows: readonly MetricRow[]): void {

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { commonSeeds, compareCells, formatComparison, runComparison, writeComparison } from '../experiments/compare.ts';
+import { writeComparisonReport } from '../report/compareReport.ts';
+import { InputError, loadScenario } from '../scenario/load.ts';
+import { intOption, parseCommand, reportWanted } from './args.ts';
+import { Progress } from './progress.ts';
+
+export const COMPARE_HELP = `urd compare A.yaml B.yaml ... [options]
+
+Runs the scenarios on common random numbers (the same seeds for each) and prints a table of
+summary metrics: the first scenario's mean (± sd across seeds), and every other scenario's
+paired difference to it. Writes compare.csv, compare-runs.csv and each run folder.
+
+Options:
+  --seeds K        number of seeds (default 3): seed, seed+1, ..., seed+K-1
+  --seed N         first seed (default 1)
+  --ticks T        override every scenario's ticks
+  --set path=value override a field in every scenario (repeatable)
+  --out DIR        output folder (default outputs/compare/<names>-<hash>)
+  --no-report      do not write report.html (also: URD_NO_REPORT=1)
+  --quiet          no progress bar
+  -h, --help       this help`;
+
+/** `urd compare`: returns the exit code. */
+export function compareCommand(args: string[]): number {
+  const { values, positionals } = parseCommand('compare', args, {
+    seeds: { type: 'string' },
+    seed: { type: 'string' },
+    ticks: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    'no-report': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(COMPARE_HELP + '\n');
+    return 0;
+  }
+  if (positionals.length < 2) throw new InputError('urd compare', null, null, 'expected at least two scenario files (see urd compare --help)');
+  const count = intOption('compare', 'seeds', values.seeds) ?? 3;
+  if (count < 1) throw new InputError('urd compare', '--seeds', null, 'expected at least 1');
+  const ticks = intOption('compare', 'ticks', values.ticks);
+  const scenarios = positionals.map((file) => loadScenario(file, { set: values.set, ticks }));
+  const names = scenarios.map((s) => s.name);
+  if (new Set(names).size !== names.length) throw new InputError('urd compare', 'name', null, `expected distinct scenario names, got ${names.join(', ')}`);
+  const seeds = commonSeeds(intOption('compare', 'seed', values.seed) ?? 1, count);
+  const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
+  const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
+  const progress = new Progress('compare', values.quiet);
+  const results = runComparison(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  progress.done();
+  const cells = compareCells(results);
+  writeComparison(dir, results, cells);
+  const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
+  process.stdout.write(`${formatComparison(results, cells)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
+  return 0;
+}

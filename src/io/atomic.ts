@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /** Suffix of files being written; a file with it is never a finished output. */
 export const PARTIAL_SUFFIX = '.partial';
@@ -7,33 +7,86 @@ export const PARTIAL_SUFFIX = '.partial';
 /** Raised when an output cannot be written (full disk, no permission): names the path and the cause. */
 export class OutputError extends Error {}
 
-function describe(err: unknown, path: string): OutputError {
+/** Turns a file-system error into an {@link OutputError} that names the path and the cause in plain words. */
+export function describe(err: unknown, path: string): OutputError {
   const e = err as NodeJS.ErrnoException;
-  const why =
-    e.code === 'ENOSPC'
-      ? 'the disk is full'
-      : e.code === 'EACCES' || e.code === 'EPERM'
-        ? 'permission denied'
-        : e.code === 'EROFS'
-          ? 'the file system is read-only'
-          : e.code === 'ENOTDIR' || e.code === 'EEXIST'
-            ? 'a file stands where a folder is needed'
-            : (e.message ?? String(err));
+  const reasons: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EFBIG: 'the file is too large for this file system',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a file stands where a folder is needed',
+    EEXIST: 'a file stands where a folder is needed',
+    EISDIR: 'a folder stands where a file is needed',
+    ENOENT: 'no such folder, or this file system does not allow creating files there',
+    EIO: 'input/output error (a failing disk or a lost network mount?)',
+  };
+  const why = (e.code && reasons[e.code]) ?? e.message ?? String(err);
   return new OutputError(`cannot write ${path}: ${why}`);
 }
 
 /** Creates a folder and its parents, with a clear error when that is impossible. */
 export function ensureDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(resolve(dir));
   } catch (err) {
     throw describe(err, dir);
   }
 }
 
 /**
+ * mkdir -p, one level at a time. Not mkdirSync's `recursive` option: under /proc, where mkdir
+ * answers ENOENT even though the parent exists, Node 20's recursive mkdir never returns.
+ */
+function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    makeDirs(parent);
+    mkdirSync(dir);
+  }
+}
+
+/**
+ * Writes all of `data` at the file's current position. A write to a nearly full disk may
+ * write only part of its bytes without an error; this keeps writing the rest, so the disk
+ * being full always surfaces as ENOSPC and never as a silently shortened file.
+ */
+export function writeFully(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let done = 0;
+  while (done < bytes.byteLength) {
+    const n = writeSync(fd, bytes, done, bytes.byteLength - done);
+    // A file system that accepts nothing without an error must not hang the run.
+    if (n <= 0) throw Object.assign(new Error('the file system accepted no bytes'), { code: 'EIO' });
+    done += n;
+  }
+}
+
+/** Syncs a folder, so that renames inside it survive a power cut (best effort: some file systems refuse). */
+export function fsyncDir(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here (or not a folder we may open); the rename itself is still atomic.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
  * A file written in pieces under `<path>.partial` and renamed to `path` only by `commit`, so
  * an interrupted writer never leaves anything that looks complete. Writes are buffered.
+ * With `resumeAt`, an existing partial file is cut back to that many bytes and appended to
+ * (how a run resumed from a checkpoint continues its streamed outputs).
  */
 export class AtomicFile {
   private fd: number;
@@ -44,12 +97,20 @@ export class AtomicFile {
   constructor(
     readonly path: string,
     private readonly flushAt = 1 << 16,
+    resumeAt?: number,
   ) {
     this.partialPath = path + PARTIAL_SUFFIX;
     ensureDir(dirname(path));
     try {
-      this.fd = openSync(this.partialPath, 'w');
+      if (resumeAt === undefined) this.fd = openSync(this.partialPath, 'w');
+      else {
+        const size = statSync(this.partialPath).size;
+        if (size < resumeAt) throw new OutputError(`cannot resume ${this.partialPath}: it has ${size} bytes, fewer than the ${resumeAt} already written`);
+        truncateSync(this.partialPath, resumeAt);
+        this.fd = openSync(this.partialPath, 'a');
+      }
     } catch (err) {
+      if (err instanceof OutputError) throw err;
       throw describe(err, this.partialPath);
     }
   }
@@ -68,7 +129,18 @@ export class AtomicFile {
     this.buffer = [];
     this.buffered = 0;
     try {
-      writeSync(this.fd, data);
+      writeFully(this.fd, data);
+    } catch (err) {
+      throw describe(err, this.partialPath);
+    }
+  }
+
+  /** Flushes and fsyncs the partial file, returning its length in bytes: a point a checkpoint can return to. */
+  sync(): number {
+    this.flush();
+    try {
+      fsyncSync(this.fd);
+      return fstatSync(this.fd).size;
     } catch (err) {
       throw describe(err, this.partialPath);
     }
@@ -83,6 +155,16 @@ export class AtomicFile {
       renameSync(this.partialPath, this.path);
     } catch (err) {
       throw describe(err, this.path);
+    }
+    fsyncDir(dirname(this.path));
+  }
+
+  /** Closes the partial file and keeps it (a stopped run that can be resumed). */
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
     }
   }
 

@@ -1,8 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, parse as parseYamlScalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
+import { buildLayout } from '../engine/geometry.ts';
+import { countInfoPairs } from '../engine/world.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 
 /** Largest scenario or experiment file read; bigger ones are refused before parsing. */
@@ -32,6 +34,11 @@ export interface LoadedFile {
   lines: LineCounter;
 }
 
+/** Shortens text echoed from the input, so a message stays one readable line however long the input is. */
+function clip(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? rel : path;
@@ -53,34 +60,74 @@ function depth(value: unknown, level = 0): number {
  */
 export function readInputFile(path: string): LoadedFile {
   const shown = displayPath(path);
-  let size: number;
+  let stat: ReturnType<typeof statSync>;
   try {
-    size = statSync(path).size;
+    stat = statSync(path);
   } catch {
     throw new InputError(shown, null, null, 'file not found');
   }
-  if (size > MAX_FILE_BYTES) throw new InputError(shown, null, null, `file is ${size} bytes; expected at most ${MAX_FILE_BYTES}`);
+  if (stat.isDirectory()) throw new InputError(shown, null, null, 'is a folder; expected a YAML or JSON file');
+  // Devices, pipes and sockets may never end (/dev/zero) or block forever (a FIFO): refused unread.
+  if (!stat.isFile()) throw new InputError(shown, null, null, 'is not a regular file; expected a YAML or JSON file');
+  if (stat.size > MAX_FILE_BYTES) throw new InputError(shown, null, null, `file is ${stat.size} bytes; expected at most ${MAX_FILE_BYTES}`);
+  const bytes = readAtMost(path, shown, MAX_FILE_BYTES + 1);
+  // Files whose size the system does not report (/proc) are measured by reading.
+  if (bytes.length > MAX_FILE_BYTES) throw new InputError(shown, null, null, `file is more than ${MAX_FILE_BYTES} bytes; expected at most ${MAX_FILE_BYTES}`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EISDIR') throw new InputError(shown, null, null, 'is a folder; expected a YAML or JSON file');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
     throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const line = lines.linePos(err.pos[0]).line;
-    throw new InputError(shown, null, line, `not valid YAML/JSON: ${err.message.split('\n')[0]}`);
+  let doc: Document;
+  let data: unknown;
+  try {
+    // Warnings (unknown tags, unknown directives) are refused like errors, and never printed by the parser.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) {
+      const err = doc.errors[0] ?? doc.warnings[0];
+      const line = lines.linePos(err.pos[0]).line;
+      const message = /call stack/i.test(err.message) ? `nested more than ${MAX_DEPTH} levels deep` : err.message.split('\n')[0];
+      throw new InputError(shown, null, line, `not valid YAML/JSON: ${message}`);
+    }
+    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    // The parser's own guards: recursion too deep for the stack, or an alias bomb.
+    if (err instanceof RangeError) throw new InputError(shown, null, null, `nested more than ${MAX_DEPTH} levels deep`);
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new InputError(shown, null, null, 'too many YAML aliases (*name): expands beyond what a scenario needs (alias bomb)');
+    }
+    throw new InputError(shown, null, null, `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(shown, null, 1, 'expected a mapping of fields (name: value) at the top level');
   }
   if (depth(data) > MAX_DEPTH) throw new InputError(shown, null, null, `nested more than ${MAX_DEPTH} levels deep`);
   return { path: shown, data: data as Record<string, unknown>, doc, lines };
+}
+
+/** Reads at most `limit` bytes of a file (so a file that grows or lies about its size cannot exhaust memory). */
+function readAtMost(path: string, shown: string, limit: number): Buffer {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(limit);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, limit - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === limit) break;
+    }
+    return buf.subarray(0, n);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(shown, null, null, code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be read (${code ?? (err as Error).message})`);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** Line of a field path in a parsed file, or null when the file does not set it. */
@@ -97,11 +144,13 @@ export function lineOf(file: LoadedFile, path: readonly PropertyKey[]): number |
 export function mergeLayers(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] =
+    const b = Object.hasOwn(out, k) ? out[k] : undefined;
+    const merged =
       v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
         ? mergeLayers(b as Record<string, unknown>, v as Record<string, unknown>)
         : v;
+    // A data property even for a key like __proto__, so input can never reach a prototype.
+    Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -127,7 +176,7 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
   try {
     statSync(parentPath);
   } catch {
-    throw new InputError(file.path, 'extends', lineOf(file, ['extends']), `file ${displayPath(parentPath)} not found`);
+    throw new InputError(file.path, 'extends', lineOf(file, ['extends']), `file ${clip(displayPath(parentPath))} not found`);
   }
   return [...readWithExtends(parentPath, [...chain, abs]), file];
 }
@@ -135,6 +184,8 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
 /** Sets `value` at a dotted path (`capital.alpha`, `interventions.0.budget`) in a plain object. */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
+  const bad = keys.find((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype');
+  if (bad !== undefined) throw new InputError('--set', dotted, null, bad === '' ? 'expected a field path such as capital.alpha' : `"${bad}" is not a scenario field`);
   let node: Record<string, unknown> = target;
   for (let k = 0; k < keys.length - 1; k++) {
     const next = node[keys[k]];
@@ -153,10 +204,10 @@ export interface Overrides {
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
-  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60);
+  const shown = got === undefined ? 'nothing' : typeof got === 'number' && !Number.isFinite(got) ? String(got) : (JSON.stringify(got)?.slice(0, 60) ?? String(got));
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; expected only the fields in docs/scenario.schema.json`;
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${clip(issue.keys.map((k) => JSON.stringify(k)).join(', '))}; expected only the fields in docs/scenario.schema.json`;
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
@@ -170,17 +221,40 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+/**
+ * The issue to report: the first one, except that of two bounds on the same field the tighter
+ * one wins (zod reports "≤ 2^53 - 1" for integers before the field's own maximum).
+ */
+function mostSpecific(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  const first = issues[0];
+  if (first.code !== 'too_big') return first;
+  const key = first.path.join('.');
+  let best = first;
+  for (const i of issues) {
+    if (i.code === 'too_big' && i.path.join('.') === key && Number(i.maximum) < Number(best.maximum as number)) best = i;
+  }
+  return best;
+}
+
 /** Cross-field limits the schema cannot express, checked before anything is allocated. */
 function checkWorld(scenario: Scenario, file: LoadedFile): void {
   const places = scenario.world.rings.reduce((n, r) => n + r.count, 0);
   if (places > LIMITS.maxPlaces) {
     throw new InputError(file.path, 'world.rings', lineOf(file, ['world', 'rings']), `${places} places in all; expected at most ${LIMITS.maxPlaces}`);
   }
+  if (places * (places - 1) > LIMITS.maxInfoPairs) {
+    const pairs = countInfoPairs(buildLayout(scenario.world.rings), scenario.diffusion.infoDecay, LIMITS.maxInfoPairs);
+    if (pairs > LIMITS.maxInfoPairs) {
+      throw new InputError(
+        file.path,
+        'world.rings',
+        lineOf(file, ['world', 'rings']),
+        `${places} places this close together link more than ${LIMITS.maxInfoPairs} pairs in the information field (diffusion.infoDecay ${scenario.diffusion.infoDecay}); expected fewer places, rings further apart or a smaller infoDecay`,
+      );
+    }
+  }
   if (scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
     throw new InputError(file.path, 'world.rings.0.radius', lineOf(file, ['world', 'rings', 0]), 'expected a radius > 0 when ring 0 holds more than one core');
-  }
-  if (scenario.world.rings.reduce((s, r) => s + r.popShare, 0) <= 0) {
-    throw new InputError(file.path, 'world.rings', lineOf(file, ['world', 'rings']), 'expected some ring with popShare > 0');
   }
   scenario.interventions.forEach((iv, i) => {
     for (const r of iv.target.rings ?? []) {
@@ -204,13 +278,22 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new InputError('--set', assignment, null, 'expected path=value, e.g. capital.alpha=0.4');
     data = structuredClone(data);
-    setPath(data, assignment.slice(0, eq), parseYamlScalar(assignment.slice(eq + 1)));
+    let value: unknown;
+    try {
+      const doc = parseDocument(assignment.slice(eq + 1), { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+      const problem = doc.errors[0] ?? doc.warnings[0];
+      if (problem) throw problem;
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new InputError('--set', assignment.slice(0, eq), null, `value is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    setPath(data, assignment.slice(0, eq), value);
   }
   if (overrides.seed !== undefined) data.seed = overrides.seed;
   if (overrides.ticks !== undefined) data.ticks = overrides.ticks;
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = mostSpecific(result.error.issues);
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
     // Blame the last layer that sets the field (or its nearest parent).
     const owner = [...layers].reverse().find((f) => lineOf(f, path) !== null && f.doc.hasIn(path.slice(0, 1) as unknown[])) ?? top;

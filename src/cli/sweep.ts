@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { loadExperiment } from '../experiments/load.ts';
+import { parseShard, type Shard } from '../experiments/shard.ts';
+import { readPlan, runCount, SWEEP_FILES } from '../experiments/store.ts';
+import { runSweep } from '../experiments/sweep.ts';
+import { InputError } from '../scenario/load.ts';
+import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
+import { Progress } from './progress.ts';
+
+export const SWEEP_HELP = `urd sweep EXPERIMENT [options]
+urd sweep --resume DIR [options]
+
+Runs every point × replication of an experiment file on worker threads. Each finished run is
+recorded at once in DIR/runs/; when all are done, DIR holds runs.csv (one row a run, with its
+seed, parameters, kept metrics and the urd run command that reruns it alone), aggregate.csv
+(mean, sd and t-based 95% interval per point and metric) and, for a Morris design, morris.csv.
+The files are the same whatever the number of workers, interruptions or shards.
+
+Options:
+  --workers N       runs at once (default: SLURM_CPUS_PER_TASK, else the number of CPUs)
+  --out DIR         sweep folder (default outputs/sweeps/<experiment name>); a folder that
+                    already holds the same experiment is continued, not restarted
+  --resume DIR      continue an interrupted sweep: runs only what is missing (run it from the
+                    folder the sweep was started in: the experiment path in sweep.json is
+                    relative to it)
+  --shard I/N       run only shard I of N (I counts from 0: runs with index mod N = I);
+  --shard auto/N    the same with I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
+                    (combine shard folders with urd merge; see docs/cluster.md)
+  --no-report       do not write report.html and charts/ (also: URD_NO_REPORT=1)
+  --quiet           no progress output
+  -h, --help        this help
+
+Ctrl-C stops the sweep (exit 130); urd sweep --resume DIR picks it up.`;
+
+/** Default worker count: what the cluster allotted this task, else every CPU. */
+function defaultWorkers(): number {
+  const slurm = Number(process.env.SLURM_CPUS_PER_TASK);
+  return Number.isInteger(slurm) && slurm > 0 ? slurm : availableParallelism();
+}
+
+/** Progress on a terminal as a bar; elsewhere (logs, cluster jobs) a plain line every 10% or 10 s. */
+function progressReporter(label: string, quiet: boolean): { update: (done: number, total: number) => void; done: () => void } {
+  // Runs done before a resume say nothing about speed, so rates and ETAs count new runs only.
+  let before = -1;
+  const bar = new Progress(label, quiet);
+  if (quiet || process.stderr.isTTY) {
+    return {
+      update: (d, t) => {
+        if (before < 0) before = d;
+        bar.update(d - before, t - before, before > 0 ? ` runs (+${before} done before)` : ' runs');
+      },
+      done: () => bar.done(),
+    };
+  }
+  const started = performance.now();
+  let lastTime = started;
+  let lastDecile = -1;
+  return {
+    update: (d, t) => {
+      if (before < 0) before = d;
+      const now = performance.now();
+      const decile = t > 0 ? Math.floor((10 * d) / t) : 10;
+      if (decile === lastDecile && now - lastTime < 10_000 && d < t) return;
+      lastDecile = decile;
+      lastTime = now;
+      const elapsed = (now - started) / 1000;
+      const eta = d > before && d < t ? ` ETA ${Math.round((elapsed / (d - before)) * (t - d))}s` : '';
+      process.stderr.write(`${label}: ${d}/${t} runs done (${elapsed.toFixed(1)}s)${eta}\n`);
+    },
+    done: () => undefined,
+  };
+}
+
+/** `urd sweep`: returns the exit code (0 done, 130 interrupted). */
+export async function sweepCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand('sweep', args, {
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'string' },
+    shard: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    'no-report': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(SWEEP_HELP + '\n');
+    return 0;
+  }
+  const workers = intOption('sweep', 'workers', values.workers) ?? defaultWorkers();
+  if (workers < 1) throw new InputError('urd sweep', '--workers', null, 'expected at least 1');
+  const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
+  let dir: string;
+  let experiment: string;
+  if (values.resume !== undefined) {
+    if (positionals.length > 0 || values.out !== undefined) {
+      throw new InputError('urd sweep', '--resume', null, 'expected only the sweep folder (the experiment is read from its sweep.json)');
+    }
+    dir = values.resume;
+    experiment = readPlan(dir).file;
+    if (!existsSync(experiment)) {
+      throw new InputError(join(dir, SWEEP_FILES.plan), 'experiment', null, `${experiment} not found from ${process.cwd()}; run from the folder the sweep was started in`);
+    }
+  } else {
+    if (positionals.length !== 1) throw new InputError('urd sweep', null, null, 'expected exactly one experiment file, or --resume DIR (see urd sweep --help)');
+    experiment = positionals[0];
+    dir = '';
+  }
+  const plan = loadExperiment(experiment);
+  if (values.resume === undefined) dir = values.out ?? join('outputs', 'sweeps', plan.name);
+  const label = `sweep ${plan.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
+  const progress = progressReporter(label, values.quiet);
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${label}: stopping (again to quit at once); finished runs are kept\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const started = performance.now();
+  try {
+    const result = await runSweep(plan, { dir, workers, shard, signal: controller.signal, onProgress: progress.update });
+    progress.done();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (result.interrupted) {
+      process.stderr.write(`${label}: interrupted after ${result.ran} new runs; resume with: urd sweep --resume ${dir}${shard ? ` --shard ${values.shard}` : ''}\n`);
+      return 130;
+    }
+    const what = result.finalized ? `${SWEEP_FILES.runs}, ${SWEEP_FILES.aggregate}${plan.morris ? `, ${SWEEP_FILES.morris}` : ''}` : `records only (combine shards with urd merge)`;
+    process.stderr.write(
+      `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${workers} worker${workers > 1 ? 's' : ''}; ${what}\n`,
+    );
+    if (result.finalized && reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
+    process.stdout.write(`${dir}\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

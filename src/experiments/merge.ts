@@ -1,0 +1,75 @@
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { InputError } from '../scenario/load.ts';
+import { finishedRuns, readPlan, recordPath, runCount, runId, SWEEP_FILES } from './store.ts';
+import { finalizeSweep, openSweepDir } from './sweep.ts';
+
+/** Raised when the shards do not hold every run yet: names the missing runs. */
+export class IncompleteMerge extends Error {}
+
+/** What a merge did. */
+export interface MergeResult {
+  runs: number;
+  /** Records copied into the output folder (0 when merging a shared folder in place). */
+  copied: number;
+}
+
+function planText(dir: string): string {
+  const path = join(dir, SWEEP_FILES.plan);
+  if (!existsSync(path)) throw new InputError(dir, null, null, `not a sweep folder (no ${SWEEP_FILES.plan})`);
+  return readFileSync(path, 'utf8');
+}
+
+/**
+ * Combines shard folders of one sweep into `out`, which then holds exactly the files a
+ * single-machine sweep writes (records, run folders, runs.csv, aggregates), byte for byte: the
+ * shards must hold the same sweep.json, together every run, and any run found twice must have
+ * identical records. `out` may be one of the shards (or the one folder all shards shared).
+ */
+export function mergeSweeps(dirs: readonly string[], out: string): MergeResult {
+  if (dirs.length === 0) throw new InputError('urd merge', null, null, 'expected at least one shard folder');
+  const text = planText(dirs[0]);
+  dirs.forEach((d, i) => {
+    if (i > 0 && planText(d) !== text) {
+      throw new InputError(join(d, SWEEP_FILES.plan), null, null, `belongs to a different sweep than ${dirs[0]} (sweep.json differs); merge only shards of one experiment`);
+    }
+  });
+  const plan = readPlan(dirs[0]);
+  const outAbs = resolve(out);
+  if (!dirs.some((d) => resolve(d) === outAbs)) openSweepDir(out, plan);
+  else if (planText(out) !== text) throw new InputError(out, null, null, 'holds a different sweep');
+  const found = dirs.map((d) => finishedRuns(d, plan));
+  const missing: number[] = [];
+  let copied = 0;
+  for (let run = 0; run < runCount(plan); run++) {
+    const holders = dirs.filter((_, i) => found[i][run]);
+    if (holders.length === 0) {
+      missing.push(run);
+      continue;
+    }
+    const bytes = readFileSync(recordPath(holders[0], plan, run), 'utf8');
+    for (const other of holders.slice(1)) {
+      if (readFileSync(recordPath(other, plan, run), 'utf8') !== bytes) {
+        throw new InputError(recordPath(other, plan, run), null, null, `differs from ${recordPath(holders[0], plan, run)}: the same run gave two results (different urd versions?)`);
+      }
+    }
+    if (holders.some((d) => resolve(d) === outAbs)) continue;
+    if (plan.perRunMetrics) {
+      const target = join(out, SWEEP_FILES.records, runId(plan, run));
+      rmSync(target, { recursive: true, force: true });
+      cpSync(join(holders[0], SWEEP_FILES.records, runId(plan, run)), target, { recursive: true });
+    }
+    writeFileAtomic(recordPath(out, plan, run), bytes);
+    copied++;
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 10).map((r) => runId(plan, r)).join(', ');
+    throw new IncompleteMerge(
+      `${missing.length} of ${runCount(plan)} runs are in none of the folders (${shown}${missing.length > 10 ? ', …' : ''}); ` +
+        `run r belongs to shard r mod N: finish those shards (urd sweep --resume DIR --shard I/N) and merge again`,
+    );
+  }
+  finalizeSweep(out, plan);
+  return { runs: runCount(plan), copied };
+}

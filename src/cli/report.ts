@@ -1,0 +1,64 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeComparisonReport } from '../report/compareReport.ts';
+import type { ReportResult } from '../report/runReport.ts';
+import { writeRunReport } from '../report/runReport.ts';
+import { writeSweepReport } from '../report/sweepReport.ts';
+import { InputError } from '../scenario/load.ts';
+import { parseCommand } from './args.ts';
+
+export const REPORT_HELP = `urd report DIR... [options]
+
+Writes DIR/report.html — one self-contained page (pictures embedded, readable offline) with
+the scenario's story and question, the charts, the summary table and the verdict in plain
+words — and the pictures as DIR/charts/*.png. DIR may be:
+  a run folder        (manifest.json, metrics.csv, summary.json), from urd run or urd demo
+  a sweep folder      (runs.csv, aggregate.csv), from urd sweep or urd merge
+  a comparison folder (compare-runs.csv), from urd compare
+Uses only the files in DIR, so old folders can be reported again.
+
+Options:
+  --metric NAME   sweep: the summary metric of the heat map (default dpd_final);
+                  comparison: the metric of the trajectories (default dpd)
+  --quiet         print only the path of each report
+  -h, --help      this help`;
+
+/** What kind of output folder DIR is, from the files in it. */
+export function folderKind(dir: string): 'run' | 'sweep' | 'compare' {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, null, null, 'not a folder');
+  if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'metrics.csv'))) return 'run';
+  if (existsSync(join(dir, 'runs.csv'))) return 'sweep';
+  if (existsSync(join(dir, 'compare-runs.csv'))) return 'compare';
+  throw new InputError(dir, null, null, 'expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv) or a comparison folder (compare-runs.csv)');
+}
+
+/** Writes the report of one folder of any kind. */
+export function writeReport(dir: string, metric?: string): ReportResult {
+  const kind = folderKind(dir);
+  if (kind === 'run') return writeRunReport(dir);
+  if (kind === 'sweep') return writeSweepReport(dir, { metric });
+  return writeComparisonReport(dir, { metric });
+}
+
+/** `urd report`: returns the exit code. */
+export function reportCommand(args: string[]): number {
+  const { values, positionals } = parseCommand('report', args, {
+    metric: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(REPORT_HELP + '\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new InputError('urd report', null, null, 'expected at least one folder (see urd report --help)');
+  for (const dir of positionals) {
+    const r = writeReport(dir, values.metric);
+    if (!values.quiet) {
+      for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
+      process.stderr.write(`${r.charts.length} charts in ${(r.ms / 1000).toFixed(1)} s\n`);
+    }
+    process.stdout.write(`${r.path}\n`);
+  }
+  return 0;
+}

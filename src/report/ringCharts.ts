@@ -1,0 +1,205 @@
+/**
+ * The circle layers: profiles of a metric by ring at chosen ticks, and the ring map, which
+ * draws each place as a dot on its ring around the core, coloured by a metric, in small
+ * multiples at chosen ticks. Place positions come from the scenario's rings via buildLayout,
+ * the same layout the run used.
+ */
+import type { Chart, Plugin } from 'chart.js';
+import { buildLayout } from '../engine/geometry.ts';
+import type { RingSpec } from '../scenario/schema.ts';
+import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
+import type { MetricTable } from './read.ts';
+import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
+import { DASHES, FONT, FONT_FAMILY, INK, fmtNumber, viridis } from './theme.ts';
+
+/** Up to n ticks spread evenly over the available ones: always the first and the last. */
+export function pickTicks(available: readonly number[], n = 3): number[] {
+  if (available.length <= n) return [...available];
+  const out = new Set<number>();
+  for (let i = 0; i < n; i++) out.add(available[Math.round((i * (available.length - 1)) / (n - 1))]);
+  return [...out];
+}
+
+/** Tick label colours for profiles: early light, late dark, along viridis (ordered in greyscale too). */
+function tickColour(i: number, n: number): string {
+  return viridis(n <= 1 ? 0.3 : 0.68 - (0.68 * i) / (n - 1));
+}
+
+/** Label of ring k on an axis: "k label", with the class. */
+export function ringLabel(rings: readonly RingSpec[], k: number): string {
+  return `${k} ${rings[k].label} (${rings[k].class})`;
+}
+
+/** The mean of a metric by ring (scopes ring:k) at chosen ticks, one line per tick. */
+export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[], metric: string, ticks: readonly number[]): ChartConfig {
+  const title = `${metricName(metric)} by ring`;
+  if (!table.has(metric, 'ring:0')) return emptyChart(title, `This run has no ${metric} rows by ring.`);
+  const share = isShare(metric);
+  const datasets = ticks.map((t, i) => ({
+    label: `tick ${t}`,
+    data: rings.map((_, k) => {
+      const v = table.valueAt(metric, `ring:${k}`, t);
+      return Number.isFinite(v) ? v : null;
+    }),
+    borderColor: tickColour(i, ticks.length),
+    backgroundColor: tickColour(i, ticks.length),
+    borderWidth: 4,
+    borderDash: DASHES[(ticks.length - 1 - i) % DASHES.length],
+    pointRadius: 8,
+    pointStyle: 'circle',
+    tension: 0,
+  }));
+  const options = chartOptions({
+    title,
+    subtitle: 'From the core (left) to the periphery (right), at chosen ticks.',
+    x: { title: 'Ring, from the core outward', type: 'category', extra: { offset: true } },
+    y: {
+      title: axisTitle(metric),
+      format: share ? (v) => `${Math.round(v * 100)}%` : (v) => fmtNumber(v, 3),
+      extra: share ? { suggestedMin: 0, suggestedMax: 1 } : { beginAtZero: true },
+    },
+  });
+  options.plugins.legend.labels.pointStyleWidth = undefined;
+  return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options };
+}
+
+/** What a ring map shows: a metric per place at several ticks, over the layout of `rings`. */
+export interface RingMapData {
+  rings: readonly RingSpec[];
+  metric: string;
+  ticks: number[];
+  /** values[i][p]: the metric of place p at ticks[i]. */
+  values: number[][];
+  /** population[i][p], to show emptied places as hollow dots (optional). */
+  population?: number[][];
+}
+
+/** Collects a ring map's data from place:i rows, or null when the run wrote none. */
+export function ringMapData(table: MetricTable, rings: readonly RingSpec[], metric: string, n = 3): RingMapData | null {
+  const P = rings.reduce((s, r) => s + r.count, 0);
+  if (!table.has(metric, 'place:0') || !table.has(metric, `place:${P - 1}`)) return null;
+  const ticks = pickTicks(table.series(metric, 'place:0').ticks, n);
+  const grab = (m: string) => ticks.map((t) => Array.from({ length: P }, (_, p) => table.valueAt(m, `place:${p}`, t)));
+  return { rings, metric, ticks, values: grab(metric), population: table.has('population', 'place:0') ? grab('population') : undefined };
+}
+
+const COLOUR_BAR = 150;
+const PANEL_TITLE = 34;
+
+function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void {
+  const { ctx, chartArea: a } = chart;
+  const layout = buildLayout(d.rings);
+  const n = d.ticks.length;
+  const panelW = (a.right - a.left - COLOUR_BAR) / n;
+  const size = Math.min(panelW, a.bottom - a.top - PANEL_TITLE);
+  const maxR = Math.max(1e-9, ...d.rings.map((r) => r.radius));
+  const scale = (size / 2 - 16) / maxR;
+  const norm = (v: number) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  ctx.save();
+  for (let i = 0; i < n; i++) {
+    const cx = a.left + panelW * (i + 0.5);
+    const cy = a.top + PANEL_TITLE + (a.bottom - a.top - PANEL_TITLE) / 2;
+    ctx.fillStyle = INK;
+    ctx.font = `bold ${FONT.axisTitle}px ${FONT_FAMILY}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(`tick ${d.ticks[i]}`, cx, a.top + 2);
+    for (const ring of d.rings) {
+      if (ring.radius <= 0) continue;
+      ctx.strokeStyle = 'rgba(0,0,0,0.35)';
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash(ring.class === 'urban' ? [] : [6, 5]);
+      ctx.beginPath();
+      ctx.arc(cx, cy, ring.radius * scale, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    for (let k = 0; k < d.rings.length; k++) {
+      const ring = d.rings[k];
+      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : 40;
+      const r = Math.max(2.5, Math.min(12, spacing * 0.42));
+      for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
+        const x = cx + layout.x[p] * scale;
+        const y = cy - layout.y[p] * scale;
+        const v = d.values[i][p];
+        const empty = d.population !== undefined && !(d.population[i][p] > 0);
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+        if (empty || !Number.isFinite(v)) {
+          ctx.strokeStyle = '#777777';
+          ctx.lineWidth = 1.5;
+          ctx.stroke();
+        } else {
+          ctx.fillStyle = viridis(norm(v));
+          ctx.fill();
+          ctx.strokeStyle = 'rgba(0,0,0,0.45)';
+          ctx.lineWidth = 0.75;
+          ctx.stroke();
+        }
+      }
+    }
+  }
+  drawColourBar(ctx, a.right - COLOUR_BAR + 40, a.top + PANEL_TITLE + 10, a.bottom - 10, lo, hi, d.metric);
+  ctx.restore();
+}
+
+function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bottom: number, lo: number, hi: number, metric: string): void {
+  const w = 26;
+  const h = bottom - top;
+  for (let y = 0; y < h; y++) {
+    ctx.fillStyle = viridis(1 - y / Math.max(1, h - 1));
+    ctx.fillRect(x, top + y, w, 1.5);
+  }
+  ctx.strokeStyle = '#444444';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x, top, w, h);
+  ctx.fillStyle = INK;
+  ctx.font = `${FONT.tick}px ${FONT_FAMILY}`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const share = isShare(metric);
+  for (const v of niceTicks(lo, hi, 5)) {
+    const y = bottom - (hi > lo ? (h * (v - lo)) / (hi - lo) : h / 2);
+    ctx.fillRect(x + w, y - 1, 6, 2);
+    ctx.fillText(share ? `${Math.round(v * 100)}%` : fmtNumber(v, 3), x + w + 9, y);
+  }
+  ctx.save();
+  ctx.translate(x - 12, (top + bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.font = `bold ${FONT.tick}px ${FONT_FAMILY}`;
+  ctx.fillText(axisTitleLine(metric), 0, 0);
+  ctx.restore();
+}
+
+/** Round values inside [lo, hi], about `count` of them, at a 1-2-5 step. */
+export function niceTicks(lo: number, hi: number, count: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / Math.max(1, count - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** The ring map: places as dots on their rings, coloured by the metric, one panel per tick, one shared colour scale. */
+export function ringMapChart(d: RingMapData): ChartConfig {
+  const title = `Ring map: ${metricName(d.metric)}`;
+  const finite = d.values.flat().filter(Number.isFinite);
+  if (!finite.length) return emptyChart(title, 'No place values to draw.');
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (isShare(d.metric)) [lo, hi] = [Math.min(0, lo), Math.max(1, hi)];
+  const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi) };
+  const options = chartOptions({
+    title,
+    subtitle: `Each dot is a place. Rings from the centre: ${d.rings.map((r) => r.label).join(', ')} (dashed circles: rural). Hollow dots: emptied places.`,
+    x: { title: '' },
+    y: { title: '' },
+    legend: false,
+  });
+  options.scales = { x: { display: false, min: 0, max: 1 }, y: { display: false, min: 0, max: 1 } };
+  return { type: 'scatter', data: { datasets: [] }, options, plugins: [plugin] };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { folderKind, reportCommand } from '../../src/cli/report.ts';
+import { SUMMARY_METRICS } from '../../src/metrics/summary.ts';
+import { writeComparisonReport } from '../../src/report/compareReport.ts';
+import { pngSize } from '../../src/report/render.ts';
+import { PLACE_ROWS_FLAG, renderRunCharts, writeRunReport } from '../../src/report/runReport.ts';
+import { HEADLINES } from '../../src/report/story.ts';
+import { writeSweepReport } from '../../src/report/sweepReport.ts';
+import { fmtNumber } from '../../src/report/theme.ts';
+import { runScenario } from '../../src/run/runScenario.ts';
+import { InputError } from '../../src/scenario/load.ts';
+import { scenarioSchema } from '../../src/scenario/schema.ts';
+import { tempDir, writeFixtureComparison, writeFixtureRun, writeFixtureSweep } from './fixture.ts';
+
+/** Asserts that a page holds a text, without dumping the whole page (it embeds megabytes of PNG) on failure. */
+function has(html: string, text: string, yes = true): void {
+  expect(html.includes(text), `${yes ? 'missing' : 'unexpected'}: ${text.slice(0, 120)}`).toBe(yes);
+}
+
+const imgCount = (html: string) => (html.match(/<img src="data:image\/png;base64,/g) ?? []).length;
+
+describe('run report', () => {
+  it('holds every chart, the story, the question and the summary values, in one self-contained file', () => {
+    const dir = tempDir();
+    const { summary } = writeFixtureRun(dir);
+    const r = writeRunReport(dir);
+    const html = readFileSync(r.path, 'utf8');
+    const ids = r.charts.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['dpd', 'stage-ratios', 'flows', 'ladder', 'inequality', 'spending', 'map-tau', 'map-income_pc']));
+    expect(ids.filter((i) => i.startsWith('profile-')).length).toBe(4);
+    expect(imgCount(html)).toBe(r.charts.length);
+    for (const c of r.charts) {
+      has(html, c.png.toString('base64'));
+      expect(readFileSync(join(dir, 'charts', `${c.id}.png`)).equals(c.png)).toBe(true);
+    }
+    // Self-contained: nothing fetched from anywhere.
+    expect(/<(script|link)\b/.test(html)).toBe(false);
+    expect(/(src|href)="(?!data:|#)/.test(html)).toBe(false);
+    // Story and question, escaped.
+    expect(html).toContain('Fixture &lt;world&gt; &amp; &quot;friends&quot;');
+    expect(html).toContain('Does the &lt;gap&gt; close?');
+    has(html, HEADLINES.converging);
+    // Summary values from summary.json.
+    for (const m of SUMMARY_METRICS) has(html, fmtNumber(summary.final[m]));
+    has(html, fmtNumber(summary.dpd.initial));
+    has(html, fmtNumber(summary.dpd.final));
+    has(html, '40.0%'); // rural share at the end
+    has(html, summary.trend.rule);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('says how to get ring maps when the run has no place rows', () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { placeRows: false, interventions: false });
+    const r = writeRunReport(dir, { pngs: false });
+    const html = readFileSync(r.path, 'utf8');
+    expect(r.charts.some((c) => c.id.startsWith('map-'))).toBe(false);
+    has(html, PLACE_ROWS_FLAG);
+    expect(existsSync(join(dir, 'charts'))).toBe(false);
+  });
+
+  it('gives the same page and pictures from the same files', () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { ticks: 12 });
+    const a = readFileSync(writeRunReport(dir).path);
+    const b = readFileSync(writeRunReport(dir).path);
+    expect(a.equals(b)).toBe(true);
+  });
+
+  it('renders a 50-tick run quickly and reports per-chart timings', () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { ticks: 50 });
+    renderRunCharts(dir); // warm-up: the first use builds the canvases
+    const rc = renderRunCharts(dir);
+    const total = Object.values(rc.timings).reduce((s, v) => s + v, 0);
+    console.log(`report charts for 50 ticks: ${total.toFixed(0)} ms in all (read ${rc.readMs.toFixed(0)} ms)`, rc.timings);
+    expect(Object.keys(rc.timings).length).toBe(rc.charts.length);
+    expect(total).toBeLessThan(6000); // about 1 s here; loose for slow CI machines
+  });
+
+  it('reports a real run of the simulator, ring maps included', () => {
+    const dir = tempDir();
+    const scenario = scenarioSchema.parse({ name: 'tiny', title: 'Tiny', ticks: 8, world: { residents: 2000 }, metrics: { placeMetrics: true } });
+    runScenario(scenario, { dir });
+    const r = writeRunReport(dir);
+    expect(r.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['dpd', 'map-tau']));
+    for (const c of r.charts) expect(pngSize(c.png)).toEqual({ width: 1280, height: 720 });
+  });
+});
+
+describe('sweep and comparison reports', () => {
+  it('draws the heat maps and the per-point table of a sweep folder', () => {
+    const dir = tempDir();
+    writeFixtureSweep(dir);
+    const r = writeSweepReport(dir);
+    const html = readFileSync(r.path, 'utf8');
+    expect(r.charts.map((c) => c.id)).toEqual(['heatmap', 'converging-share']);
+    expect(imgCount(html)).toBe(2);
+    has(html, 'converging: 8 of 18 runs');
+    has(html, 'Per point, from aggregate.csv');
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['converging-share.png', 'heatmap.png']);
+  });
+
+  it('overlays the scenarios of a comparison folder with bands, and names the smallest gap', () => {
+    const dir = tempDir();
+    writeFixtureComparison(dir);
+    const r = writeComparisonReport(dir);
+    const html = readFileSync(r.path, 'utf8');
+    expect(r.charts.map((c) => c.id)).toEqual(['trajectories', 'final-gap']);
+    expect(imgCount(html)).toBe(2);
+    has(html, 'Final DPD is lowest for core-first');
+    expect(html).toContain('Does the &lt;gap&gt; close?');
+  });
+
+  it('takes plain data from a command that computed it', () => {
+    const dir = tempDir();
+    const ticks = [0, 1, 2];
+    const r = writeComparisonReport(dir, {
+      title: 'Plain data',
+      trajectories: [{ label: 'x', ticks, mean: [1, 0.8, 0.5], lo: [0.9, 0.7, 0.4], hi: [1.1, 0.9, 0.6] }],
+      finals: [{ label: 'x', value: 0.5, lo: 0.4, hi: 0.6 }],
+    });
+    expect(readFileSync(r.path, 'utf8')).toContain('<title>Plain data</title>');
+  });
+});
+
+describe('urd report', () => {
+  it('writes the report of each folder and prints its path', () => {
+    const root = tempDir();
+    const run = join(root, 'run');
+    const sweep = join(root, 'sweep');
+    writeFixtureRun(run, { ticks: 6, placeRows: false });
+    writeFixtureSweep(sweep);
+    expect(folderKind(run)).toBe('run');
+    expect(folderKind(sweep)).toBe('sweep');
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(reportCommand(['--quiet', run, sweep])).toBe(0);
+      expect(out.mock.calls.map((c) => String(c[0]))).toEqual([`${join(run, 'report.html')}\n`, `${join(sweep, 'report.html')}\n`]);
+    } finally {
+      out.mockRestore();
+    }
+    expect(existsSync(join(run, 'report.html')) && existsSync(join(sweep, 'report.html'))).toBe(true);
+  });
+
+  it('refuses a folder that holds no run, sweep or comparison', () => {
+    const empty = join(tempDir(), 'empty');
+    mkdirSync(empty);
+    expect(() => folderKind(empty)).toThrow(InputError);
+    expect(() => reportCommand([])).toThrow(InputError);
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: urd's performance benchmark (docs/performance.md). Not part of the test suite.
+ *
+ *   npm run bench                 10k, 100k and 1M residents, peers, places sweep (a few minutes)
+ *   npm run bench -- --quick      small sizes only, well under two minutes (what CI runs)
+ *   npm run bench -- --full       also 10M residents
+ *   options: --no-peers, --strict (exit 3 when a target is missed), --out <file>
+ *
+ * Each measurement runs in a fresh `node --expose-gc` child (bench/child.ts), so peak RSS and JIT
+ * state are its own. The run writes bench/results.json and prints the tables. It fails (exit 1)
+ * only when the benchmark itself breaks: a child crashes, or the engine or a peer does not
+ * reproduce the hand-written kernel's results. A slow machine never fails it, unless --strict.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { KernelResult, KernelSpec, ModelResult, ModelSpec } from './child.ts';
+import { KernelMismatch, RESULT_PREFIX, runKernel, runModel } from './child.ts';
+import { machineInfo } from './measure.ts';
+import type { PeerName } from './peers.ts';
+import { ensurePeers, PEER_VERSIONS } from './peers.ts';
+import type { BenchResults } from './report.ts';
+import { judgeTargets, label, renderResults } from './report.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'urd-bench.mjs');
+const PEERS_DIR = join(ROOT, 'bench', 'peers');
+const SEED = 1;
+
+type Mode = BenchResults['mode'];
+
+/** What one mode measures. */
+interface Plan {
+  model: ModelSpec[];
+  kernel: Omit<KernelSpec, 'peers' | 'peersDir'>[];
+  /** Residents per size for which peers run. */
+  peerSizes: number[];
+  places: ModelSpec[];
+}
+
+const model = (residents: number, ticks: number, extra: Partial<ModelSpec> = {}): ModelSpec => ({
+  kind: 'model',
+  residents,
+  placeScale: 1,
+  warmup: residents >= 10_000_000 ? 0 : 3,
+  ticks,
+  reps: residents >= 10_000_000 ? 1 : 2,
+  reportTicks: residents >= 10_000_000 ? 1 : 3,
+  // Enough reference ticks for the JIT to have compiled the limit (its fastest tick counts).
+  referenceTicks: Math.max(5, Math.ceil(2_000_000 / residents)),
+  seed: SEED,
+  ...extra,
+});
+
+const kernel = (residents: number, ticks: number, reps: number, peerBudgetMs: number): Plan['kernel'][number] => ({
+  kind: 'kernel',
+  residents,
+  ticks,
+  reps,
+  peerBudgetMs,
+  seed: SEED,
+});
+
+/** The measurements of each mode. */
+function plan(mode: Mode): Plan {
+  if (mode === 'quick') {
+    return {
+      model: [model(10_000, 20), model(100_000, 10)],
+      kernel: [kernel(10_000, 10, 3, 3_000), kernel(100_000, 5, 3, 5_000)],
+      peerSizes: [10_000, 100_000],
+      places: [model(10_000, 5, { placeScale: 4, reportTicks: 1 })],
+    };
+  }
+  // Up to 24 × 151 = 3624 places: the default geography's information field is dense, and ×28
+  // would pass LIMITS.maxInfoPairs (20M pairs), which scenario files may not exceed.
+  const sweep = [1, 2, 4, 8, 16, 24].map((s) => model(100_000, 10, { placeScale: s, reportTicks: 1 }));
+  const p: Plan = {
+    model: [model(10_000, 100), model(100_000, 50), model(1_000_000, 20)],
+    kernel: [kernel(10_000, 50, 5, 10_000), kernel(100_000, 20, 5, 15_000), kernel(1_000_000, 10, 3, 30_000)],
+    peerSizes: [10_000, 100_000, 1_000_000],
+    places: sweep,
+  };
+  if (mode === 'full') {
+    p.model.push(model(10_000_000, 10));
+    p.kernel.push(kernel(10_000_000, 5, 2, 0));
+  }
+  return p;
+}
+
+/** Runs one measurement in a fresh child process and returns its result (or throws with the child's reason). */
+function runChild<T>(spec: ModelSpec | KernelSpec): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', BIN, '--child', JSON.stringify(spec)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (r.status !== 0 || !line) {
+    const why = r.error?.message ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
+    throw new Error(`${spec.kind} at ${label(spec.residents)} residents failed (${why}); see the ERROR above`);
+  }
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as T;
+}
+
+/** Child side: runs the spec given on the command line and prints its result line. */
+async function childMain(json: string): Promise<number> {
+  const spec = JSON.parse(json) as ModelSpec | KernelSpec;
+  try {
+    const result = spec.kind === 'model' ? runModel(spec) : await runKernel(spec);
+    process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n');
+    return 0;
+  } catch (err) {
+    // A mismatch is the benchmark's own finding: its message says everything. Anything else is a bug: keep the stack.
+    process.stderr.write(err instanceof KernelMismatch ? `  ERROR: ${err.message}\n` : `  ERROR: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out FILE]
+  (default)   full model and kernel at 10k, 100k and 1M residents, peers, places sweep
+  --quick     10k and 100k only; what CI runs (well under two minutes)
+  --full      default plus 10M residents (10 ticks)
+  --no-peers  skip Flocc and AgentScript (otherwise installed on demand into bench/peers)
+  --strict    exit 3 when a performance target is missed (never used by CI)
+  --out FILE  where to write the results (default bench/results.json)
+Exit codes: 0 ok, 1 the benchmark broke (a crash, or variants that disagree), 2 bad usage, 3 target missed (--strict).`;
+
+/**
+ * Entry point of bin/urd-bench.mjs: runs the benchmark in the chosen mode and returns the exit
+ * code, or, with `--child <spec>`, one measurement (bench/child.ts) for the parent.
+ */
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--child') return childMain(argv[1]);
+  let opts;
+  try {
+    opts = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+        'no-peers': { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`urd-bench: ${(err as Error).message}\n${HELP}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (opts.quick && opts.full) {
+    process.stderr.write('urd-bench: --quick and --full exclude each other\n');
+    return 2;
+  }
+  const mode: Mode = opts.quick ? 'quick' : opts.full ? 'full' : 'default';
+  const started = performance.now();
+  const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const p = plan(mode);
+
+  let peers: { available: PeerName[]; problems: string[] } = { available: [], problems: ['peers skipped (--no-peers)'] };
+  if (!opts['no-peers']) {
+    peers = ensurePeers(PEERS_DIR, say);
+    for (const problem of peers.problems) say(`note: ${problem}; continuing without it`);
+  }
+
+  const failures: string[] = [];
+  const attempt = <T>(spec: ModelSpec | KernelSpec, what: string): T | null => {
+    say(what);
+    try {
+      return runChild<T>(spec);
+    } catch (err) {
+      failures.push((err as Error).message);
+      say(`FAILED: ${(err as Error).message}`);
+      return null;
+    }
+  };
+  const models: ModelResult[] = [];
+  for (const spec of p.model) {
+    const r = attempt<ModelResult>(spec, `full model, ${label(spec.residents)} residents, ${spec.ticks} ticks`);
+    if (r) models.push(r);
+  }
+  const kernels: KernelResult[] = [];
+  for (const spec of p.kernel) {
+    const withPeers = p.peerSizes.includes(spec.residents) ? peers.available : [];
+    const full: KernelSpec = { ...spec, peers: withPeers, peersDir: PEERS_DIR };
+    const r = attempt<KernelResult>(full, `kernel side by side, ${label(spec.residents)} residents (limit, engine${withPeers.map((n) => `, ${n}`).join('')})`);
+    if (r) {
+      kernels.push(r);
+      for (const e of r.peerErrors) failures.push(`peer at ${label(r.residents)}: ${e}`);
+    }
+  }
+  const places: ModelResult[] = [];
+  for (const spec of p.places) {
+    const r = attempt<ModelResult>(spec, `full model, ${label(spec.residents)} residents, places × ${spec.placeScale}`);
+    if (r) places.push(r);
+  }
+
+  const partial: Omit<BenchResults, 'targets'> = {
+    schema: 1,
+    createdAt: new Date().toISOString(),
+    mode,
+    machine: machineInfo(),
+    peers: { versions: { ...PEER_VERSIONS }, available: peers.available, problems: peers.problems },
+    model: models,
+    kernel: kernels,
+    places,
+    failures,
+    elapsedSeconds: (performance.now() - started) / 1000,
+  };
+  const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
+  writeAtomically(opts.out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(renderResults(results) + '\n');
+  process.stdout.write(`\nwrote ${opts.out}\n`);
+  if (failures.length) return 1;
+  if (opts.strict && results.targets.some((t) => t.met === false)) return 3;
+  return 0;
+}

@@ -16,3 +16,17 @@ export function intOption(command: string, name: string, value: string | undefin
   if (!/^\d+$/.test(value)) throw new InputError(`urd ${command}`, `--${name}`, null, `expected a whole number ≥ 0, got "${value}"`);
   return Number(value);
 }
+
+/**
+ * Whether a command writes its report.html at the end: yes, unless --no-report was given or the
+ * URD_NO_REPORT environment variable is set (for scripted pipelines that report once at the end).
+ */
+export function reportWanted(noReport: boolean | undefined): boolean {
+  return !noReport && !process.env.URD_NO_REPORT;
+}
+
+/** Writes the report of a finished output folder (the report module, with canvas, loads only when needed); returns its path. */
+export async function writeFolderReport(dir: string): Promise<string> {
+  const { writeReport } = await import('./report.ts');
+  return writeReport(dir).path;
+}

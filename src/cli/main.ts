@@ -1,13 +1,26 @@
 import { OutputError } from '../io/atomic.ts';
 import { URD_VERSION } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
+import { compareCommand } from './compare.ts';
+import { demoCommand } from './demo.ts';
+import { listCommand } from './list.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
+import { aggregateCommand } from './aggregate.ts';
+import { mergeCommand } from './merge.ts';
+import { sweepCommand } from './sweep.ts';
 
 /** The commands, each a function from its arguments to an exit code. */
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
+  demo: { summary: 'the flagship comparison: backwash world, core-first vs periphery-first governance', run: demoCommand },
+  list: { summary: 'list the stock scenarios and the question each asks', run: listCommand },
   run: { summary: 'run a scenario and write a run folder', run: runCommand },
   validate: { summary: 'check scenario files without running them', run: validateCommand },
+  report: { summary: 'write report.html and charts/*.png for a run, sweep or comparison folder', run: async (a) => (await import('./report.ts')).reportCommand(a) },
+  compare: { summary: 'run scenarios on common random numbers and compare their summaries', run: compareCommand },
+  sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
+  merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
+  aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
 };
 
 function help(): string {

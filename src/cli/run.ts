@@ -1,23 +1,36 @@
-import { defaultRunDir } from '../io/runFolder.ts';
+import { OutputError } from '../io/atomic.ts';
+import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
-import { runScenario } from '../run/runScenario.ts';
+import { inspectRunFolder, resumeRun, runScenarioResumable, type ResumableOptions, type ResumableResult } from '../run/runScenario.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
-import { intOption, parseCommand } from './args.ts';
+import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
 
 export const RUN_HELP = `urd run SCENARIO [options]
+urd run --resume DIR [--checkpoint-every K] [--quiet]
 
 Runs a scenario and writes a run folder (default outputs/<name>/seed-<seed>-<hash>/):
-manifest.json, metrics.csv, events.ndjson, summary.json.
+manifest.json, metrics.csv, events.ndjson, summary.json. Until the run completes, manifest.json
+says "complete": false and metrics.csv / events.ndjson grow under .partial names.
 
 Options:
-  --seed N            run seed (overrides the scenario's)
-  --ticks T           number of ticks (overrides the scenario's)
-  --set path=value    override any field, e.g. --set capital.alpha=0.4 (repeatable)
-  --out DIR           write the run folder here
-  --quiet             no progress bar and no summary table
-  -h, --help          this help`;
+  --seed N              run seed (overrides the scenario's)
+  --ticks T             number of ticks (overrides the scenario's)
+  --set path=value      override any field, e.g. --set capital.alpha=0.4 (repeatable)
+  --out DIR             write the run folder here
+  --checkpoint-every K  save the full state to DIR/checkpoint.bin every K ticks (atomically;
+                        only the latest is kept, and it is removed when the run completes)
+  --resume DIR          continue the unfinished run in DIR from its last checkpoint (from tick 0
+                        when it has none); the finished folder is byte-identical to an
+                        uninterrupted run's. Scenario, seed and ticks come from DIR/manifest.json
+  --no-report           do not write report.html and charts/ (also: URD_NO_REPORT=1)
+  --quiet               no progress bar and no summary table
+  -h, --help            this help
+
+Ctrl-C (SIGINT) or SIGTERM stops at the end of the current tick: the state is checkpointed, the
+folder is left incomplete and resumable, and the exit code is 130. If the disk fills up, the
+folder is kept the same way (exit code 1): free space, then --resume.`;
 
 /** Formats a run summary as a few plain lines for the terminal. */
 export function formatSummary(summary: RunSummary): string {
@@ -35,31 +48,125 @@ export function formatSummary(summary: RunSummary): string {
   return lines.join('\n');
 }
 
-/** `urd run`: returns the exit code. */
-export function runCommand(args: string[]): number {
+/**
+ * Installs SIGINT and SIGTERM handlers that only raise a flag (the run stops at the end of the
+ * current tick), and returns the flag and a function removing them.
+ */
+function stopOnSignals(): { stopped: () => string | null; remove: () => void } {
+  let signal: string | null = null;
+  const handler = (name: NodeJS.Signals) => {
+    if (signal === null) process.stderr.write(`\nurd: ${name} received; stopping at the end of this tick\n`);
+    signal ??= name;
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    stopped: () => signal,
+    remove: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * A new run into a folder clears it. If the folder holds an unfinished run with a checkpoint,
+ * that would throw its progress away (typically by rerunning the command that was killed), so
+ * the run is refused with the two ways forward.
+ */
+function refuseToDiscardProgress(dir: string): void {
+  let folder: ReturnType<typeof inspectRunFolder>;
+  try {
+    folder = inspectRunFolder(dir);
+  } catch {
+    return; // not a run folder that could be resumed: nothing to lose
+  }
+  if (!folder.complete && folder.hasCheckpoint) {
+    throw new InputError(dir, null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${dir}, or delete the folder to start over`);
+  }
+}
+
+function isResumable(dir: string): boolean {
+  try {
+    return !inspectRunFolder(dir).complete;
+  } catch {
+    return false;
+  }
+}
+
+/** `urd run`: returns the exit code (0 done, 130 stopped by a signal; errors are thrown). */
+export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('run', args, {
     seed: { type: 'string' },
     ticks: { type: 'string' },
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    resume: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new InputError('urd run', null, null, 'expected exactly one scenario file (see urd run --help)');
-  const scenario = loadScenario(positionals[0], {
-    set: values.set,
-    seed: intOption('run', 'seed', values.seed),
-    ticks: intOption('run', 'ticks', values.ticks),
-  });
-  const dir = values.out ?? defaultRunDir(scenario);
-  const progress = new Progress(`run ${scenario.name}`, values.quiet);
-  const { summary } = runScenario(scenario, { dir, onTick: (t, n) => progress.update(t, n, ' ticks') });
+  const every = intOption('run', 'checkpoint-every', values['checkpoint-every']);
+  let dir: string;
+  let name: string;
+  let start: (options: ResumableOptions) => Promise<ResumableResult>;
+  if (values.resume !== undefined) {
+    if (positionals.length > 0) throw new InputError('urd run', '--resume', null, 'takes the run folder only, not a scenario file (the scenario is in DIR/manifest.json)');
+    for (const opt of ['seed', 'ticks', 'set', 'out'] as const) {
+      if (values[opt] !== undefined) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
+    }
+    dir = values.resume;
+    const folder = inspectRunFolder(dir);
+    if (folder.complete) {
+      process.stderr.write(`urd: ${dir} is already complete; nothing to resume\n`);
+      process.stdout.write(`${dir}\n`);
+      return 0;
+    }
+    name = folder.scenario.name;
+    start = (options) => resumeRun(dir, options);
+  } else {
+    if (positionals.length !== 1) throw new InputError('urd run', null, null, 'expected exactly one scenario file (see urd run --help)');
+    const scenario = loadScenario(positionals[0], {
+      set: values.set,
+      seed: intOption('run', 'seed', values.seed),
+      ticks: intOption('run', 'ticks', values.ticks),
+    });
+    dir = values.out ?? defaultRunDir(scenario);
+    refuseToDiscardProgress(dir);
+    name = scenario.name;
+    start = (options) => runScenarioResumable(scenario, dir, options);
+  }
+  const progress = new Progress(`run ${name}`, values.quiet);
+  const signals = stopOnSignals();
+  let result: ResumableResult;
+  try {
+    result = await start({
+      checkpointEvery: every ?? 0,
+      shouldStop: () => signals.stopped() !== null,
+      onTick: (t, n) => progress.update(t, n, ' ticks'),
+    });
+  } catch (err) {
+    progress.done();
+    if (err instanceof OutputError && !(err instanceof RunFolderBusy) && isResumable(dir)) {
+      const fix = /disk is full|quota/.test(err.message) ? 'make room' : 'fix that';
+      throw new OutputError(`${err.message}; ${dir} is kept, marked incomplete: ${fix}, then continue it with urd run --resume ${dir}`);
+    }
+    throw err;
+  } finally {
+    signals.remove();
+  }
   progress.done();
-  if (!values.quiet) process.stdout.write(`${formatSummary(summary)}\n`);
+  if (result.status === 'stopped') {
+    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}\n`);
+    return 130;
+  }
+  if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
+  if (reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
   process.stdout.write(`${dir}\n`);
   return 0;
 }

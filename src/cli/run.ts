@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
+import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
@@ -25,6 +27,8 @@ Options:
                         when it has none); the finished folder is byte-identical to an
                         uninterrupted run's. Scenario, seed and ticks come from DIR/manifest.json
   --no-report           do not write report.html and charts/ (also: URD_NO_REPORT=1)
+  --replay EVENTS       apply the programme patches recorded in an events.ndjson at their ticks,
+                        so a run that was edited while it ran is reproduced exactly
   --quiet               no progress bar and no summary table
   -h, --help            this help
 
@@ -94,6 +98,21 @@ function isResumable(dir: string): boolean {
   }
 }
 
+/** The programme patches recorded in an events.ndjson file, as edits to replay. */
+function readReplay(path: string): QueuedEdit[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(path, null, null, 'file not found; expected the events.ndjson of a run');
+  }
+  try {
+    return replayEdits(text);
+  } catch (err) {
+    throw new InputError(path, null, null, `expected one JSON event per line: ${(err as Error).message}`);
+  }
+}
+
 /** `urd run`: returns the exit code (0 done, 130 stopped by a signal; errors are thrown). */
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('run', args, {
@@ -102,6 +121,7 @@ export async function runCommand(args: string[]): Promise<number> {
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    replay: { type: 'string' },
     resume: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
@@ -117,7 +137,7 @@ export async function runCommand(args: string[]): Promise<number> {
   let start: (options: ResumableOptions) => Promise<ResumableResult>;
   if (values.resume !== undefined) {
     if (positionals.length > 0) throw new InputError('urd run', '--resume', null, 'takes the run folder only, not a scenario file (the scenario is in DIR/manifest.json)');
-    for (const opt of ['seed', 'ticks', 'set', 'out'] as const) {
+    for (const opt of ['seed', 'ticks', 'set', 'out', 'replay'] as const) {
       if (values[opt] !== undefined) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
     }
     dir = values.resume;
@@ -139,7 +159,8 @@ export async function runCommand(args: string[]): Promise<number> {
     dir = values.out ?? defaultRunDir(scenario);
     refuseToDiscardProgress(dir);
     name = scenario.name;
-    start = (options) => runScenarioResumable(scenario, dir, options);
+    const edits = values.replay !== undefined ? readReplay(values.replay) : undefined;
+    start = (options) => runScenarioResumable(scenario, dir, { ...options, edits });
   }
   const progress = new Progress(`run ${name}`, values.quiet);
   const signals = stopOnSignals();

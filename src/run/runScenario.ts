@@ -10,6 +10,7 @@ import type { RunSummary, TrackerState } from '../metrics/summary.ts';
 import { SummaryTracker } from '../metrics/summary.ts';
 import { initializeWorld } from '../model/initialize.ts';
 import { tick } from '../model/tick.ts';
+import { queueEdit, type QueuedEdit } from '../policy/patches.ts';
 import { InputError } from '../scenario/load.ts';
 import { LEVERS, scenarioSchema, type Scenario } from '../scenario/schema.ts';
 
@@ -19,6 +20,8 @@ export interface RunOptions {
   dir?: string;
   /** Called after each tick (tick 0 is the initial state), e.g. for a progress bar. */
   onTick?: (tick: number, ticks: number) => void;
+  /** Programme edits to apply at the start of their ticks, e.g. recorded patches replayed from an events.ndjson. */
+  edits?: readonly QueuedEdit[];
 }
 
 /** Result of a run: its summary, and the folder written (if any). */
@@ -68,7 +71,9 @@ class RunSession {
     const writer = options.dir ? new RunWriter(options.dir, scenario) : null;
     try {
       if (writer) afterWriter?.(writer);
-      const session = new RunSession(scenario, initializeWorld(scenario, scenario.seed), new SummaryTracker(), writer, options.onTick);
+      const world = initializeWorld(scenario, scenario.seed);
+      for (const edit of options.edits ?? []) queueEdit(world, edit);
+      const session = new RunSession(scenario, world, new SummaryTracker(), writer, options.onTick);
       session.record();
       return session;
     } catch (err) {
@@ -169,6 +174,8 @@ export interface ResumableOptions {
   shouldStop?: () => boolean;
   /** Called after each checkpoint is written, with its tick. */
   onCheckpoint?: (tick: number) => void;
+  /** Programme edits for a fresh run (a resumed run has its pending edits in the checkpoint). */
+  edits?: readonly QueuedEdit[];
 }
 
 /** How a resumable run ended. */
@@ -228,7 +235,7 @@ export async function runScenarioResumable(scenario: Scenario, dir: string, opti
 function startLocked(scenario: Scenario, dir: string, options: ResumableOptions, unlock: () => void): Promise<ResumableResult> {
   let session: RunSession;
   try {
-    session = RunSession.start(scenario, { dir, onTick: options.onTick }, (writer) => writer.markIncomplete());
+    session = RunSession.start(scenario, { dir, onTick: options.onTick, edits: options.edits }, (writer) => writer.markIncomplete());
   } catch (err) {
     unlock();
     throw err;

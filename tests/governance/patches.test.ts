@@ -1,9 +1,14 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../../src/engine/world.ts';
 import { initializeWorld } from '../../src/model/initialize.ts';
 import { tick } from '../../src/model/tick.ts';
 import { edits, queueEdit, replayEdits, undoLastEdit } from '../../src/policy/patches.ts';
+import { runScenario } from '../../src/run/runScenario.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
+import { tempDir, urd } from '../support.ts';
 
 const scenario = scenarioSchema.parse({ world: { residents: 3000 }, ticks: 12, fiscal: { mode: 'fixed', value: 500 } });
 
@@ -59,5 +64,29 @@ describe('programme edits as immer patches', () => {
     expect(world.state.interventions).toHaveLength(0);
     expect(before.interventions).toHaveLength(1); // earlier states stay intact (immutability)
     expect(undoLastEdit(world)).toBe(false);
+  });
+});
+
+describe('urd run --replay', () => {
+  it('reproduces a run that was edited while it ran, byte for byte, from its scenario and events.ndjson', () => {
+    const dir = tempDir();
+    const file = join(dir, 'edited.yaml');
+    writeFileSync(file, 'name: edited\nticks: 10\nworld: { residents: 2000 }\nfiscal: { mode: fixed, value: 400 }\n');
+    const original = join(dir, 'original');
+    runScenario(loadScenario(file), {
+      dir: original,
+      edits: [
+        { tick: 2, recipe: edits.add({ lever: 'talent', instrument: 'training', allocation: 'periphery-first', budget: 300 }, 't1'), label: 'training' },
+        { tick: 7, recipe: edits.remove('t1') },
+      ],
+    });
+    expect(readFileSync(join(original, 'events.ndjson'), 'utf8')).toContain('"type":"patch"');
+    const replayed = join(dir, 'replayed');
+    const r = urd(['run', file, '--replay', join(original, 'events.ndjson'), '--out', replayed, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['metrics.csv', 'events.ndjson', 'summary.json']) expect(readFileSync(join(replayed, f)).equals(readFileSync(join(original, f)))).toBe(true);
+    const plain = join(dir, 'plain');
+    expect(urd(['run', file, '--out', plain, '--quiet']).code).toBe(0);
+    expect(readFileSync(join(plain, 'metrics.csv')).equals(readFileSync(join(original, 'metrics.csv')))).toBe(false);
   });
 });

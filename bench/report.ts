@@ -2,6 +2,7 @@
  * The benchmark's results: their shape in bench/results.json, the performance targets of
  * docs/performance.md judged against them, and the tables printed at the end of a run.
  */
+import type { ChartsResult } from './charts.ts';
 import type { KernelResult, ModelResult } from './child.ts';
 import { STAGE_NAMES } from './child.ts';
 import type { MachineInfo } from './measure.ts';
@@ -18,6 +19,8 @@ export interface BenchResults {
   kernel: KernelResult[];
   /** Full model at a fixed resident count with the place count scaled. */
   places: ModelResult[];
+  /** Rendering every run chart of a 50-tick run, against the run itself (null when it broke). */
+  charts: ChartsResult | null;
   targets: Target[];
   /** Measurements that broke (a child crashed, variants disagreed); any makes the run fail. */
   failures: string[];
@@ -62,6 +65,16 @@ export function judgeTargets(r: Omit<BenchResults, 'targets'>): Target[] {
     model1M
       ? atMost('Memory per resident at 1M (peak RSS − baseline)', model1M.bytesPerResident, 100, 'B')
       : notMeasured('Memory per resident at 1M (peak RSS − baseline)', '≤ 100 B'),
+  );
+  out.push(
+    r.charts
+      ? {
+          name: `Charts of a ${r.charts.ticks}-tick run (${r.charts.charts} charts)`,
+          target: '≈ 2 s or less, not dominating the run',
+          measured: `${fmt(r.charts.chartsMs / 1000)} s (run ${fmt(r.charts.runMs / 1000)} s)`,
+          met: r.charts.chartsMs <= 2_000 && r.charts.chartsMs <= r.charts.runMs,
+        }
+      : notMeasured('Charts of a 50-tick run', '≈ 2 s or less'),
   );
   const model10M = r.model.find((m) => m.residents === 10 * M && m.placeScale === 1);
   const limit = r.machine.memoryGiB * 2 ** 30;
@@ -197,6 +210,10 @@ export function renderResults(r: BenchResults): string {
   parts.push('', 'Kernel side by side (stage 4 with identical draws; levels and output checked equal every tick):', kernelTable(r.kernel));
   parts.push('', 'Peers:', peerTable(r.kernel));
   if (r.peers.problems.length) parts.push('', ...r.peers.problems.map((p) => `note: ${p}`));
+  if (r.charts) {
+    const slowest = Object.entries(r.charts.perChartMs).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, ms]) => `${id} ${fmt(ms)} ms`).join(', ');
+    parts.push('', `Charts: ${r.charts.charts} run charts of a ${r.charts.ticks}-tick, ${label(r.charts.residents)}-resident run in ${fmt(r.charts.chartsMs)} ms (the run: ${fmt(r.charts.runMs)} ms); slowest: ${slowest}`);
+  }
   parts.push('', 'Targets:', targetTable(r.targets));
   if (r.failures.length) parts.push('', 'FAILURES:', ...r.failures.map((f) => `  - ${f}`));
   return parts.join('\n');

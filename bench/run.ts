@@ -11,6 +11,7 @@
  * only when the benchmark itself breaks: a child crashes, or the engine or a peer does not
  * reproduce the hand-written kernel's results. A slow machine never fails it, unless --strict.
  */
+import { measureCharts, type ChartsResult } from './charts.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -210,6 +211,14 @@ export async function main(argv: string[]): Promise<number> {
     if (r) places.push(r);
   }
 
+  say('charts of a 50-tick baseline run (100k residents)');
+  let charts: ChartsResult | null = null;
+  try {
+    charts = measureCharts();
+  } catch (err) {
+    failures.push(`charts: ${(err as Error).message}`);
+  }
+
   const partial: Omit<BenchResults, 'targets'> = {
     schema: 1,
     createdAt: new Date().toISOString(),
@@ -219,6 +228,7 @@ export async function main(argv: string[]): Promise<number> {
     model: models,
     kernel: kernels,
     places,
+    charts,
     failures,
     elapsedSeconds: (performance.now() - started) / 1000,
   };

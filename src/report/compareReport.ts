@@ -133,7 +133,7 @@ ${table ? `<section><h2>Summary table</h2>\n${tableHtml(table.columns, table.row
     title: input.title ?? `Comparison: ${trajectories.map((t) => t.label).join(' vs ')}`,
     subtitle: `${trajectories.length} scenarios · ${groups[0]?.dirs.length ?? '?'} seeds each (common random numbers)`,
     body,
-    footer: `Made by <code>urd report ${escapeHtml(dir)}</code>; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
+    footer: `Made by <code>urd report</code> on this folder; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
   });
   writePngs(join(dir, 'charts'), charts);
   const path = join(dir, 'report.html');

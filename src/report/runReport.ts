@@ -156,7 +156,7 @@ ${settingsHtml(run)}
     title: s.title || s.name,
     subtitle: `Scenario ${s.name} · seed ${summary.seed} · ${summary.ticks} ticks · ${s.world.residents.toLocaleString('en-US')} residents in ${places} places · urd ${run.manifest.urd ?? ''}`,
     body,
-    footer: `Made by <code>urd report ${escapeHtml(run.dir)}</code> from the run folder's manifest.json, metrics.csv, events.ndjson and summary.json; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
+    footer: `Made by <code>urd report</code> on this folder from the run folder's manifest.json, metrics.csv, events.ndjson and summary.json; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
   });
 }
 

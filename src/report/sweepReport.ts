@@ -139,7 +139,7 @@ ${pt ? `<section><h2>Summary table</h2>\n${tableHtml(pt.columns, pt.rows, 'Per p
     title: text.title || `Sweep ${text.name || dir}`,
     subtitle: `${total} runs · ${sweep.params.length} parameters · metric ${metric ?? 'none'}`,
     body,
-    footer: `Made by <code>urd report ${escapeHtml(dir)}</code> from runs.csv${sweep.aggregate ? ' and aggregate.csv' : ''}; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
+    footer: `Made by <code>urd report</code> on this folder from runs.csv${sweep.aggregate ? ' and aggregate.csv' : ''}; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
   });
   writePngs(join(dir, 'charts'), charts);
   const path = join(dir, 'report.html');

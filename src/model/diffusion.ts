@@ -79,7 +79,8 @@ export function productionDiffusion(world: World): void {
   for (let p = 0; p < pl.count; p++) gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
   const slip = d.slip;
   const { place, skill, level } = rs;
-  for (let i = 0; i < rs.count; i++) {
+  // Climbing and the per-place sums share one pass over residents.
+  aggregateResidents(world, (i) => {
     const a = level[i];
     const p = place[i];
     // The frontier moves on: a resident whose gate for the present level closes slips back a level.
@@ -87,15 +88,13 @@ export function productionDiffusion(world: World): void {
       const gate = a === 1 ? gate1[p] : a === 2 ? skill[i] : gate3[p];
       if (rand() < slip * (1 - gate)) {
         level[i] = a - 1;
-        continue;
+        return;
       }
     }
-    if (a === 3) continue;
+    if (a === 3) return;
     const hazard = a === 0 ? seen1[p] : a === 1 ? skill[i] * seen2[p] : seen3[p];
     if (rand() < hazard) level[i] = a + 1;
-  }
-
-  aggregateResidents(world);
+  });
   updateProductivity(world);
   updateEmployment(world);
   updateOutput(world);

@@ -8,9 +8,11 @@ const MIN_FACTOR = 1e-9;
 /**
  * Recomputes, from the residents, each place's population, effective talent, mean skill and
  * shares at each divide level. Effective talent counts a level-3 resident's talent times
- * (1 + digitalPremium). One pass over residents, no allocation.
+ * (1 + digitalPremium). One pass over residents, no allocation. `update`, when given, is applied
+ * to each resident just before it is counted, so a stage can change residents and aggregate
+ * them in the same pass.
  */
-export function aggregateResidents(world: World): void {
+export function aggregateResidents(world: World, update?: (resident: number) => void): void {
   const { places: pl, residents: rs } = world;
   const premium = world.scenario.diffusion.digitalPremium;
   pl.population.fill(0);
@@ -22,6 +24,7 @@ export function aggregateResidents(world: World): void {
   pl.outcome.fill(0);
   const { place, talent, skill, level } = rs;
   for (let i = 0; i < rs.count; i++) {
+    if (update) update(i);
     const p = place[i];
     const a = level[i];
     pl.population[p] += 1;

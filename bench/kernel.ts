@@ -47,7 +47,6 @@ export interface KernelPlaces {
   employment: Float64Array;
   output: Float64Array;
   wage: Float64Array;
-  capitalReturn: Float64Array;
   income: Float64Array;
   incomePerResident: Float64Array;
   /** Scratch: climbing hazards per level (before the personal skill gate), gates, income per unit of talent. */
@@ -134,7 +133,6 @@ export function kernelFromWorld(world: World): Kernel {
     employment: pl.employment.slice(),
     output: pl.output.slice(),
     wage: pl.wage.slice(),
-    capitalReturn: pl.capitalReturn.slice(),
     income: pl.income.slice(),
     incomePerResident: pl.incomePerResident.slice(),
     hazard1: f(),
@@ -261,14 +259,12 @@ export function placeProduction(k: Kernel): void {
       // An empty place produces nothing but offers a first arrival its marginal product.
       pl.output[p] = 0;
       pl.wage[p] = (1 - alpha) * pl.productivity[p] * Math.exp(alpha * Math.log(K));
-      pl.capitalReturn[p] = alpha * pl.productivity[p] * Math.exp((alpha - 1) * Math.log(K));
       continue;
     }
     const H = Math.max(pl.talent[p] * pl.employment[p], MIN_FACTOR);
     const Y = pl.productivity[p] * Math.exp(alpha * Math.log(K) + (1 - alpha) * Math.log(H));
     pl.output[p] = Y;
     pl.wage[p] = ((1 - alpha) * Y) / H;
-    pl.capitalReturn[p] = (alpha * Y) / K;
   }
   for (let p = 0; p < pl.count; p++) {
     const e = pl.employment[p];

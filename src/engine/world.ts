@@ -25,8 +25,6 @@ export interface Places extends Layout {
   /** Employment probability (Harris-Todaro): jobs / labour, at most 1. */
   employment: Float64Array;
   jobs: Float64Array;
-  /** Marginal return to capital. */
-  capitalReturn: Float64Array;
   /** Effective talent of residents (level-3 talent counts with the digital premium). */
   talent: Float64Array;
   /** The premium part of effective talent: what digital production adds, the base of platform rent. */
@@ -190,7 +188,6 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     wage: f(),
     employment: f(),
     jobs: f(),
-    capitalReturn: f(),
     talent: f(),
     digitalTalent: f(),
     skillMean: f(),

@@ -83,8 +83,8 @@ export function updateEmployment(world: World): void {
 
 /**
  * Output Y_p = A_p K_p^α H_p^(1-α), with H_p the employed effective talent; sets the wage per
- * unit of effective talent (marginal product of labour) and the return to capital (marginal
- * product of capital).
+ * unit of effective talent (marginal product of labour). The return to capital is computed
+ * where it is used, by {@link marginalReturn}, after the capital stage has moved capital.
  */
 export function updateOutput(world: World): void {
   const { places: pl } = world;
@@ -95,14 +95,12 @@ export function updateOutput(world: World): void {
       // An empty place produces nothing but offers a first arrival (one unit of talent) its marginal product, so it can be resettled.
       pl.output[p] = 0;
       pl.wage[p] = (1 - alpha) * pl.productivity[p] * Math.exp(alpha * Math.log(K));
-      pl.capitalReturn[p] = alpha * pl.productivity[p] * Math.exp((alpha - 1) * Math.log(K));
       continue;
     }
     const H = Math.max(pl.talent[p] * pl.employment[p], MIN_FACTOR);
     const Y = pl.productivity[p] * Math.exp(alpha * Math.log(K) + (1 - alpha) * Math.log(H));
     pl.output[p] = Y;
     pl.wage[p] = ((1 - alpha) * Y) / H;
-    pl.capitalReturn[p] = (alpha * Y) / K;
   }
 }
 

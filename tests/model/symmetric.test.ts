@@ -91,7 +91,7 @@ function gaps(world: World): { income: number; tau: number; capital: number } {
 /** Place arrays that hold state (not layout): they must be symmetric. */
 const STATE_ARRAYS = [
   'tech', 'capital', 'rights', 'income', 'population', 'output', 'productivity', 'wage', 'employment', 'jobs',
-  'capitalReturn', 'talent', 'digitalTalent', 'skillMean', 'access', 'use', 'outcome', 'peopleRun', 'capitalRun',
+  'talent', 'digitalTalent', 'skillMean', 'access', 'use', 'outcome', 'peopleRun', 'capitalRun',
   'rent', 'coreDistance', 'marketAccess', 'incomePerResident',
 ] as const;
 

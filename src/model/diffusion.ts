@@ -39,9 +39,8 @@ function seenShares(world: World, out1: Float64Array, out2: Float64Array, out3: 
  * the access threshold), use needs skill, outcomes need rights × market access. Because the
  * frontier moves, a level is not kept for good: with probability slip × (1 − gate of the
  * present level) a resident slips back one level (the digital run's "standing still is falling
- * behind"). The industry
- * lever adds e-commerce push and logistics (market access). Then output, wages, returns and
- * incomes follow, and output enters the ledger as income.
+ * behind"). The industry lever adds e-commerce push and logistics (market access). Then
+ * output, wages and incomes follow, and output enters the ledger as income.
  */
 export function productionDiffusion(world: World): void {
   const { places: pl, residents: rs, scenario, ledger } = world;
@@ -63,20 +62,18 @@ export function productionDiffusion(world: World): void {
   const seen2 = world.scratch.c;
   const seen3 = world.scratch.d;
   seenShares(world, seen1, seen2, seen3);
-  // Per-place climbing hazards before the personal gate (skill) is applied.
+  // Per-place gates (access needs infrastructure; outcomes need rights and market access) and
+  // climbing hazards before the personal gate (skill) is applied.
+  const gate1 = world.scratch.f;
   const gate3 = world.scratch.e;
   for (let p = 0; p < pl.count; p++) {
     const base = d.p + push[p];
-    const access = Math.min(1, pl.tech[p] / F / d.accessThreshold);
-    seen1[p] = access * (base + d.q * seen1[p]);
-    seen2[p] = base + d.q * seen2[p];
+    gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
     gate3[p] = pl.rights[p] * pl.marketAccess[p];
+    seen1[p] = gate1[p] * (base + d.q * seen1[p]);
+    seen2[p] = base + d.q * seen2[p];
     seen3[p] = gate3[p] * (base + d.q * seen3[p]);
   }
-
-  // Per-place gates: access needs infrastructure; outcomes need rights and market access.
-  const gate1 = world.scratch.f;
-  for (let p = 0; p < pl.count; p++) gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
   const slip = d.slip;
   const { place, skill, level } = rs;
   // Climbing and the per-place sums share one pass over residents.

@@ -6,8 +6,9 @@ import { deductRent } from './economy.ts';
 /**
  * Stage 5, right core. A share φ(1−R) of each rural place's digital surplus (the part of its
  * output due to level-3 residents' premium) flows to its core as platform rent, and comes out of
- * those residents' incomes; benefit-sharing rules cut that share. Rights rise with digital public services (the rights lever) and with
- * local level-3 adoption (voice), and erode with the log income gap to the core (alienation).
+ * those residents' incomes; benefit-sharing rules cut that share. Rights rise with digital
+ * public services (the rights lever) and with local level-3 adoption (voice), and erode with the
+ * log income gap to the core (alienation).
  * Finally the fiscal year closes: unspent budget lapses and next tick's budget is collected.
  */
 export function rightCore(world: World): void {

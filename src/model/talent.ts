@@ -9,13 +9,15 @@ const weight = new Float64Array(CANDIDATES);
 
 /**
  * Stage 3, talent application. Each resident considers moving with probability moveProbability
- * and then chooses by logit among staying, the parent place, the core, a random place on the same
- * ring, a random child place (one ring further out) and the place of origin, each distinct place once. Utility = log expected wage (wage × Harris-Todaro employment
- * probability, informal income otherwise) + amenity + rights (of which a rural-registered
- * resident can use only serviceAccess in an urban place) − distance cost − registration barrier
- * (rural-registered, urban place) + attachment to the place of origin + a returnee incentive; leaving gains a herding term from the
- * place's recent exit share (the digital run). Skills then grow by use where there is access,
- * decay without it, move toward the local mean, and rise with training spending.
+ * and then chooses by logit among staying, the parent place, the core, a random place on the
+ * same ring, a random child place (one ring further out) and the place of origin, each distinct
+ * place once. Utility = log expected wage (wage × Harris-Todaro employment probability,
+ * informal income otherwise) + amenity + rights (of which a rural-registered resident can use
+ * only serviceAccess in an urban place) − distance cost − registration barrier
+ * (rural-registered, urban place) + attachment to the place of origin + a returnee incentive;
+ * leaving gains a herding term from the place's recent exit share (the digital run). Skills
+ * then grow by use where there is access, decay without it, move toward the local mean, and
+ * rise with training spending.
  */
 export function talentApplication(world: World): void {
   const { places: pl, residents: rs, ledger, scenario } = world;

@@ -1,46 +1,38 @@
 import type { World } from '../engine/world.ts';
 import type { Allocation, Lever } from '../scenario/schema.ts';
 
-/**
- * The gap a place has on the stage a lever acts on, in [0,1]: what need-based allocation
- * spends by. Each is measured against the best-off place, so the leader's need is 0.
- */
-export function stageNeed(world: World, lever: Lever, p: number, best: number): number {
+/** A place's level on the stage a lever acts on: infrastructure, capital per resident, skill, level-3 share or rights. */
+function stageLevel(world: World, lever: Lever, p: number): number {
   const pl = world.places;
   switch (lever) {
     case 'policy':
-      return best > 0 ? Math.max(0, 1 - pl.tech[p] / best) : 0;
-    case 'capital': {
-      const kpc = pl.population[p] > 0 ? pl.capital[p] / pl.population[p] : 0;
-      return best > 0 ? Math.max(0, 1 - kpc / best) : 0;
-    }
+      return pl.tech[p];
+    case 'capital':
+      return pl.population[p] > 0 ? pl.capital[p] / pl.population[p] : 0;
     case 'talent':
-      return Math.max(0, best - pl.skillMean[p]);
+      return pl.skillMean[p];
     case 'industry':
-      return Math.max(0, best - pl.outcome[p]);
+      return pl.outcome[p];
     case 'rights':
-      return Math.max(0, best - pl.rights[p]);
+      return pl.rights[p];
   }
 }
 
+/**
+ * The gap a place has on the stage a lever acts on, in [0,1]: what need-based allocation
+ * spends by. Each is measured against the best-off place (`best`, its stage level), so the
+ * leader's need is 0. Infrastructure and capital are unbounded stocks, so their gap is relative
+ * (1 − level/best); the others are shares or indices in [0,1], so theirs is the difference.
+ */
+export function stageNeed(world: World, lever: Lever, p: number, best: number): number {
+  const level = stageLevel(world, lever, p);
+  if (lever === 'policy' || lever === 'capital') return best > 0 ? Math.max(0, 1 - level / best) : 0;
+  return Math.max(0, best - level);
+}
+
 function bestLevel(world: World, lever: Lever): number {
-  const pl = world.places;
   let best = 0;
-  for (let p = 0; p < pl.count; p++) {
-    const v =
-      lever === 'policy'
-        ? pl.tech[p]
-        : lever === 'capital'
-          ? pl.population[p] > 0
-            ? pl.capital[p] / pl.population[p]
-            : 0
-          : lever === 'talent'
-            ? pl.skillMean[p]
-            : lever === 'industry'
-              ? pl.outcome[p]
-              : pl.rights[p];
-    if (v > best) best = v;
-  }
+  for (let p = 0; p < world.places.count; p++) best = Math.max(best, stageLevel(world, lever, p));
   return best;
 }
 

@@ -117,6 +117,18 @@ export class Ledger {
     else if (uf === 0 && ut === 1) this.crossClass[(s * F + f) * 2 + 1] += amount;
   }
 
+  /** Spending of a lever on one ring, this tick or since the run started. */
+  spentOnRing(lever: Lever, ring: number, period: 'tick' | 'total'): number {
+    return (period === 'tick' ? this.spendingTick : this.spendingTotal)[LEVERS.indexOf(lever) * this.rings + ring];
+  }
+
+  /** Spending of a lever over all rings, this tick or since the run started. */
+  spent(lever: Lever, period: 'tick' | 'total'): number {
+    let sum = 0;
+    for (let r = 0; r < this.rings; r++) sum += this.spentOnRing(lever, r, period);
+    return sum;
+  }
+
   /** Net amount booked this tick for a flow of a stock on one ring (treasury ring = number of rings). */
   ringFlow(stock: StockName, flow: FlowName, ring: number): number {
     return this.byFlowRing[(stockIndex[stock] * F + flowIndex[flow]) * this.rings + ring];

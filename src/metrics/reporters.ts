@@ -57,13 +57,22 @@ function emptySums(): ScopeSums {
   return { population: 0, tech: 0, capital: 0, talent: 0, applied: 0, skill: 0, levels: [0, 0, 0, 0], output: 0, income: 0, rights: 0, employed: 0 };
 }
 
-/** Per-place sums over residents that the place arrays do not keep: talent × skill and exact level counts. */
-function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array } {
+const ringBuffers = new WeakMap<World, Uint8Array>();
+
+/**
+ * Per-place sums over residents that the place arrays do not keep (talent × skill, raw talent
+ * and skill, exact level counts), and each resident's ring for the Theil decomposition, in one
+ * pass. The ring buffer is kept per world, so reporting allocates nothing per resident.
+ */
+function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array; ringOf: Uint8Array } {
   const P = world.places.count;
   const applied = new Float64Array(P);
   const levels = new Float64Array(P * 4);
   const talentSum = new Float64Array(P);
   const skillSum = new Float64Array(P);
+  let ringOf = ringBuffers.get(world);
+  if (!ringOf) ringBuffers.set(world, (ringOf = new Uint8Array(world.residents.count)));
+  const ring = world.places.ring;
   const { place, talent, skill, level } = world.residents;
   for (let i = 0; i < world.residents.count; i++) {
     const p = place[i];
@@ -71,20 +80,9 @@ function residentSums(world: World): { applied: Float64Array; levels: Float64Arr
     levels[p * 4 + level[i]] += 1;
     talentSum[p] += talent[i];
     skillSum[p] += skill[i];
+    ringOf[i] = ring[p];
   }
-  return { applied, levels, talent: talentSum, skill: skillSum };
-}
-
-const ringBuffers = new WeakMap<World, Uint8Array>();
-
-/** Each resident's ring, in a buffer kept per world so reporting allocates nothing per tick. */
-function ringBuffer(world: World): Uint8Array {
-  let buf = ringBuffers.get(world);
-  if (!buf) ringBuffers.set(world, (buf = new Uint8Array(world.residents.count)));
-  const { place } = world.residents;
-  const ring = world.places.ring;
-  for (let i = 0; i < buf.length; i++) buf[i] = ring[place[i]];
-  return buf;
+  return { applied, levels, talent: talentSum, skill: skillSum, ringOf };
 }
 
 /** Between-class Theil from ring income shares and populations: Σ_c S_c ln(S_c / P_c), S income share, P population share. */
@@ -177,7 +175,7 @@ export function reportTick(world: World): MetricRow[] {
   const incomes = world.residents.income;
   push('all', 'gini', gini(incomes));
   const ringSpecs = scenario.world.rings;
-  const byRing = theil(incomes, ringBuffer(world), ringSpecs.length);
+  const byRing = theil(incomes, rs.ringOf, ringSpecs.length);
   // Each ring is one class, so the class split follows from the rings' shares and populations
   // (one pass over residents instead of two); within = total − between is Theil's identity.
   const betweenClass = classBetween(byRing.groupShares, ringSpecs.map((_, r) => means[3 + r].population), ringSpecs.map((r) => r.class));
@@ -212,15 +210,10 @@ export function reportTick(world: World): MetricRow[] {
   for (let p = 0; p < pl.count; p++) tipped += pl.tipped[p];
   push('all', 'places_tipping', tipped);
   const rings = scenario.world.rings.length;
-  LEVERS.forEach((lever, l) => {
-    let total = 0;
-    for (let r = 0; r < rings; r++) {
-      const amount = ledger.spendingTick[l * ledger.rings + r];
-      total += amount;
-      push(`ring:${r}`, `spending_${lever}`, amount);
-    }
-    push('all', `spending_${lever}`, total);
-  });
+  for (const lever of LEVERS) {
+    for (let r = 0; r < rings; r++) push(`ring:${r}`, `spending_${lever}`, ledger.spentOnRing(lever, r, 'tick'));
+    push('all', `spending_${lever}`, ledger.spent(lever, 'tick'));
+  }
   const m = scenario.metrics;
   const snapshot = m.placeSnapshots && (tick === 0 || tick === Math.floor(scenario.ticks / 2) || tick === scenario.ticks);
   if (m.placeMetrics || snapshot) {

@@ -32,14 +32,7 @@ export interface RunResult {
 
 /** Total spending per lever so far, from the ledger. */
 export function spendingByLever(world: World): Record<string, number> {
-  const out: Record<string, number> = {};
-  const led = world.ledger;
-  LEVERS.forEach((lever, l) => {
-    let total = 0;
-    for (let r = 0; r < led.rings; r++) total += led.spendingTotal[l * led.rings + r];
-    out[lever] = total;
-  });
-  return out;
+  return Object.fromEntries(LEVERS.map((lever) => [lever, world.ledger.spent(lever, 'total')]));
 }
 
 /** What a checkpoint file holds besides the world: enough to continue a run folder exactly. */

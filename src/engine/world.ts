@@ -101,23 +101,35 @@ export interface InfoField {
 const INFO_CUTOFF = 1e-3;
 
 /**
+ * The information-field weight exp(-d/decay) of a pair of places, or 0 when it falls below the
+ * cutoff. `reach2` is the squared distance beyond which no weight can pass it, a cheap test that
+ * skips the exponential for far pairs. One definition serves counting and building the field.
+ */
+function pairWeight(layout: Layout, decay: number, reach2: number, p: number, j: number): number {
+  const dx = layout.x[p] - layout.x[j];
+  const dy = layout.y[p] - layout.y[j];
+  if (dx * dx + dy * dy > reach2) return 0;
+  const w = Math.exp(-Math.hypot(dx, dy) / decay);
+  return w >= INFO_CUTOFF ? w : 0;
+}
+
+/** Squared reach of the field: exp(-d/decay) ≥ cutoff ⇔ d ≤ −decay·ln(cutoff) (with a margin for rounding). */
+function squaredReach(decay: number): number {
+  const reach = -decay * Math.log(INFO_CUTOFF);
+  return reach * reach * (1 + 1e-12);
+}
+
+/**
  * Counts the place pairs the information field keeps (the entries {@link buildInfoField} would
  * allocate), without allocating; stops counting once past `stopAt`. Scenario validation uses
  * it to refuse worlds whose field would not fit in memory before anything is built.
  */
 export function countInfoPairs(layout: Layout, decay: number, stopAt = Infinity): number {
   const P = layout.ring.length;
-  // exp(-d/decay) >= cutoff  <=>  d <= -decay·ln(cutoff); compared on squared distances.
-  const reach = -decay * Math.log(INFO_CUTOFF);
-  const reach2 = reach * reach * (1 + 1e-12);
+  const reach2 = squaredReach(decay);
   let n = 0;
   for (let p = 0; p < P; p++) {
-    for (let j = 0; j < P; j++) {
-      if (j === p) continue;
-      const dx = layout.x[p] - layout.x[j];
-      const dy = layout.y[p] - layout.y[j];
-      if (dx * dx + dy * dy <= reach2 && Math.exp(-Math.hypot(dx, dy) / decay) >= INFO_CUTOFF) n++;
-    }
+    for (let j = 0; j < P; j++) if (j !== p && pairWeight(layout, decay, reach2, p, j) > 0) n++;
     if (n > stopAt) return n;
   }
   return n;
@@ -126,21 +138,24 @@ export function countInfoPairs(layout: Layout, decay: number, stopAt = Infinity)
 /** Builds the information field exp(-d/decay) between distinct places, keeping weights above the cutoff. */
 export function buildInfoField(layout: Layout, decay: number): InfoField {
   const P = layout.ring.length;
+  const reach2 = squaredReach(decay);
+  // Counted first, so the field fills typed arrays of the right size instead of growing lists.
+  const pairs = countInfoPairs(layout, decay);
   const start = new Int32Array(P + 1);
-  const index: number[] = [];
-  const weight: number[] = [];
+  const index = new Int32Array(pairs);
+  const weight = new Float64Array(pairs);
+  let k = 0;
   for (let p = 0; p < P; p++) {
     for (let j = 0; j < P; j++) {
-      if (j === p) continue;
-      const w = Math.exp(-Math.hypot(layout.x[p] - layout.x[j], layout.y[p] - layout.y[j]) / decay);
-      if (w >= INFO_CUTOFF) {
-        index.push(j);
-        weight.push(w);
+      const w = j === p ? 0 : pairWeight(layout, decay, reach2, p, j);
+      if (w > 0) {
+        index[k] = j;
+        weight[k++] = w;
       }
     }
-    start[p + 1] = index.length;
+    start[p + 1] = k;
   }
-  return { start, index: Int32Array.from(index), weight: Float64Array.from(weight) };
+  return { start, index, weight };
 }
 
 /** Everything one run owns. */

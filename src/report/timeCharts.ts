@@ -126,7 +126,6 @@ export function stageRatiosChart(table: MetricTable): ChartConfig {
 /** Net capital and net migrants toward the rural places per tick, in two panels (negative: drain to the city). */
 export function flowsChart(table: MetricTable): ChartConfig {
   if (!table.has('capital_net_to_rural') && !table.has('migrants_net_to_rural')) return emptyChart('Flows between urban and rural', 'This run has no flow rows.');
-  const { min, max } = xRange(table);
   const toward = withAlpha(OKABE_ITO.green, 0.35);
   const away = withAlpha(OKABE_ITO.vermillion, 0.35);
   const fill = { target: 'origin', above: toward, below: away };
@@ -134,22 +133,28 @@ export function flowsChart(table: MetricTable): ChartConfig {
     lineOf(table, 'capital_net_to_rural', 'all', 'Net capital to rural', OKABE_ITO.blue, [], { yAxisID: 'yC', fill }),
     lineOf(table, 'migrants_net_to_rural', 'all', 'Net migrants to rural', OKABE_ITO.black, DASHES[1], { yAxisID: 'yM', fill }),
   ];
-  const options = chartOptions({
-    title: 'Net flows toward the rural places',
-    subtitle: 'Green above zero: capital or people move to the villages. Red below zero: they drain to the city (backwash).',
-    x: { title: TIME_AXIS, min, max },
-    y: { title: '' },
-  });
-  delete options.scales.y;
   const fmt = { callback: (v: number | string) => fmtNumber(Number(v), 3), font: { size: 18 }, color: '#222222' };
-  options.scales.yM = panelAxis(['Migrants', '(residents/tick)'], { ticks: fmt });
-  options.scales.yC = panelAxis(['Capital', '(output units/tick)'], { ticks: fmt });
+  const options = panelOptions(
+    table,
+    'Net flows toward the rural places',
+    'Green above zero: capital or people move to the villages. Red below zero: they drain to the city (backwash).',
+    { yM: panelAxis(['Migrants', '(residents/tick)'], { ticks: fmt }), yC: panelAxis(['Capital', '(output units/tick)'], { ticks: fmt }) },
+  );
   return {
     type: 'line',
     data: { datasets },
     options,
     plugins: [refLinesPlugin([{ value: 0, label: '', colour: '#555555', dash: [], scale: 'yC' }, { value: 0, label: '', colour: '#555555', dash: [], scale: 'yM' }])],
   };
+}
+
+/** Options of a time chart drawn as stacked panels: one y axis per panel, listed from the bottom panel up. */
+function panelOptions(table: MetricTable, title: string, subtitle: string, panels: Record<string, Record<string, unknown>>) {
+  const { min, max } = xRange(table);
+  const options = chartOptions({ title, subtitle, x: { title: TIME_AXIS, min, max }, y: { title: '' } });
+  delete options.scales.y;
+  Object.assign(options.scales, panels);
+  return options;
 }
 
 function panelAxis(title: string | string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -170,7 +175,6 @@ function panelAxis(title: string | string[], extra: Record<string, unknown> = {}
 /** The divide ladder: stacked shares at levels 0 to 3, urban on top and rural below. */
 export function ladderChart(table: MetricTable): ChartConfig {
   if (!table.has('level0', 'urban')) return emptyChart('The divide ladder', 'This run has no level rows.');
-  const { min, max } = xRange(table);
   const datasets: LineDataset[] = [];
   for (const [scope, axis] of [['urban', 'yU'], ['rural', 'yR']] as const) {
     for (let k = 0; k < 4; k++) {
@@ -187,15 +191,12 @@ export function ladderChart(table: MetricTable): ChartConfig {
     }
   }
   const pct = { min: 0, max: 1, stacked: true, ticks: { font: { size: 18 }, color: '#222222', stepSize: 0.25, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } };
-  const options = chartOptions({
-    title: 'The divide ladder: who has access, skills and outcomes',
-    subtitle: 'Share of residents at each level, living in urban places (top) and rural places (bottom).',
-    x: { title: TIME_AXIS, min, max },
-    y: { title: '' },
-  });
-  delete options.scales.y;
-  options.scales.yR = panelAxis('Rural share', pct);
-  options.scales.yU = panelAxis('Urban share', pct);
+  const options = panelOptions(
+    table,
+    'The divide ladder: who has access, skills and outcomes',
+    'Share of residents at each level, living in urban places (top) and rural places (bottom).',
+    { yR: panelAxis('Rural share', pct), yU: panelAxis('Urban share', pct) },
+  );
   options.plugins.legend.labels.filter = (item: { datasetIndex?: number }) => (item.datasetIndex ?? 0) < 4;
   return { type: 'line', data: { datasets }, options };
 }
@@ -203,7 +204,6 @@ export function ladderChart(table: MetricTable): ChartConfig {
 /** Inequality: the Gini index on top; Theil T below, between and within urban/rural stacked. */
 export function inequalityChart(table: MetricTable): ChartConfig {
   if (!table.has('gini')) return emptyChart('Income inequality', 'This run has no gini rows.');
-  const { min, max } = xRange(table);
   const datasets: LineDataset[] = [
     lineOf(table, 'gini', 'all', 'Gini', OKABE_ITO.black, [], { yAxisID: 'yG' }),
     lineOf(table, 'theil_between_class', 'all', 'Theil between urban and rural', CLASS_COLOURS.rural, [], {
@@ -224,15 +224,12 @@ export function inequalityChart(table: MetricTable): ChartConfig {
   if (table.has('theil_between_ring')) {
     datasets.push(lineOf(table, 'theil_between_ring', 'all', 'Theil between rings', OKABE_ITO.purple, DASHES[1], { yAxisID: 'yT', stack: 'ring', borderWidth: 4, order: -1 }));
   }
-  const options = chartOptions({
-    title: 'Income inequality among residents',
-    subtitle: 'Theil T splits exactly into a between-group part and a within-group part (stacked: their sum is the total).',
-    x: { title: TIME_AXIS, min, max },
-    y: { title: '' },
-  });
-  delete options.scales.y;
-  options.scales.yT = panelAxis('Theil T', { min: 0, stacked: true });
-  options.scales.yG = panelAxis('Gini', { min: 0 });
+  const options = panelOptions(
+    table,
+    'Income inequality among residents',
+    'Theil T splits exactly into a between-group part and a within-group part (stacked: their sum is the total).',
+    { yT: panelAxis('Theil T', { min: 0, stacked: true }), yG: panelAxis('Gini', { min: 0 }) },
+  );
   return { type: 'line', data: { datasets }, options };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { commonSeeds, compareCells, formatComparison, runComparison, writeComparison } from '../experiments/compare.ts';
+import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
@@ -49,10 +49,8 @@ export function compareCommand(args: string[]): number {
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
   const progress = new Progress('compare', values.quiet);
-  const results = runComparison(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
   progress.done();
-  const cells = compareCells(results);
-  writeComparison(dir, results, cells);
   const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
   process.stdout.write(`${formatComparison(results, cells)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;

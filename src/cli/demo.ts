@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commonSeeds, compareCells, formatComparison, runComparison, writeComparison } from '../experiments/compare.ts';
+import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
 import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
@@ -45,10 +45,8 @@ export function demoCommand(args: string[]): number {
   const seeds = commonSeeds(1, Math.max(1, intOption('demo', 'seeds', values.seeds) ?? 3));
   const dir = values.out ?? join('outputs', 'demo');
   const progress = new Progress('demo', values.quiet);
-  const results = runComparison(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
   progress.done();
-  const cells = compareCells(results);
-  writeComparison(dir, results, cells);
   const reports: string[] = [];
   if (reportWanted(values['no-report'])) {
     reports.push(writeComparisonReport(dir).path);

@@ -129,6 +129,22 @@ export function writeComparison(dir: string, results: readonly ComparedScenario[
   writeFileAtomic(join(dir, 'compare-runs.csv'), csvLine(['scenario', 'seed', 'verdict', 'run_dir', ...keys]) + rows.join(''));
 }
 
+/**
+ * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells and
+ * writes compare.csv and compare-runs.csv. What `urd compare` and `urd demo` share.
+ */
+export function compareInto(
+  scenarios: readonly Scenario[],
+  seeds: readonly number[],
+  dir: string,
+  onRun?: (done: number, total: number) => void,
+): { results: ComparedScenario[]; cells: CompareCell[] } {
+  const results = runComparison(scenarios, seeds, dir, onRun);
+  const cells = compareCells(results);
+  writeComparison(dir, results, cells);
+  return { results, cells };
+}
+
 /** A plain-text table of means (± sd) and differences to the first scenario, for the terminal. */
 export function formatComparison(results: readonly ComparedScenario[], cells: readonly CompareCell[], metrics: readonly string[] = COMPARE_METRICS): string {
   const names = results.map((r) => r.scenario.name);

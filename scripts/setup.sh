@@ -4,6 +4,10 @@
 #   1. Debian dev packages needed by the `canvas` native module (a dependency
 #      of chartjs-node-canvas) are installed — via apt-get when root, otherwise
 #      the exact command to run is printed and the script fails.
+#      The CJK font (fonts-wqy-microhei) is among them: charts and reports
+#      draw the seed's Chinese terms, which render as empty boxes without it.
+#      With --browser (as `npm test` calls it), Debian's chromium is added:
+#      the browser tests drive it through playwright-core, never a download.
 #   2. node_modules is installed with `npm ci` when it is missing or stale
 #      (package.json / package-lock.json changed since the last successful
 #      setup, or canvas' native addon was never built), then canvas is checked
@@ -30,7 +34,13 @@ cd "$ROOT"
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
 
-APT_PKGS=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev)
+APT_PKGS=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev libpixman-1-dev fonts-wqy-microhei)
+for arg in "$@"; do
+  case "$arg" in
+    --browser) APT_PKGS+=(chromium) ;;
+    *) die "unknown option $arg (expected --browser)" ;;
+  esac
+done
 # shellcheck disable=SC2206  # word splitting intended
 APT_PKGS+=(${URD_SETUP_EXTRA_PKGS:-})
 

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => numbe
   compare: { summary: 'run scenarios on common random numbers and compare their summaries', run: compareCommand },
   sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
   merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
+  calibrate: { summary: 'fit parameters to observed series (ABC-SMC posterior or Nelder-Mead), with held-out validation', run: async (a) => (await import('./calibrate.ts')).calibrateCommand(a) },
   aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
 };
 

@@ -34,17 +34,19 @@ export interface ExperimentPlan {
   pointHashes: string[];
 }
 
-function display(path: string): string {
+/** A path as shown to the user: relative to the working directory when inside it. */
+export function display(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
 /** The layer that sets a field (or its nearest parent), for blaming the right file and line. */
-function owner(layers: readonly LoadedFile[], path: readonly PropertyKey[]): LoadedFile {
+export function owner(layers: readonly LoadedFile[], path: readonly PropertyKey[]): LoadedFile {
   return [...layers].reverse().find((f) => f.doc.hasIn(path.slice(0, 1) as unknown[]) && lineOf(f, path) !== null) ?? layers[layers.length - 1];
 }
 
-function fail(layers: readonly LoadedFile[], path: readonly PropertyKey[], expected: string): never {
+/** Throws an InputError at a field of a layered file (the layer that sets it, with its line). */
+export function fail(layers: readonly LoadedFile[], path: readonly PropertyKey[], expected: string): never {
   const file = owner(layers, path);
   throw new InputError(file.path, path.map(String).join('.') || null, lineOf(file, path), expected);
 }
@@ -69,7 +71,8 @@ export function setArg(path: string, value: unknown): string {
   return `${path}=${text}`;
 }
 
-function shellQuote(arg: string): string {
+/** Quotes a shell argument when it needs it. */
+export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_.,:=/+@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -121,7 +124,8 @@ function blamePoint(err: InputError, layers: readonly LoadedFile[], plan: Experi
   throw err;
 }
 
-function mergedOf(layers: readonly LoadedFile[]): Record<string, Record<string, unknown> | undefined> {
+/** The merged data of an extends chain. */
+export function mergedOf(layers: readonly LoadedFile[]): Record<string, Record<string, unknown> | undefined> {
   return layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {}) as Record<string, Record<string, unknown> | undefined>;
 }
 

@@ -5,7 +5,7 @@ import type { World } from '../engine/world.ts';
 import { allocateWorld } from '../engine/world.ts';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from '../io/checkpointFile.ts';
 import { CHECKPOINT_FILE, lockRunFolder, RUN_FILES, RunWriter, scenarioHash, shortStreamedFile, type StreamedLengths } from '../io/runFolder.ts';
-import { reportTick } from '../metrics/reporters.ts';
+import { reportTick, type MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary, TrackerState } from '../metrics/summary.ts';
 import { SummaryTracker } from '../metrics/summary.ts';
 import { initializeWorld } from '../model/initialize.ts';
@@ -22,6 +22,8 @@ export interface RunOptions {
   onTick?: (tick: number, ticks: number) => void;
   /** Programme edits to apply at the start of their ticks, e.g. recorded patches replayed from an events.ndjson. */
   edits?: readonly QueuedEdit[];
+  /** Called with each tick's metrics rows (the rows metrics.csv gets), for callers that keep series without a folder. */
+  onRows?: (rows: readonly MetricRow[]) => void;
 }
 
 /** Result of a run: its summary, and the folder written (if any). */
@@ -57,6 +59,7 @@ class RunSession {
     readonly tracker: SummaryTracker,
     readonly writer: RunWriter | null,
     private readonly onTick: RunOptions['onTick'],
+    private readonly onRows?: RunOptions['onRows'],
   ) {}
 
   /** A fresh run: a new world, its tick-0 state recorded. */
@@ -66,7 +69,7 @@ class RunSession {
       if (writer) afterWriter?.(writer);
       const world = initializeWorld(scenario, scenario.seed);
       for (const edit of options.edits ?? []) queueEdit(world, edit);
-      const session = new RunSession(scenario, world, new SummaryTracker(), writer, options.onTick);
+      const session = new RunSession(scenario, world, new SummaryTracker(), writer, options.onTick, options.onRows);
       session.record();
       return session;
     } catch (err) {
@@ -107,6 +110,7 @@ class RunSession {
     this.tracker.observe(world, rows);
     for (const e of world.events) this.tracker.countEvent(e.type);
     this.writer?.writeRows(rows);
+    this.onRows?.(rows);
     this.writer?.writeEvents(world.events);
     world.events.length = 0;
     this.onTick?.(world.state.tick, this.scenario.ticks);

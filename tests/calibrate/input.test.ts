@@ -1,0 +1,77 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCalibration } from '../../src/calibrate/load.ts';
+import { InputError } from '../../src/scenario/load.ts';
+import { urd } from '../support.ts';
+import { calibrationYaml, tempDir, writeObserved } from './helpers.ts';
+
+let work: string;
+
+beforeAll(() => {
+  work = tempDir('urd-calibrate-input-');
+  writeObserved(work, { 'diffusion.p': 0.03, 'diffusion.q': 0.5, 'world.rings.1.access': 0.2 }, 7);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Loads a calibration built from the standard one with `edit` applied, and returns the InputError it raises. */
+function refusal(edit: (yaml: string) => string, observed?: string): InputError {
+  const file = join(work, 'bad.yaml');
+  writeFileSync(file, edit(calibrationYaml('budget: 200\nmethod: { type: abc-smc, particles: 10, acceptance: 0.5 }\n')));
+  if (observed !== undefined) writeFileSync(join(work, 'bad.csv'), observed);
+  try {
+    loadCalibration(file);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('bad calibration input', () => {
+  it('names the file, the field and what was expected', () => {
+    const cases: [(y: string) => string, string, string, RegExp][] = [
+      [(y) => y.replace('{ min: 0.05, max: 1.5 }', '{ min: 1.5, max: 0.05 }'), 'bad.yaml', 'parameters.diffusion.q.max', /expected max > min/],
+      [(y) => y.replace('{ min: 0.002, max: 0.2, prior: log-uniform }', '{ min: 0, max: 0.2, prior: log-uniform }'), 'bad.yaml', 'parameters.diffusion.p.min', /log-uniform prior needs min > 0/],
+      [(y) => y.replace('{ min: 0.05, max: 1.5 }', '{ min: 0.05, max: 1.5, prior: normal }'), 'bad.yaml', 'parameters.diffusion.q.mean', /needs a mean and an sd/],
+      [(y) => y.replace('diffusion.q:', 'diffusion.qq:'), 'bad.yaml', 'parameters.diffusion.qq', /unknown field/],
+      [(y) => y.replace('model: level>=1', 'model: penetration'), 'bad.yaml', 'observed.metrics', /metric "penetration" is not reported by the model/],
+      [(y) => y.replace('holdOut: 3', 'holdOut: 13'), 'bad.yaml', 'fit.holdOut', /expected fewer/],
+      [(y) => y.replace('budget: 200', 'budget: 10'), 'bad.yaml', 'budget', /cannot pay for one population/],
+      [(y) => y.replace('seeds: 2', 'seeds: 0'), 'bad.yaml', 'seeds', /expected a value ≥ 1/],
+      [(y) => y.replace('method', 'methd'), 'bad.yaml', 'methd', /unknown field/],
+    ];
+    for (const [edit, file, field, why] of cases) {
+      const err = refusal(edit);
+      expect(err.file.endsWith(file), err.message).toBe(true);
+      expect(err.field, err.message).toBe(field);
+      expect(err.expected, err.message).toMatch(why);
+    }
+  });
+
+  it('names the observed file, line and column', () => {
+    const edit = (y: string) => y.replace('file: observed.csv', 'file: bad.csv');
+    const header = 'tick,scope,metric,value\n';
+    const cases: [string, string | null, number | null, RegExp][] = [
+      ['tick,scope,metric\n0,urban,x\n', 'value', 1, /missing column "value"/],
+      [`${header}0,urban,internet penetration,abc\n`, 'value', 2, /expected a number, got "abc"/],
+      [`${header}0,urban,internet penetration,1\n0.5,urban,internet penetration,2\n`, 'tick', 3, /expected a whole number/],
+      [`${header}0,urban,internet penetration,1\n0,urban,internet penetration,2\n`, null, 3, /a second value for tick 0/],
+      [`${header}${[0, 1, 2, 3, 40].map((t) => `${t},urban,internet penetration,1\n`).join('')}`, 'tick', 2, /observed at tick 40 but the scenario runs 12 ticks/],
+    ];
+    for (const [csv, field, line, why] of cases) {
+      const err = refusal(edit, csv);
+      expect(err.file.endsWith('bad.csv'), err.message).toBe(true);
+      expect(err.field, err.message).toBe(field);
+      expect(err.line, err.message).toBe(line);
+      expect(err.expected, err.message).toMatch(why);
+    }
+  });
+
+  it('exits with code 2 from the command line, before any run', () => {
+    writeFileSync(join(work, 'cli.yaml'), calibrationYaml('budget: 200\n').replace('{ min: 0, max: 0.6 }', '{ min: 0, max: 0.6, prior: gamma }'));
+    const r = urd(['calibrate', join(work, 'cli.yaml'), '--out', join(work, 'never')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cli\.yaml:\d+: parameters\.world\.rings\.1\.access\.prior: expected one of "uniform", "log-uniform", "normal"/);
+  }, 30_000);
+});

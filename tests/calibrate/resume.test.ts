@@ -1,0 +1,81 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCalibration, type CalibrationPlan } from '../../src/calibrate/load.ts';
+import { writeOutputs } from '../../src/calibrate/outputs.ts';
+import { runCalibration } from '../../src/calibrate/run.ts';
+import { urd, urdChild } from '../support.ts';
+import { calibrationYaml, tempDir, writeObserved } from './helpers.ts';
+
+/** 10 particles from 20 candidates, 2 seeds: 40 runs a population, 4 populations. */
+const METHOD = 'method: { type: abc-smc, particles: 10, acceptance: 0.5 }\nbudget: 160\n';
+const OUTPUTS = ['calibration.json', 'posterior.csv', 'fit.csv', 'calibrated.yaml'];
+
+let work: string;
+let file: string;
+let plan: CalibrationPlan;
+let reference: string;
+
+/** The output files of a folder, with the folder's own name (in the rerun commands) replaced. */
+function outputs(dir: string): Record<string, string> {
+  return Object.fromEntries(OUTPUTS.map((f) => [f, readFileSync(join(dir, f), 'utf8').replaceAll(dir, 'DIR')]));
+}
+
+beforeAll(async () => {
+  work = tempDir('urd-calibrate-resume-');
+  writeObserved(work, { 'diffusion.p': 0.03, 'diffusion.q': 0.5, 'world.rings.1.access': 0.2 }, 7);
+  file = join(work, 'calibration.yaml');
+  writeFileSync(file, calibrationYaml(METHOD));
+  plan = loadCalibration(file);
+  reference = join(work, 'reference');
+  // The reference runs on two worker threads; the runs below on one: results must not care.
+  const outcome = await runCalibration(plan, { dir: reference, workers: 2 });
+  writeOutputs(plan, outcome!, reference);
+}, 60_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('an interrupted calibration', () => {
+  it('killed with SIGKILL in the middle of a population and resumed, equals the uninterrupted one', async () => {
+    const dir = join(work, 'killed');
+    const batch = join(dir, 'evaluations', 'p001');
+    const child = urdChild(['calibrate', file, '--workers', '1', '--out', dir, '--quiet']);
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(batch) && readdirSync(batch).filter((f) => f.endsWith('.json')).length >= 3) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 2);
+      child.on('exit', (_code, signal) => {
+        clearInterval(poll);
+        resolve(signal);
+      });
+    });
+    expect(exit).toBe('SIGKILL');
+    expect(existsSync(join(dir, 'populations', '000.json'))).toBe(true);
+    expect(existsSync(join(dir, 'calibration.json'))).toBe(false);
+    const resumed = urd(['calibrate', '--resume', dir, '--workers', '1', '--quiet']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(outputs(dir)).toEqual(outputs(reference));
+  }, 60_000);
+
+  it('split over two shards sharing the folder, equals the unsharded one', async () => {
+    const dir = join(work, 'sharded');
+    const [first] = await Promise.all([0, 1].map((index) => runCalibration(plan, { dir, workers: 1, shard: { index, count: 2 }, pollMs: 10 })));
+    writeOutputs(plan, first!, dir);
+    expect(outputs(dir)).toEqual(outputs(reference));
+  }, 60_000);
+
+  it('refuses a folder that holds a different calibration, and one that holds other files', async () => {
+    const before = outputs(reference);
+    const other = join(work, 'other.yaml');
+    writeFileSync(other, calibrationYaml(METHOD.replace('budget: 160', 'budget: 120')));
+    await expect(runCalibration(loadCalibration(other), { dir: reference, workers: 1 })).rejects.toThrow(/holds a different calibration/);
+    const listing = readdirSync(work).sort();
+    await expect(runCalibration(plan, { dir: work, workers: 1 })).rejects.toThrow(/is not a calibration folder .*holds other files/);
+    // Neither folder was touched.
+    expect(outputs(reference)).toEqual(before);
+    expect(readdirSync(work).sort()).toEqual(listing);
+  });
+});

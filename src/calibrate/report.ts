@@ -28,7 +28,7 @@ function fitChart(result: CalibrationResult, fit: ReturnType<typeof readCsv>, sc
   const num = (r: string[], name: string) => csvNumber(r[col(name)]);
   const ticks = rows.map((r) => num(r, 'tick'));
   const held = rows.filter((r) => r[col('held_out')] === 'true').map((r) => num(r, 'tick'));
-  const bands = held.length ? [{ from: Math.min(...held) - 0.5, to: Math.max(...held) + 0.5, label: 'held out (not fitted)', colour: OKABE_ITO.orange, lane: 0 }] : [];
+  const bands = held.length ? [{ from: Math.min(...held) - 0.5, to: Math.max(...held) + 0.5, label: 'held out', colour: OKABE_ITO.orange, lane: 0 }] : [];
   const cfg = trajectoriesChart(
     [
       { label: 'simulated: median and 90% band', ticks, mean: rows.map((r) => num(r, 'median')), lo: rows.map((r) => num(r, 'lo90')), hi: rows.map((r) => num(r, 'hi90')) },
@@ -57,12 +57,12 @@ function histogramChart(path: string, values: number[], weights: number[], lo: n
   };
 }
 
-function scatterChart(a: string, b: string, xs: number[], ys: number[], weights: number[], r: number): ChartConfig {
+function scatterChart(a: string, b: string, xs: number[], ys: number[], weights: number[], r: number, log: [boolean, boolean]): ChartConfig {
   const top = Math.max(...weights);
   return {
     type: 'scatter',
     data: { datasets: [{ label: 'particles', data: xs.map((x, i) => ({ x, y: ys[i] })), backgroundColor: withAlpha(seriesColour(1), 0.6), pointRadius: weights.map((w) => 3 + 9 * Math.sqrt(w / top)) }] },
-    options: chartOptions({ title: `${a} against ${b}`, subtitle: `Last population; dot area ∝ weight. Weighted correlation ${fmtNumber(r, 2)}.`, x: { title: a }, y: { title: b }, legend: false }),
+    options: chartOptions({ title: `${a} against ${b}`, subtitle: `Last population; dot area ∝ weight. Weighted correlation ${fmtNumber(r, 2)}.`, x: { title: a, type: log[0] ? 'logarithmic' : 'linear' }, y: { title: b, type: log[1] ? 'logarithmic' : 'linear' }, legend: false }),
   };
 }
 
@@ -99,8 +99,9 @@ export function writeCalibrationReport(dir: string): string {
     for (const p of result.parameters) {
       charts.push(renderChart(`posterior-${p.path}`, `Posterior of ${p.path}`, `Median ${fmtNumber(p.median as number, 3)}, 90% interval ${fmtNumber(p.lo90 as number, 3)} to ${fmtNumber(p.hi90 as number, 3)} (prior's: ${fmtNumber(p.priorLo90, 3)} to ${fmtNumber(p.priorHi90, 3)}). A histogram as flat as the prior means the data say little about the parameter.`, histogramChart(p.path, column(p.path), w, p.min, p.max, p.prior === 'log-uniform')));
     }
+    const isLog = (path: string) => result.parameters.some((p) => p.path === path && p.prior === 'log-uniform');
     for (const c of result.correlations) {
-      charts.push(renderChart(`pair-${c.a}-${c.b}`, `${c.a} against ${c.b}`, 'A cloud stretched along a diagonal is a ridge: the two parameters trade off and the data pin down only their combination.', scatterChart(c.a, c.b, column(c.a), column(c.b), w, c.r)));
+      charts.push(renderChart(`pair-${c.a}-${c.b}`, `${c.a} against ${c.b}`, 'A cloud stretched along a diagonal is a ridge: the two parameters trade off and the data pin down only their combination.', scatterChart(c.a, c.b, column(c.a), column(c.b), w, c.r, [isLog(c.a), isLog(c.b)])));
     }
   }
   charts.push(renderChart('distance', result.populations.length > 0 ? 'Distance by population' : 'Distance by step', 'How close the simulations came to the observations as the calibration went on.', distanceChart(result, posterior)));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalibration, type CalibrationPlan } from '../../src/calibrate/load.ts';
 import { writeOutputs } from '../../src/calibrate/outputs.ts';
+import { writeCalibrationReport } from '../../src/calibrate/report.ts';
 import { runCalibration } from '../../src/calibrate/run.ts';
 import { urd, urdChild } from '../support.ts';
 import { calibrationYaml, tempDir, writeObserved } from './helpers.ts';
@@ -66,6 +67,24 @@ describe('an interrupted calibration', () => {
     writeOutputs(plan, first!, dir);
     expect(outputs(dir)).toEqual(outputs(reference));
   }, 60_000);
+
+  it('reports from the written files: each series, each posterior, each pair, the distance by population', () => {
+    const page = readFileSync(writeCalibrationReport(reference), 'utf8');
+    const charts = readdirSync(join(reference, 'charts')).sort();
+    expect(charts).toEqual([
+      'distance.png',
+      'fit-0.png',
+      'fit-1.png',
+      'pair-diffusion.p-diffusion.q.png',
+      'pair-diffusion.p-world.rings.1.access.png',
+      'pair-diffusion.q-world.rings.1.access.png',
+      'posterior-diffusion.p.png',
+      'posterior-diffusion.q.png',
+      'posterior-world.rings.1.access.png',
+    ]);
+    expect(page.match(/<img /g)).toHaveLength(charts.length);
+    for (const line of JSON.parse(readFileSync(join(reference, 'calibration.json'), 'utf8')).reading) expect(page).toContain(line.replaceAll("'", '&#39;'));
+  }, 30_000);
 
   it('refuses a folder that holds a different calibration, and one that holds other files', async () => {
     const before = outputs(reference);

@@ -38,8 +38,10 @@ export interface CalibrationPlan {
   title: string;
   description: string;
   base: string;
-  /** `--set` arguments of the fixed overrides, applied at every evaluation. */
+  /** `--set` arguments of the fixed overrides (the file's `set:`, then the command line's), applied at every evaluation. */
   fixed: string[];
+  /** The command line's `--set` arguments alone, so a resume can repeat them. */
+  commandSet: string[];
   seed: number;
   /** Run seeds of every evaluation (common random numbers). */
   seeds: number[];
@@ -140,7 +142,7 @@ function buildSeries(layers: readonly LoadedFile[], file: ReturnType<typeof cali
  * {@link InputError} naming the file, the field (or line and column of the observed file) and
  * what was expected, before a single run starts.
  */
-export function loadCalibration(path: string): CalibrationPlan {
+export function loadCalibration(path: string, commandSet: readonly string[] = []): CalibrationPlan {
   const layers = readWithExtends(path);
   const data = mergedOf(layers);
   const parsed = calibrationSchema.safeParse(data);
@@ -169,6 +171,13 @@ export function loadCalibration(path: string): CalibrationPlan {
       fail(layers, ['set', key], 'expected a value that a --set argument can carry');
     }
   }
+  for (const arg of commandSet) {
+    const key = arg.slice(0, Math.max(0, arg.indexOf('=')));
+    const clash = names.find((n) => n === key || n.startsWith(key + '.') || key.startsWith(n + '.'));
+    if (clash) throw new InputError('--set', key || arg, null, `parameter ${clash} is being fitted; it cannot also be fixed`);
+    if (key === 'seed') throw new InputError('--set', key, null, 'run seeds derive from the calibration seed; set `seed` in the calibration file');
+    fixed.push(arg);
+  }
   const obsShown = display(obsAbs);
   const rows = readObserved(obsAbs, obsShown);
   const series = buildSeries(layers, file, rows, obsShown);
@@ -190,6 +199,7 @@ export function loadCalibration(path: string): CalibrationPlan {
     description: file.description,
     base: display(baseAbs),
     fixed,
+    commandSet: [...commandSet],
     seed: file.seed,
     seeds: replicationSeeds(file.seed, file.seeds),
     parameters,

@@ -83,7 +83,7 @@ export function writeOutputs(plan: CalibrationPlan, outcome: Outcome, dir: strin
     series: fits.map(({ scope, metric, fitRmse, heldOutRmse, heldOutInBand }) => ({ scope, metric, fitRmse, heldOutRmse, heldOutInBand })),
     populations: outcome.populations.map((p) => ({ population: p.t, epsilon: p.epsilon, candidates: p.candidates, ess: effectiveSize(p.particles.map((q) => q.weight)) })),
     reading: readingLines(plan, outcome, params, corr, fits),
-    rerun: ['urd', 'calibrate', plan.file, '--out', dir].map(shellQuote).join(' '),
+    rerun: ['urd', 'calibrate', plan.file, ...plan.commandSet.flatMap((a) => ['--set', a]), '--out', dir].map(shellQuote).join(' '),
     runBest: ['urd', 'run', plan.base, '--seed', String(plan.seeds[0]), ...candidateArgs(plan, values).flatMap((a) => ['--set', a])].map(shellQuote).join(' '),
   };
   writeFileAtomic(join(dir, CALIBRATION_FILES.result), JSON.stringify(result, null, 1) + '\n');

@@ -27,13 +27,13 @@ export function planText(plan: CalibrationPlan): string {
   return JSON.stringify({ format: 'urd-calibration/1', ...plan }, null, 1) + '\n';
 }
 
-/** Reads the calibration file path back from a folder's plan.json (for --resume). */
-export function readPlanFile(dir: string): string {
+/** Reads the calibration file path and the command line's --set arguments back from a folder's plan.json (for --resume). */
+export function readPlanFile(dir: string): { file: string; set: string[] } {
   const path = join(dir, CALIBRATION_FILES.plan);
   if (!existsSync(path)) throw new InputError(dir, null, null, `not a calibration folder (no ${CALIBRATION_FILES.plan})`);
   try {
     const doc = JSON.parse(readFileSync(path, 'utf8'));
-    if (doc.format === 'urd-calibration/1' && typeof doc.file === 'string') return doc.file;
+    if (doc.format === 'urd-calibration/1' && typeof doc.file === 'string' && Array.isArray(doc.commandSet)) return { file: doc.file, set: doc.commandSet };
   } catch {
     // reported below
   }

@@ -25,6 +25,8 @@ Options:
   --out DIR         calibration folder (default outputs/calibrations/<name>); a folder that
                     already holds the same calibration is continued, not restarted
   --resume DIR      continue an interrupted calibration (from the folder it was started in)
+  --set path=value  override a field of the base scenario at every evaluation (repeatable),
+                    after the calibration file's set:
   --shard I/N       evaluate only candidates with index mod N = I (abc-smc only); shards share
                     DIR and wait for each other at every population; shard 0 writes the results
   --shard auto/N    the same with I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
@@ -41,6 +43,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     out: { type: 'string' },
     resume: { type: 'string' },
     shard: { type: 'string' },
+    set: { type: 'string', multiple: true },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -53,17 +56,20 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const workers = intOption('calibrate', 'workers', values.workers) ?? (Number.isInteger(slurm) && slurm > 0 ? slurm : availableParallelism());
   if (workers < 1) throw new InputError('urd calibrate', '--workers', null, 'expected at least 1');
   let file: string;
+  let set = values.set ?? [];
   let dir: string | undefined;
   if (values.resume !== undefined) {
-    if (positionals.length > 0 || values.out !== undefined) throw new InputError('urd calibrate', '--resume', null, 'expected only the calibration folder (the calibration file is read from its plan.json)');
+    if (positionals.length > 0 || values.out !== undefined || values.set !== undefined) {
+      throw new InputError('urd calibrate', '--resume', null, 'expected only the calibration folder (the calibration file and its --set arguments are read from its plan.json)');
+    }
     dir = values.resume;
-    file = readPlanFile(dir);
+    ({ file, set } = readPlanFile(dir));
     if (!existsSync(file)) throw new InputError(join(dir, CALIBRATION_FILES.plan), 'file', null, `${file} not found from ${process.cwd()}; run from the folder the calibration was started in`);
   } else {
     if (positionals.length !== 1) throw new InputError('urd calibrate', null, null, 'expected exactly one calibration file, or --resume DIR (see urd calibrate --help)');
     file = positionals[0];
   }
-  const plan = loadCalibration(file);
+  const plan = loadCalibration(file, set);
   const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
   if (shard && plan.method.type !== 'abc-smc') throw new InputError('urd calibrate', '--shard', null, 'optimize runs one evaluation after another; only abc-smc populations can be sharded');
   dir ??= values.out ?? join('outputs', 'calibrations', plan.name);

@@ -30,7 +30,8 @@ export function readObserved(path: string, shown: string): Observation[] {
     if (err instanceof InputError) throw err;
     throw new InputError(shown, null, null, 'file not found');
   }
-  const lines = text.split(/\r?\n/);
+  // Spreadsheets often save CSV with a byte-order mark, which would otherwise stick to "tick".
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = parseCsvLine(lines[0] ?? '').map((h) => h.trim());
   for (const col of REQUIRED) if (!header.includes(col)) throw new InputError(shown, col, 1, `missing column "${col}"; expected a header with tick,scope,metric,value (and optionally sd, year)`);
   const unknown = header.find((h) => !(REQUIRED as readonly string[]).includes(h) && !(OPTIONAL as readonly string[]).includes(h));

@@ -199,6 +199,7 @@ export async function runCalibration(plan: CalibrationPlan, options: CalibrateOp
       : plan.budget - (plan.budget % plan.seeds.length);
   const pool = new SimPool(options.workers);
   const ev = new Evaluator(plan, pool, options, total);
+  options.onProgress?.(0, total);
   try {
     return plan.method.type === 'abc-smc' ? await abcSmc(plan, ev, options.dir) : await optimize(plan, ev);
   } catch (err) {

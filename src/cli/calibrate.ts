@@ -8,7 +8,7 @@ import { CALIBRATION_FILES, readPlanFile } from '../calibrate/store.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
 import { InputError } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
-import { Progress } from './progress.ts';
+import { progressReporter } from './sweep.ts';
 
 export const CALIBRATE_HELP = `urd calibrate CALIBRATION [options]
 urd calibrate --resume DIR [options]
@@ -74,7 +74,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   if (shard && plan.method.type !== 'abc-smc') throw new InputError('urd calibrate', '--shard', null, 'optimize runs one evaluation after another; only abc-smc populations can be sharded');
   dir ??= values.out ?? join('outputs', 'calibrations', plan.name);
   const label = `calibrate ${plan.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
-  const bar = new Progress(label, values.quiet);
+  const progress = progressReporter(label, values.quiet);
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -85,8 +85,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   process.on('SIGTERM', stop);
   const started = performance.now();
   try {
-    const outcome = await runCalibration(plan, { dir, workers, shard, signal: controller.signal, onProgress: (d, t) => bar.update(d, t, ' runs') });
-    bar.done();
+    const outcome = await runCalibration(plan, { dir, workers, shard, signal: controller.signal, onProgress: progress.update });
+    progress.done();
     if (!outcome) {
       process.stderr.write(`${label}: interrupted; resume with: urd calibrate --resume ${dir}${shard ? ` --shard ${values.shard}` : ''}\n`);
       return 130;

@@ -41,7 +41,7 @@ function defaultWorkers(): number {
 }
 
 /** Progress on a terminal as a bar; elsewhere (logs, cluster jobs) a plain line every 10% or 10 s. */
-function progressReporter(label: string, quiet: boolean): { update: (done: number, total: number) => void; done: () => void } {
+export function progressReporter(label: string, quiet: boolean): { update: (done: number, total: number) => void; done: () => void } {
   // Runs done before a resume say nothing about speed, so rates and ETAs count new runs only.
   let before = -1;
   const bar = new Progress(label, quiet);

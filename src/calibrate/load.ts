@@ -223,8 +223,8 @@ function checkScenarios(layers: readonly LoadedFile[], plan: CalibrationPlan, ob
       return toValue(p, lo + where * (hi - lo));
     });
     try {
-      first ??= candidateScenario(plan, values);
-      candidateScenario(plan, values);
+      const scenario = candidateScenario(plan, values);
+      first ??= scenario;
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       if (err.file === plan.base && err.expected === 'file not found') fail(layers, ['scenario'], `file ${plan.base} not found`);

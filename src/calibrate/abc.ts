@@ -9,7 +9,8 @@
  *   outside the bounds is drawn again from the start (pick and move), so the proposal is the
  *   kernel mixture restricted to the prior's support, up to a constant;
  * - the N candidates with the smallest distance are kept (ties by candidate index), and the
- *   tolerance ε_t is the distance of the last one kept: it shrinks as the proposals concentrate;
+ *   tolerance ε_t is the distance of the last one kept: it shrinks as the proposals concentrate
+ *   (near the seed-noise floor it stalls, and may rise a little, each population being a fresh batch);
  * - kept particles get importance weights w_i ∝ π(θ_i) / Σ_j w_j K(θ_i | θ_j) (prior over
  *   proposal), normalised to sum to 1 (population 0: equal weights).
  *

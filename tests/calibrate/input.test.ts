@@ -68,13 +68,14 @@ describe('bad calibration input', () => {
     }
   });
 
-  it('reads a spreadsheet export: byte-order mark, CRLF line ends, columns in another order', () => {
-    const rows = Array.from({ length: 13 }, (_, t) => `${2008 + t},internet penetration,rural,${t},${t + 1}\r\n`).join('');
+  it('reads a spreadsheet export: byte-order mark, CRLF line ends, columns in another order, scopes of its own', () => {
+    const rows = Array.from({ length: 13 }, (_, t) => `${2008 + t},internet penetration,乡村,${t},${t + 1}\r\n`).join('');
     writeFileSync(join(work, 'excel.csv'), `\uFEFFyear,metric,scope,tick,value\r\n${rows}`);
-    writeFileSync(join(work, 'excel.yaml'), calibrationYaml('budget: 200\nmethod: { type: abc-smc, particles: 10, acceptance: 0.5 }\n').replace('file: observed.csv', 'file: excel.csv'));
+    writeFileSync(join(work, 'excel.yaml'), calibrationYaml('budget: 200\nmethod: { type: abc-smc, particles: 10, acceptance: 0.5 }\n').replace('file: observed.csv', 'file: excel.csv\n  scopes: { 乡村: rural }'));
     const plan = loadCalibration(join(work, 'excel.yaml'));
     expect(plan.series).toHaveLength(1);
-    expect(plan.series[0]).toMatchObject({ scope: 'rural', ticks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+    expect(plan.series[0].probe.scope).toBe('rural');
+    expect(plan.series[0]).toMatchObject({ scope: '乡村', ticks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
     expect(plan.series[0].years[12]).toBe(2020);
   });
 

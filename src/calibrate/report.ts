@@ -12,6 +12,7 @@ import { writeOutput, writePngs } from '../report/files.ts';
 import { contentsHtml, escapeHtml, figureHtml, noteHtml, pageHtml, tableHtml } from '../report/html.ts';
 import { csvNumber, parseCsvLine } from '../report/read.ts';
 import { chartOptions, renderChart, type ChartConfig, type ChartImage } from '../report/render.ts';
+import type { ReportResult } from '../report/runReport.ts';
 import { OKABE_ITO, fmtNumber, seriesColour, withAlpha } from '../report/theme.ts';
 import type { CalibrationResult } from './outputs.ts';
 import { CALIBRATION_FILES } from './store.ts';
@@ -82,8 +83,9 @@ function distanceChart(result: CalibrationResult, posterior: ReturnType<typeof r
   };
 }
 
-/** Writes report.html and charts/*.png of a finished calibration folder; returns the page's path. */
-export function writeCalibrationReport(dir: string): string {
+/** Writes report.html and charts/*.png of a finished calibration folder (the same result shape as the other reports). */
+export function writeCalibrationReport(dir: string): ReportResult {
+  const t0 = performance.now();
   const result = JSON.parse(readFileSync(join(dir, CALIBRATION_FILES.result), 'utf8')) as CalibrationResult;
   const fit = readCsv(join(dir, CALIBRATION_FILES.fit));
   const posterior = readCsv(join(dir, CALIBRATION_FILES.posterior));
@@ -135,5 +137,5 @@ ${charts.map((c, i) => figureHtml(c, i + 1)).join('\n')}`;
   writePngs(join(dir, 'charts'), charts);
   const path = join(dir, 'report.html');
   writeOutput(path, html);
-  return path;
+  return { path, charts, notes: [], ms: performance.now() - t0 };
 }

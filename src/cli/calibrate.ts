@@ -101,7 +101,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     for (const line of result.reading) process.stderr.write(`  ${line}\n`);
     if (reportWanted(values['no-report'])) {
       const { writeCalibrationReport } = await import('../calibrate/report.ts');
-      process.stdout.write(`${writeCalibrationReport(dir)}\n`);
+      process.stdout.write(`${writeCalibrationReport(dir).path}\n`);
     }
     process.stdout.write(`${dir}\n`);
     return 0;

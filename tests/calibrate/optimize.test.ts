@@ -48,7 +48,7 @@ describe('urd calibrate with method optimize', () => {
     expect(result.parameters.every((p) => p.median === null && p.lo90 === null)).toBe(true);
     expect(result.reading[0]).toMatch(/^optimize finds one best point and no posterior/);
     // The report draws the two series and the distance by step (no posterior to draw).
-    const page = readFileSync(writeCalibrationReport(join(dir, 'out')), 'utf8');
+    const page = readFileSync(writeCalibrationReport(join(dir, 'out')).path, 'utf8');
     expect(readdirSync(join(dir, 'out', 'charts')).sort()).toEqual(['distance.png', 'fit-0.png', 'fit-1.png']);
     expect(page.match(/<img /g)).toHaveLength(3);
   }, 60_000);

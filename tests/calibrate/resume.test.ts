@@ -69,7 +69,7 @@ describe('an interrupted calibration', () => {
   }, 60_000);
 
   it('reports from the written files: each series, each posterior, each pair, the distance by population', () => {
-    const page = readFileSync(writeCalibrationReport(reference), 'utf8');
+    const page = readFileSync(writeCalibrationReport(reference).path, 'utf8');
     const charts = readdirSync(join(reference, 'charts')).sort();
     expect(charts).toEqual([
       'distance.png',

@@ -12,6 +12,7 @@ export const CALIBRATION_LIMITS = {
 
 /** Priors a parameter may have; each is truncated to the parameter's bounds. */
 export const PRIORS = ['uniform', 'log-uniform', 'normal'] as const;
+/** One of {@link PRIORS}. */
 export type PriorKind = (typeof PRIORS)[number];
 
 /** One free parameter: a scenario field path's bounds and prior. */
@@ -23,7 +24,6 @@ export const parameterSpec = z.strictObject({
   sd: z.number().positive().optional().meta({ description: 'Standard deviation of a normal prior' }),
   integer: z.boolean().default(false).meta({ description: 'Round to a whole number before the run (ticks, counts)' }),
 });
-export type ParameterInput = z.infer<typeof parameterSpec>;
 
 /** How an observed metric is read from the model: `level>=k` or a metric of metrics.csv, times `scale`. */
 const mappingSpec = z.union([
@@ -79,5 +79,5 @@ export const calibrationSchema = z.strictObject({
   budget: intParam(2000, 1, CALIBRATION_LIMITS.maxBudget, 'model runs', 'Model runs the calibration may use (evaluations × seeds)'),
 });
 
-export type CalibrationFile = z.infer<typeof calibrationSchema>;
-export type Method = CalibrationFile['method'];
+/** The method block, resolved: abc-smc with its particles and acceptance, or optimize. */
+export type Method = z.infer<typeof calibrationSchema>['method'];

@@ -10,6 +10,7 @@ import { InputError } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { progressReporter } from './sweep.ts';
 
+/** `urd calibrate --help`. */
 export const CALIBRATE_HELP = `urd calibrate CALIBRATION [options]
 urd calibrate --resume DIR [options]
 

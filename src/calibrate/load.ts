@@ -181,6 +181,7 @@ export function loadCalibration(path: string, commandSet: readonly string[] = []
   const obsShown = display(obsAbs);
   const rows = readObserved(obsAbs, obsShown);
   const series = buildSeries(layers, file, rows, obsShown);
+  if (!series.some((s) => s.weight > 0)) fail(layers, ['fit', 'series'], 'every series has weight 0; expected at least one with a weight > 0');
   const hasSd = series.some((s) => s.sds.some((sd) => sd !== null));
   const distance = file.fit.distance ?? (hasSd ? 'sd-weighted' : 'rmse');
   if (distance === 'sd-weighted') {

@@ -14,15 +14,12 @@ describe('the example experiments', () => {
     expect(plan.points.length).toBeGreaterThan(0);
   });
 
-  it('quick.yaml runs its 24 runs in under 20 s with 2 workers', async () => {
+  // Its speed is measured by the benchmark (sweep throughput), not by a timed test.
+  it('quick.yaml runs its 24 runs with 2 workers', async () => {
     const plan = loadExperiment(join(ROOT, 'experiments', 'quick.yaml'));
     const dir = join(tempDir(), 'quick');
-    const started = performance.now();
     const r = await runSweep(plan, { dir, workers: 2 });
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`experiments/quick.yaml: ${r.ran} runs in ${seconds.toFixed(1)} s with 2 workers`);
     expect(r).toMatchObject({ total: 24, ran: 24, finalized: true });
     expect(readFileSync(join(dir, 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(25);
-    expect(seconds).toBeLessThan(20);
   }, 60_000);
 });

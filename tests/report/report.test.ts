@@ -69,15 +69,15 @@ describe('run report', () => {
     expect(a.equals(b)).toBe(true);
   });
 
-  it('renders a 50-tick run quickly and reports per-chart timings', () => {
+  // How fast is the benchmark's business (bench/, as a ratio to the run), never a timed test's.
+  it('reports a timing for every chart of a 50-tick run', () => {
     const dir = tempDir();
     writeFixtureRun(dir, { ticks: 50 });
     renderRunCharts(dir); // warm-up: the first use builds the canvases
     const rc = renderRunCharts(dir);
     const total = Object.values(rc.timings).reduce((s, v) => s + v, 0);
-    console.log(`report charts for 50 ticks: ${total.toFixed(0)} ms in all (read ${rc.readMs.toFixed(0)} ms)`, rc.timings);
-    expect(Object.keys(rc.timings).length).toBe(rc.charts.length);
-    expect(total).toBeLessThan(6000); // about 1 s here; loose for slow CI machines
+    expect(Object.keys(rc.timings).sort()).toEqual(rc.charts.map((c) => c.id).sort());
+    expect(total).toBeGreaterThan(0);
   });
 
   it('reports a real run of the simulator, ring maps included', () => {

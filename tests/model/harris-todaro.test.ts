@@ -33,6 +33,7 @@ function migrationWorld(choiceScale: number, moveProbability: number, seed: numb
       barrier: 0,
       distanceCost: 0,
       herding: 0,
+      serviceLoss: 0,
       homeAttachment: 0,
       rightsWeight: 0,
       choiceScale,
@@ -45,7 +46,6 @@ function migrationWorld(choiceScale: number, moveProbability: number, seed: numb
   for (let p = 0; p < pl.count; p++) {
     pl.wage[p] = WAGE[p];
     pl.capital[p] = JOBS[p] * scenario.capital.capitalPerJob;
-    pl.peopleRun[p] = 0;
   }
   return world;
 }

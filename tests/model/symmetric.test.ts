@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { World } from '../../src/engine/world.ts';
 import { initializeWorld } from '../../src/model/initialize.ts';
+import { logExpectedWage } from '../../src/model/talent.ts';
 import { tick } from '../../src/model/tick.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from '../../src/model/economy.ts';
 import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.ts';
@@ -64,7 +65,10 @@ function refreshInitialState(world: World): void {
   updateEmployment(world);
   updateOutput(world);
   updateIncomes(world);
-  for (let p = 0; p < pl.count; p++) pl.income[p] = pl.output[p] - world.scenario.fiscal.value * pl.output[p];
+  for (let p = 0; p < pl.count; p++) {
+    pl.income[p] = pl.output[p] - world.scenario.fiscal.value * pl.output[p];
+    pl.expectedWage[p] = logExpectedWage(world, p);
+  }
 }
 
 /** Moves every resident to the other place (with origin and registration), mirroring the world. */
@@ -91,7 +95,7 @@ function gaps(world: World): { income: number; tau: number; capital: number } {
 /** Place arrays that hold state (not layout): they must be symmetric. */
 const STATE_ARRAYS = [
   'tech', 'capital', 'rights', 'income', 'population', 'output', 'productivity', 'wage', 'employment', 'jobs',
-  'talent', 'digitalTalent', 'skillMean', 'access', 'use', 'outcome', 'peopleRun', 'capitalRun',
+  'talent', 'digitalTalent', 'skillMean', 'access', 'use', 'outcome', 'expectedWage', 'services',
   'rent', 'coreDistance', 'marketAccess', 'incomePerResident',
 ] as const;
 

@@ -80,6 +80,8 @@ export interface WorldState {
   readonly interventions: readonly (InterventionSpec & { readonly id: string })[];
   /** Scale applied to every intervention this tick when requests exceed the budget (1 = none). */
   readonly spendingScale: number;
+  /** Values in force of the parameters the scenario's schedule has changed so far, by path. */
+  readonly parameters: Readonly<Record<string, number>>;
 }
 
 /** An event for events.ndjson. */
@@ -244,6 +246,7 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
       budget: 0,
       interventions: scenario.interventions.map((iv, i) => ({ ...iv, id: `s${i}` })),
       spendingScale: 1,
+      parameters: {},
     },
     true,
   );

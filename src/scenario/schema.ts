@@ -196,6 +196,47 @@ const metricsSchema = z.strictObject({
   placeSnapshots: z.boolean().default(true).meta({ description: 'Write per-place rows at the first, middle and last tick (for ring maps), when placeMetrics is off' }),
 });
 
+// --- schedule: time-varying parameters (src/policy/schedule.ts applies them) ---
+
+/** Sections whose parameters a schedule may change: they are read every tick, not only at initialization. */
+const SCHEDULABLE: Record<string, z.ZodObject> = {
+  technology: technologySchema,
+  capital: capitalSchema,
+  talent: talentSchema,
+  diffusion: diffusionSchema,
+  rights: rightsSchema,
+  policy: policySchema,
+};
+/** Parameters used only when the world is built, so changing them later would do nothing. */
+const INIT_ONLY = ['diffusion.infoDecay', 'diffusion.marketDecay', 'talent.runThreshold', 'talent.thresholdSpread'];
+
+const scheduleEntrySchema = z
+  .strictObject({
+    path: z.string().meta({ description: 'Parameter to change: section.name (e.g. talent.herding), fiscal.value, or world.rings.K.amenity' }),
+    at: intParam(1, 1, LIMITS.maxTicks, 'tick', 'Tick from which the new value holds (or its ramp starts)'),
+    value: z.number().meta({ description: 'New value, within the parameter\'s range' }),
+    ramp: intParam(0, 0, LIMITS.maxTicks, 'ticks', 'Ticks over which the value moves linearly from the one in force to the new one (0: at once)'),
+  })
+  .meta({ description: 'A change of one parameter at a tick (a shock, a reform, a sweep step)' });
+
+export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
+
+/** The schema of the parameter a schedule path names, or an explanation of why it cannot be scheduled. */
+export function schedulableParameter(path: string, rings: number): z.ZodType | string {
+  const parts = path.split('.');
+  if (parts[0] === 'world') {
+    const k = Number(parts[2]);
+    if (parts.length === 4 && parts[1] === 'rings' && parts[3] === 'amenity' && Number.isInteger(k) && k >= 0 && k < rings) return ringSchema.shape.amenity;
+    return `expected world.rings.K.amenity with K a ring index below ${rings}; other world fields build the world and cannot change during a run`;
+  }
+  if (path === 'fiscal.value') return fiscalSchema.shape.value;
+  if (INIT_ONLY.includes(path)) return `${path} is used only when the world is built; a schedule cannot change it`;
+  const section = SCHEDULABLE[parts[0]];
+  const field = parts.length === 2 && section ? section.shape[parts[1]] : undefined;
+  if (!field) return `expected a parameter path like talent.herding (sections ${Object.keys(SCHEDULABLE).join(', ')}), fiscal.value or world.rings.K.amenity`;
+  return field as z.ZodType;
+}
+
 /** The scenario file, after `extends` is resolved. Every field has a default except where noted. */
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -214,7 +255,18 @@ export const scenarioSchema = z.strictObject({
   policy: policySchema.default(policySchema.parse({})),
   fiscal: fiscalSchema.default(fiscalSchema.parse({})),
   interventions: z.array(interventionSchema).max(LIMITS.maxInterventions).default([]),
+  schedule: z.array(scheduleEntrySchema).max(LIMITS.maxInterventions).default([]).meta({ description: 'Parameter changes at given ticks, applied at the start of the tick and recorded in events.ndjson' }),
   metrics: metricsSchema.default(metricsSchema.parse({})),
+}).superRefine((s, ctx) => {
+  s.schedule.forEach((entry, i) => {
+    const field = schedulableParameter(entry.path, s.world.rings.length);
+    if (typeof field === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['schedule', i, 'path'], message: field });
+      return;
+    }
+    const checked = field.safeParse(entry.value);
+    if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', i, 'value'], message: `${entry.path}: ${checked.error.issues[0]?.message ?? 'invalid value'}` });
+  });
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

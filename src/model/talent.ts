@@ -74,7 +74,8 @@ export function talentApplication(world: World): void {
   const reform = plannedIntensity(world, 'talent', 'registration');
   returnee.fill(0);
   spendPlanned(world, 'talent', 'returnee', (p, amount) => {
-    returnee[p] = amount / (scenario.policy.returneeCost * Math.max(1, pl.population[p]));
+    // Per resident the place started with: the incentive is for those who left, so emptier places must not get it cheaper.
+    returnee[p] = amount / (scenario.policy.returneeCost * Math.max(1, pl.reference[p]));
   });
   let top = -Infinity;
   for (let p = 0; p < P; p++) {
@@ -135,9 +136,11 @@ export function talentApplication(world: World): void {
       const i = order[m];
       const o = origin[i];
       // Three parts: stay, the origin (attachment, returnee incentive) and every other place.
-      const home = o === cur ? 0 : (cumulative[o + 1] - cumulative[o]) * attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[o]));
+      // The origin's pull: attachment and the returnee incentive, which pays natives for living at home (staying or returning).
+      const pull = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[o]));
+      const home = o === cur ? 0 : (cumulative[o + 1] - cumulative[o]) * pull;
       const rest = Math.max(0, cumulative[P] - here - (o === cur ? 0 : cumulative[o + 1] - cumulative[o]));
-      const own = o === cur ? stay + here * (attach - 1) : stay;
+      const own = o === cur ? stay + here * (pull - 1) : stay;
       const draw = rand() * (own + home + rest);
       if (draw < own) continue;
       let dest = o;

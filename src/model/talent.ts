@@ -47,15 +47,16 @@ export function logExpectedWage(world: World, p: number): number {
 
 /**
  * Stage 3, talent application. Each resident considers moving with probability moveProbability
- * and then chooses by logit among **all** places, so no place gains from appearing on more lists
- * than another. A place is an aggregate of dwellings and jobs, so its weight carries its size,
- * n + 1 (McFadden 1978): exp(β·u) × (n + 1). Utility = expected log wage (adaptive) + amenity +
+ * (more often once their place has lost more than their run threshold: the digital run) and then
+ * chooses by logit among **all** places, so no place gains from appearing on more lists than
+ * another. A place is an aggregate of dwellings, so its weight carries the residents it started
+ * with (McFadden 1978): (n⁰ + 1)·exp(β·u). Utility = adaptive expected log wage + amenity +
  * rights (of which a rural-registered resident can use only serviceAccess in an urban place) −
- * serviceLoss·(1 − σ) (the digital run's failing services) − registration barrier (rural-registered,
- * urban place) − distanceCost × distance from the present place + attachment to the place of
- * origin + a returnee incentive; a resident whose place has lost more than their threshold feels
- * the herding pull on every option but staying. Skills then grow by use where there is access,
- * decay without it, move toward the local mean, and rise with training spending.
+ * serviceLoss·(1 − σ) (failing services) − registration barrier (rural-registered, urban place) +
+ * attachment and returnee incentive at the place of origin. Moving costs discount far places by
+ * exp(−β·distanceCost·d) and the discounted share stays home, so they slow moves without making
+ * central places more attractive. Skills then grow by use where there is access, decay without
+ * it, move toward the local mean, and rise with training spending.
  */
 export function talentApplication(world: World): void {
   const { places: pl, residents: rs, ledger, scenario } = world;

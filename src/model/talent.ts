@@ -1,6 +1,7 @@
 import type { World } from '../engine/world.ts';
 import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
+import { decayRow } from './gravity.ts';
 import { netLoss, updateRun } from './run.ts';
 
 /** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
@@ -125,11 +126,9 @@ export function talentApplication(world: World): void {
     if (first === last) continue;
     const cur = key >> 1;
     const w = key & 1 ? ruralWeight : urbanWeight;
+    const near = decayRow(world, 'moving', decay, cur);
     cumulative[0] = 0;
-    for (let j = 0; j < P; j++) {
-      const g = decay > 0 && j !== cur ? Math.exp(-decay * Math.hypot(pl.x[cur] - pl.x[j], pl.y[cur] - pl.y[j])) : 1;
-      cumulative[j + 1] = cumulative[j] + w[j] * g;
-    }
+    for (let j = 0; j < P; j++) cumulative[j + 1] = cumulative[j] + w[j] * near[j];
     // What the moving cost discounts from the other places stays with the present one (see the doc comment).
     const here = cumulative[cur + 1] - cumulative[cur];
     const stay = here + Math.max(0, totals[key & 1] - cumulative[P]);

@@ -34,11 +34,16 @@ export interface Places extends Layout {
   access: Float64Array;
   use: Float64Array;
   outcome: Float64Array;
-  /** Moving averages of exit shares of people and of capital: the digital run. */
-  peopleRun: Float64Array;
-  capitalRun: Float64Array;
-  /** 1 while a place is past the tipping threshold (so a tipping event is logged once per crossing). */
+  /** Adaptive expectation of the log expected wage that movers weigh (Harris-Todaro with partial adjustment). */
+  expectedWage: Float64Array;
+  /** Population at the start: what a place's services were built for; the digital run counts net losses from it. */
+  reference: Float64Array;
+  /** Share of a place's services that its users can still pay for, σ in [0,1] (the digital run). */
+  services: Float64Array;
+  /** 1 while a place's services have failed (population below talent.criticalShare of its reference). */
   tipped: Uint8Array;
+  /** 1 while a place not yet tipped has lost more than talent.warningLoss of its reference (early warning). */
+  atRisk: Uint8Array;
   /** Rent paid (rural) or received (core) this tick. */
   rent: Float64Array;
   /** Distance to the place's core, and market access derived from it. */
@@ -61,6 +66,8 @@ export interface Residents {
   /** Divide level 0..3: none, access, skills and use, outcomes. */
   level: Uint8Array;
   income: Float32Array;
+  /** Net loss of its place (share of the starting population) past which the resident joins a run (Granovetter). */
+  threshold: Float32Array;
 }
 
 /** World-level state. Immutable: every change goes through immer, so each tick's state is a value. */
@@ -73,6 +80,8 @@ export interface WorldState {
   readonly interventions: readonly (InterventionSpec & { readonly id: string })[];
   /** Scale applied to every intervention this tick when requests exceed the budget (1 = none). */
   readonly spendingScale: number;
+  /** Values in force of the parameters the scenario's schedule has changed so far, by path. */
+  readonly parameters: Readonly<Record<string, number>>;
 }
 
 /** An event for events.ndjson. */
@@ -209,9 +218,11 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     access: f(),
     use: f(),
     outcome: f(),
-    peopleRun: f(),
-    capitalRun: f(),
+    expectedWage: f(),
+    reference: f(),
+    services: f(),
     tipped: new Uint8Array(P),
+    atRisk: new Uint8Array(P),
     rent: f(),
     coreDistance: f(),
     marketAccess: f(),
@@ -226,6 +237,7 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     skill: new Float32Array(N),
     level: new Uint8Array(N),
     income: new Float32Array(N),
+    threshold: new Float32Array(N),
   };
   const state: WorldState = freeze(
     {
@@ -234,6 +246,7 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
       budget: 0,
       interventions: scenario.interventions.map((iv, i) => ({ ...iv, id: `s${i}` })),
       spendingScale: 1,
+      parameters: {},
     },
     true,
   );

@@ -207,8 +207,14 @@ export function reportTick(world: World): MetricRow[] {
   push('all', 'rent', rent);
   push('all', 'budget', world.state.budget);
   let tipped = 0;
-  for (let p = 0; p < pl.count; p++) tipped += pl.tipped[p];
+  let atRisk = 0;
+  for (let p = 0; p < pl.count; p++) {
+    tipped += pl.tipped[p];
+    atRisk += pl.atRisk[p];
+  }
   push('all', 'places_tipping', tipped);
+  // The early warning of the digital run: places not yet tipped that have lost more than talent.warningLoss.
+  push('all', 'places_at_risk', atRisk);
   const rings = scenario.world.rings.length;
   for (const lever of LEVERS) {
     for (let r = 0; r < rings; r++) push(`ring:${r}`, `spending_${lever}`, ledger.spentOnRing(lever, r, 'tick'));

@@ -1,25 +1,25 @@
 import type { World } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
 import { marginalReturn, updateEmployment, updateProductivity } from './economy.ts';
-
-/** Most destinations one place's mobile capital weighs: stay, parent, core and up to this many children. */
-const MAX_CHILDREN = 64;
-const destination = new Int32Array(MAX_CHILDREN + 3);
-const utility = new Float64Array(MAX_CHILDREN + 3);
+import { decayRow } from './gravity.ts';
+import { netLoss } from './run.ts';
 
 /**
  * Stage 2, capital momentum. Retained income is saved (share s) or consumed; capital
  * depreciates; the capital lever adds transfers and subsidised credit. Then a share μ of each
- * place's capital is mobile and chooses, by logit over net returns, between staying, its parent,
- * its core and its children; distance friction lowers a destination's net return, and a run on
- * the place (its recent capital outflow share) pushes capital out (the digital run). Strong
- * agglomeration makes returns highest in the core (backwash); strong congestion makes them
- * highest outside it (spread).
+ * place's capital is mobile and chooses by logit among **all** places (so being on many lists is
+ * no advantage), each weighted by its size n + 1 (the number of firms and jobs capital can join,
+ * McFadden 1978), with return r_j and, for leaving, a pull capital.herding × the place's net
+ * population loss (the digital run). Distance friction exp(−β·friction·d) discounts a far
+ * destination and the discounted share stays home, so friction slows moves but gives central
+ * places no edge. In a stationary state capital per resident is then proportional to exp(β·r),
+ * so returns equalise up to O(1/β). Gross flows of a pair of places are booked net: only reallocation is a flow,
+ * not two-way churn. Strong agglomeration makes returns highest in the core (backwash); strong
+ * congestion makes them highest outside it (spread).
  */
 export function capitalMomentum(world: World): void {
   const { places: pl, ledger, scenario } = world;
   const c = scenario.capital;
-  const memory = scenario.talent.runMemory;
 
   for (let p = 0; p < pl.count; p++) {
     const saved = c.savingsRate * pl.income[p];
@@ -41,44 +41,44 @@ export function capitalMomentum(world: World): void {
 
   updateProductivity(world);
   updateEmployment(world);
-  const ret = world.scratch.c;
-  for (let p = 0; p < pl.count; p++) ret[p] = marginalReturn(world, p);
-  const stock = world.scratch.d;
-  stock.set(pl.capital);
-
-  for (let p = 0; p < pl.count; p++) {
-    const mobile = c.mobility * stock[p];
-    if (mobile <= 0) {
-      pl.capitalRun[p] *= 1 - memory;
-      continue;
-    }
-    let n = 0;
-    destination[n++] = p;
-    if (pl.parent[p] >= 0) destination[n++] = pl.parent[p];
-    if (pl.root[p] !== p && pl.root[p] !== pl.parent[p]) destination[n++] = pl.root[p];
-    const end = Math.min(pl.childStart[p + 1], pl.childStart[p] + MAX_CHILDREN);
-    for (let k = pl.childStart[p]; k < end; k++) destination[n++] = pl.childList[k];
-
-    let best = -Infinity;
-    for (let k = 0; k < n; k++) {
-      const j = destination[k];
-      utility[k] =
-        j === p
-          ? c.returnSensitivity * ret[p]
-          : c.returnSensitivity * (ret[j] - c.friction * Math.hypot(pl.x[p] - pl.x[j], pl.y[p] - pl.y[j])) + c.herding * pl.capitalRun[p];
-      if (utility[k] > best) best = utility[k];
-    }
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += utility[k] = Math.exp(utility[k] - best);
-    let out = 0;
-    for (let k = 1; k < n; k++) {
-      // Capped by what is left: with mobility near 1 the shares can round past the whole stock.
-      const amount = Math.min(pl.capital[p], (mobile * utility[k]) / sum);
-      ledger.move('capital', 'capital-move', p, destination[k], amount);
-      pl.capital[p] -= amount;
-      pl.capital[destination[k]] += amount;
-      out += amount;
-    }
-    pl.capitalRun[p] = (1 - memory) * pl.capitalRun[p] + memory * (out / stock[p]);
+  const P = pl.count;
+  const beta = c.returnSensitivity;
+  const decay = beta * c.friction;
+  // weight[j] = (n_j + 1)·exp(β(r_j − top)); pull[p] = exp(herding·ℓ_p); share[p] = μK_p / (weight[p] + pull[p]·Σ_{j≠p} weight[j]).
+  const weight = world.scratch.c;
+  const pull = world.scratch.d;
+  const share = world.scratch.e;
+  let top = -Infinity;
+  for (let p = 0; p < P; p++) {
+    weight[p] = marginalReturn(world, p);
+    top = Math.max(top, weight[p]);
   }
+  for (let p = 0; p < P; p++) {
+    weight[p] = Math.exp(Math.max(-700, beta * (weight[p] - top))) * (pl.population[p] + 1);
+    pull[p] = Math.exp(Math.min(200, c.herding * netLoss(world, p)));
+  }
+  // The logit is normalised without friction: capital that would go far but for the friction stays,
+  // so friction slows reallocation without making central places more attractive.
+  let total = 0;
+  for (let p = 0; p < P; p++) total += weight[p];
+  for (let p = 0; p < P; p++) {
+    const sum = weight[p] + pull[p] * (total - weight[p]);
+    share[p] = sum > 0 ? (c.mobility * pl.capital[p]) / sum : 0;
+  }
+  for (let p = 0; p < P; p++) {
+    const friction = decayRow(world, 'friction', decay, p);
+    for (let j = p + 1; j < P; j++) {
+      const net = friction[j] * (share[p] * weight[j] * pull[p] - share[j] * weight[p] * pull[j]);
+      // Capped by what the sender holds: with mobility near 1 the shares can round past the stock.
+      if (net > 0) moveCapital(world, p, j, Math.min(net, pl.capital[p]));
+      else if (net < 0) moveCapital(world, j, p, Math.min(-net, pl.capital[j]));
+    }
+  }
+}
+
+function moveCapital(world: World, from: number, to: number, amount: number): void {
+  const pl = world.places;
+  world.ledger.move('capital', 'capital-move', from, to, amount);
+  pl.capital[from] -= amount;
+  pl.capital[to] += amount;
 }

@@ -3,6 +3,8 @@ import type { World } from '../engine/world.ts';
 import { allocateWorld, updateState } from '../engine/world.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
+import { initializeRun } from './run.ts';
+import { logExpectedWage } from './talent.ts';
 
 /**
  * Residents per ring: the ring's population share of the total (shares are normalised), rounded
@@ -23,8 +25,8 @@ export function ringPopulations(scenario: Scenario): number[] {
  * Builds the initial world of a scenario: residents spread evenly over the places of each ring
  * (ordered by place, which keeps per-place reads cache-friendly), registered in the class of
  * their place, with lognormal talent (mean 1), skill around the ring's mean and divide levels
- * drawn from the ring's access share, their skill and their place's rights and market access.
- * Then tick-0 output, wages and incomes are computed, and the first budget is raised.
+ * drawn from the ring's access share, their skill and their place's rights and market access,
+ * and a digital-run threshold. Then tick-0 output, expectations, wages and incomes are computed, and the first budget is raised.
  */
 export function initializeWorld(scenario: Scenario, seed: number): World {
   const world = allocateWorld(scenario, seed);
@@ -74,6 +76,8 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
   updateEmployment(world);
   updateOutput(world);
   updateIncomes(world);
+  for (let p = 0; p < pl.count; p++) pl.expectedWage[p] = logExpectedWage(world, p);
+  initializeRun(world);
   const fiscal = scenario.fiscal;
   let budget = 0;
   for (let p = 0; p < pl.count; p++) {

@@ -1,23 +1,63 @@
 import type { World } from '../engine/world.ts';
 import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
+import { decayRow } from './gravity.ts';
+import { netLoss, updateRun } from './run.ts';
 
-const CANDIDATES = 6;
-const raw = new Int32Array(CANDIDATES);
-const choice = new Int32Array(CANDIDATES);
-const weight = new Float64Array(CANDIDATES);
+/** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
+const MAX_LOGIT = 200;
+
+/** Per-world buffers of the choice: movers grouped by (place, class), and one row of cumulative weights. */
+interface ChoiceBuffers {
+  movers: Int32Array;
+  order: Int32Array;
+  bucketStart: Int32Array;
+  cumulative: Float64Array;
+  weight: [Float64Array, Float64Array];
+}
+const buffers = new WeakMap<World, ChoiceBuffers>();
+
+function choiceBuffers(world: World): ChoiceBuffers {
+  let b = buffers.get(world);
+  if (!b) {
+    const P = world.places.count;
+    const N = world.residents.count;
+    b = { movers: new Int32Array(N), order: new Int32Array(N), bucketStart: new Int32Array(2 * P + 1), cumulative: new Float64Array(P + 1), weight: [new Float64Array(P), new Float64Array(P)] };
+    buffers.set(world, b);
+  }
+  return b;
+}
+
+/**
+ * Updates each place's adaptive expectation of the log expected wage, x̂ ← x̂ + λ(x − x̂), with x
+ * the log of wage × Harris-Todaro employment probability (informal income otherwise). λ = 1 is
+ * the naive rule (react to the last wage), which cobwebs when many react strongly (docs/ODD.md).
+ */
+function updateExpectations(world: World): void {
+  const pl = world.places;
+  const lambda = world.scenario.talent.expectationWeight;
+  for (let p = 0; p < pl.count; p++) pl.expectedWage[p] += lambda * (logExpectedWage(world, p) - pl.expectedWage[p]);
+}
+
+/** Log of the Harris-Todaro expected wage of a place now: wage × (e + (1 − e) × informal income share). */
+export function logExpectedWage(world: World, p: number): number {
+  const pl = world.places;
+  const e = pl.employment[p];
+  return Math.log(Math.max(pl.wage[p] * (e + (1 - e) * world.scenario.talent.informalIncome), 1e-12));
+}
 
 /**
  * Stage 3, talent application. Each resident considers moving with probability moveProbability
- * and then chooses by logit among staying, the parent place, the core, a random place on the
- * same ring, a random child place (one ring further out) and the place of origin, each distinct
- * place once. Utility = log expected wage (wage × Harris-Todaro employment probability,
- * informal income otherwise) + amenity + rights (of which a rural-registered resident can use
- * only serviceAccess in an urban place) − distance cost − registration barrier
- * (rural-registered, urban place) + attachment to the place of origin + a returnee incentive;
- * leaving gains a herding term from the place's recent exit share (the digital run). Skills
- * then grow by use where there is access, decay without it, move toward the local mean, and
- * rise with training spending.
+ * (more often once their place has lost more than their run threshold: the digital run) and then
+ * chooses by logit among **all** places, so no place gains from appearing on more lists than
+ * another. A place is an aggregate of dwellings, so its weight carries the residents it started
+ * with (McFadden 1978): (n⁰ + 1)·exp(β·u). Utility = adaptive expected log wage + amenity +
+ * rights (of which a rural-registered resident can use only serviceAccess in an urban place) −
+ * serviceLoss·(1 − σ) (failing services) − registration barrier (rural-registered, urban place) +
+ * attachment and returnee incentive at the place of origin. Moving costs discount far places by
+ * exp(−β·distanceCost·d) and the discounted share stays home, so they slow moves without making
+ * central places more attractive. Skills then grow by use where there is access, decay without
+ * it, move toward the local mean, and rise with training spending.
  */
 export function talentApplication(world: World): void {
   const { places: pl, residents: rs, ledger, scenario } = world;
@@ -25,93 +65,109 @@ export function talentApplication(world: World): void {
   const rand = world.streams.talent;
   const P = pl.count;
   updateEmployment(world);
+  updateExpectations(world);
+  const buf = choiceBuffers(world);
+  const beta = t.choiceScale;
 
-  // Per-place parts of utility, for urban-registered (base) and rural-registered (baseRural) residents.
-  const base = world.scratch.a;
-  const baseRural = world.scratch.b;
+  // Per-place weights exp(β(u − max))·(n + 1), for urban-registered (0) and rural-registered (1) residents.
+  const [urbanWeight, ruralWeight] = buf.weight;
   const returnee = world.scratch.c;
-  const exits = world.scratch.d;
-  const startPopulation = world.scratch.e;
-  startPopulation.set(pl.population);
+  const loss = world.scratch.d;
   const reform = plannedIntensity(world, 'talent', 'registration');
   returnee.fill(0);
   spendPlanned(world, 'talent', 'returnee', (p, amount) => {
-    returnee[p] = amount / (scenario.policy.returneeCost * Math.max(1, pl.population[p]));
+    // Per resident the place started with: the incentive is for those who left, so emptier places must not get it cheaper.
+    returnee[p] = amount / (scenario.policy.returneeCost * Math.max(1, pl.reference[p]));
   });
+  let top = -Infinity;
   for (let p = 0; p < P; p++) {
-    const e = pl.employment[p];
-    const expectedWage = Math.max(pl.wage[p] * (e + (1 - e) * t.informalIncome), 1e-12);
-    const common = Math.log(expectedWage) + pl.amenity[p];
-    base[p] = common + t.rightsWeight * pl.rights[p];
-    baseRural[p] =
+    const common = pl.expectedWage[p] + pl.amenity[p] - t.serviceLoss * (1 - pl.services[p]);
+    urbanWeight[p] = common + t.rightsWeight * pl.rights[p];
+    ruralWeight[p] =
       pl.urban[p] === 1
         ? common + t.rightsWeight * pl.rights[p] * t.serviceAccess - t.barrier * (1 - Math.min(1, reform ? reform[p] : 0))
-        : common + t.rightsWeight * pl.rights[p];
-    exits[p] = 0;
+        : urbanWeight[p];
+    top = Math.max(top, urbanWeight[p], ruralWeight[p]);
+    loss[p] = netLoss(world, p);
+  }
+  const totals = [0, 0];
+  for (let p = 0; p < P; p++) {
+    urbanWeight[p] = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
+    ruralWeight[p] = Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1);
+    totals[0] += urbanWeight[p];
+    totals[1] += ruralWeight[p];
   }
 
-  const { place, origin, rural } = rs;
-  const ringStart = pl.ringStart;
-  const beta = t.choiceScale;
+  // Who considers moving, grouped by (present place, registration) so each group's row is built once.
+  const { place, origin, rural, threshold } = rs;
+  const { movers, order, bucketStart, cumulative } = buf;
+  bucketStart.fill(0);
+  let count = 0;
+  // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
+  const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
   for (let i = 0; i < rs.count; i++) {
-    if (rand() >= t.moveProbability) continue;
-    const cur = place[i];
-    const isRural = rural[i] === 1;
-    const util = isRural ? baseRural : base;
-    const leave = t.herding * pl.peopleRun[cur];
-    const r = pl.ring[cur];
-    const sameRing = ringStart[r] + Math.floor(rand() * (ringStart[r + 1] - ringStart[r]));
-    // Each distinct place is one alternative: a duplicate would double its logit weight.
-    raw[0] = cur;
-    raw[1] = pl.parent[cur] >= 0 ? pl.parent[cur] : cur;
-    raw[2] = pl.root[cur];
-    raw[3] = sameRing;
-    raw[4] = origin[i];
-    // One place further out, so that moves away from the centre (spread) are possible from every ring.
-    const children = pl.childStart[cur + 1] - pl.childStart[cur];
-    raw[5] = children > 0 ? pl.childList[pl.childStart[cur] + Math.floor(rand() * children)] : cur;
-    let n = 0;
-    for (let c = 0; c < CANDIDATES; c++) {
-      let seen = false;
-      for (let k = 0; k < n; k++) if (choice[k] === raw[c]) seen = true;
-      if (!seen) choice[n++] = raw[c];
-    }
-    let best = -Infinity;
-    for (let k = 0; k < n; k++) {
-      const j = choice[k];
-      let u = util[j];
-      if (j === origin[i]) u += t.homeAttachment;
-      if (j !== cur) {
-        u += leave - t.distanceCost * Math.hypot(pl.x[cur] - pl.x[j], pl.y[cur] - pl.y[j]);
-        if (j === origin[i]) u += returnee[j];
+    if (rand() >= (threshold[i] < loss[place[i]] ? joined : t.moveProbability)) continue;
+    movers[count++] = i;
+    bucketStart[2 * place[i] + rural[i] + 1]++;
+  }
+  for (let k = 0; k < 2 * P; k++) bucketStart[k + 1] += bucketStart[k];
+  for (let m = 0; m < count; m++) {
+    const i = movers[m];
+    order[bucketStart[2 * place[i] + rural[i]]++] = i;
+  }
+  for (let k = 2 * P; k > 0; k--) bucketStart[k] = bucketStart[k - 1];
+  bucketStart[0] = 0;
+
+  const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
+  const decay = beta * t.distanceCost;
+  for (let key = 0; key < 2 * P; key++) {
+    const first = bucketStart[key];
+    const last = bucketStart[key + 1];
+    if (first === last) continue;
+    const cur = key >> 1;
+    const w = key & 1 ? ruralWeight : urbanWeight;
+    const near = decayRow(world, 'moving', decay, cur);
+    cumulative[0] = 0;
+    for (let j = 0; j < P; j++) cumulative[j + 1] = cumulative[j] + w[j] * near[j];
+    // What the moving cost discounts from the other places stays with the present one (see the doc comment).
+    const here = cumulative[cur + 1] - cumulative[cur];
+    const stay = here + Math.max(0, totals[key & 1] - cumulative[P]);
+    for (let m = first; m < last; m++) {
+      const i = order[m];
+      const o = origin[i];
+      // Three parts: stay, the origin (attachment, returnee incentive) and every other place.
+      // The origin's pull: attachment and the returnee incentive, which pays natives for living at home (staying or returning).
+      const pull = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[o]));
+      const home = o === cur ? 0 : (cumulative[o + 1] - cumulative[o]) * pull;
+      const rest = Math.max(0, cumulative[P] - here - (o === cur ? 0 : cumulative[o + 1] - cumulative[o]));
+      const own = o === cur ? stay + here * (pull - 1) : stay;
+      const draw = rand() * (own + home + rest);
+      if (draw < own) continue;
+      let dest = o;
+      if (draw >= own + home) {
+        // A point of the other places' mass, mapped past the two excluded segments, then found by bisection.
+        let y = draw - own - home;
+        const a = Math.min(cur, o);
+        const b = Math.max(cur, o);
+        if (y >= cumulative[a]) y += cumulative[a + 1] - cumulative[a];
+        if (b !== a && y >= cumulative[b]) y += cumulative[b + 1] - cumulative[b];
+        let lo = 0;
+        let hi = P - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (cumulative[mid] <= y) lo = mid;
+          else hi = mid - 1;
+        }
+        dest = lo;
       }
-      weight[k] = beta * u;
-      if (weight[k] > best) best = weight[k];
-    }
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += weight[k] = Math.exp(weight[k] - best);
-    let draw = rand() * sum;
-    let k = 0;
-    while (k < n - 1 && draw >= weight[k]) draw -= weight[k++];
-    const dest = choice[k];
-    if (dest !== cur) {
+      if (dest === cur) continue;
       place[i] = dest;
       ledger.move('people', 'migration', cur, dest, 1);
       pl.population[cur] -= 1;
       pl.population[dest] += 1;
-      exits[cur] += 1;
     }
   }
-
-  for (let p = 0; p < P; p++) {
-    const share = startPopulation[p] > 0 ? exits[p] / startPopulation[p] : 0;
-    pl.peopleRun[p] = (1 - t.runMemory) * pl.peopleRun[p] + t.runMemory * share;
-    const past = pl.peopleRun[p] > t.tippingThreshold ? 1 : 0;
-    if (past !== pl.tipped[p]) {
-      world.events.push({ tick: world.state.tick, type: past ? 'tipping' : 'recovery', place: p, ring: pl.ring[p], run: pl.peopleRun[p] });
-      pl.tipped[p] = past;
-    }
-  }
+  updateRun(world);
   learnSkills(world);
 }
 

@@ -4,6 +4,7 @@ import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { applyDueEdits } from '../policy/patches.ts';
 import { planPolicy } from '../policy/plan.ts';
+import { applySchedule } from '../policy/schedule.ts';
 import { capitalMomentum } from './capital.ts';
 import { productionDiffusion } from './diffusion.ts';
 import { rightCore } from './rights.ts';
@@ -28,8 +29,8 @@ export type StageTimer = (stageIndex: number, milliseconds: number) => void;
 const snapshots = new WeakMap<World, { before: StockSnapshot; after: StockSnapshot }>();
 
 /**
- * Advances the world by one tick. Reads as a table of contents: open the books, apply queued
- * structural edits and plan the levers, run the five stages in order, and reconcile every stock
+ * Advances the world by one tick. Reads as a table of contents: open the books, apply scheduled
+ * parameter changes and queued structural edits, plan the levers, run the five stages in order, and reconcile every stock
  * with the ledger (throwing on any mismatch).
  */
 export function tick(world: World, timer?: StageTimer): void {
@@ -38,6 +39,7 @@ export function tick(world: World, timer?: StageTimer): void {
   world.ledger.clearTick();
   snapshotStocks(world, snap.before);
   updateState(world, (d) => void (d.tick += 1));
+  applySchedule(world);
   applyDueEdits(world);
   planPolicy(world);
   for (let k = 0; k < CHAIN.length; k++) {

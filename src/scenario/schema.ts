@@ -70,7 +70,7 @@ const capitalSchema = z.strictObject({
   mobility: param(0.08, 0, 1, 'share per tick', 'Share of a place\'s capital that may relocate each tick'),
   returnSensitivity: param(25, 0, 1000, 'per unit of return', 'Logit sensitivity of capital location to net returns'),
   friction: param(0.01, 0, 10, 'return per distance unit', 'Distance friction on capital returns'),
-  herding: param(20, 0, 1000, 'per unit of run', 'Digital run: extra pull to leave per unit of recent capital outflow share'),
+  herding: param(2, 0, 1000, 'logit units per unit of net loss', 'Digital run: extra pull on mobile capital to leave a place per unit of its net population loss since the start'),
   capitalPerJob: param(3, 0.01, 1000, 'output units', 'Capital that creates one job (Harris-Todaro employment)'),
 });
 
@@ -83,9 +83,13 @@ const talentSchema = z.strictObject({
   homeAttachment: param(1, 0, 100, 'utility', 'Attachment to the place of origin (family, land, social ties)'),
   rightsWeight: param(0.5, 0, 100, 'utility per unit of R', 'Weight of rights/inclusion in location choice'),
   informalIncome: param(0.4, 0, 1, 'share of wage', 'Income of the unemployed as a share of the local wage'),
-  herding: param(3, 0, 1000, 'utility per unit of run', 'Digital run: extra pull to leave per unit of recent exit share'),
-  runMemory: param(0.5, 0, 1, 'weight', 'Weight of the latest tick in the moving averages of exit shares (people and capital runs)'),
-  tippingThreshold: param(0.12, 0, 1, 'share per tick', 'Run level past which a place is recorded as tipping'),
+  expectationWeight: param(0.3, 0.01, 1, 'weight', 'Adaptive expectations: share of the gap between the latest log expected wage and the expected one closed per tick (1: movers react to the last wage alone)'),
+  herding: param(0.05, 0, 1, 'per tick', 'Digital run: chance per tick that a resident whose place has lost, net since the start, more than the resident\'s own threshold reconsiders where to live (on top of moveProbability)'),
+  runThreshold: param(0.3, 0.001, 1, 'share of the starting population', 'Digital run: median of residents\' thresholds (Granovetter), as a net loss of the place\'s starting population'),
+  thresholdSpread: param(0.5, 0, 3, 'log units', 'Digital run: standard deviation of log thresholds across residents'),
+  criticalShare: param(0.5, 0, 1, 'share of the starting population', 'Digital run: services, markets and platforms carry fixed costs and work fully only above this share of the place\'s starting population; below it the place has tipped'),
+  serviceLoss: param(1, 0, 100, 'utility', 'Digital run: utility lost by living in a place whose services have failed entirely (scaled by the missing share of users)'),
+  warningLoss: param(0.15, 0, 1, 'share of the starting population', 'Early warning: a place not yet tipped is at risk once its net loss since the start passes this share'),
   learning: param(0.15, 0, 1, 'per tick', 'Learning by use: share of the gap to the skill local infrastructure supports (min(1, τ/accessThreshold)) closed per tick, for residents with access'),
   peerLearning: param(0.05, 0, 1, 'per tick', 'Pull of skill toward the place mean'),
   skillDecay: param(0.03, 0, 1, 'per tick', 'Skill decay for residents without access'),
@@ -192,6 +196,47 @@ const metricsSchema = z.strictObject({
   placeSnapshots: z.boolean().default(true).meta({ description: 'Write per-place rows at the first, middle and last tick (for ring maps), when placeMetrics is off' }),
 });
 
+// --- schedule: time-varying parameters (src/policy/schedule.ts applies them) ---
+
+/** Sections whose parameters a schedule may change: they are read every tick, not only at initialization. */
+const SCHEDULABLE: Record<string, z.ZodObject> = {
+  technology: technologySchema,
+  capital: capitalSchema,
+  talent: talentSchema,
+  diffusion: diffusionSchema,
+  rights: rightsSchema,
+  policy: policySchema,
+};
+/** Parameters used only when the world is built, so changing them later would do nothing. */
+const INIT_ONLY = ['diffusion.infoDecay', 'diffusion.marketDecay', 'talent.runThreshold', 'talent.thresholdSpread'];
+
+const scheduleEntrySchema = z
+  .strictObject({
+    path: z.string().meta({ description: 'Parameter to change: section.name (e.g. talent.herding), fiscal.value, or world.rings.K.amenity' }),
+    at: intParam(1, 1, LIMITS.maxTicks, 'tick', 'Tick from which the new value holds (or its ramp starts)'),
+    value: z.number().meta({ description: 'New value, within the parameter\'s range' }),
+    ramp: intParam(0, 0, LIMITS.maxTicks, 'ticks', 'Ticks over which the value moves linearly from the one in force to the new one (0: at once)'),
+  })
+  .meta({ description: 'A change of one parameter at a tick (a shock, a reform, a sweep step)' });
+
+export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
+
+/** The schema of the parameter a schedule path names, or an explanation of why it cannot be scheduled. */
+export function schedulableParameter(path: string, rings: number): z.ZodType | string {
+  const parts = path.split('.');
+  if (parts[0] === 'world') {
+    const k = Number(parts[2]);
+    if (parts.length === 4 && parts[1] === 'rings' && parts[3] === 'amenity' && Number.isInteger(k) && k >= 0 && k < rings) return ringSchema.shape.amenity;
+    return `expected world.rings.K.amenity with K a ring index below ${rings}; other world fields build the world and cannot change during a run`;
+  }
+  if (path === 'fiscal.value') return fiscalSchema.shape.value;
+  if (INIT_ONLY.includes(path)) return `${path} is used only when the world is built; a schedule cannot change it`;
+  const section = SCHEDULABLE[parts[0]];
+  const field = parts.length === 2 && section ? section.shape[parts[1]] : undefined;
+  if (!field) return `expected a parameter path like talent.herding (sections ${Object.keys(SCHEDULABLE).join(', ')}), fiscal.value or world.rings.K.amenity`;
+  return field as z.ZodType;
+}
+
 /** The scenario file, after `extends` is resolved. Every field has a default except where noted. */
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -210,7 +255,18 @@ export const scenarioSchema = z.strictObject({
   policy: policySchema.default(policySchema.parse({})),
   fiscal: fiscalSchema.default(fiscalSchema.parse({})),
   interventions: z.array(interventionSchema).max(LIMITS.maxInterventions).default([]),
+  schedule: z.array(scheduleEntrySchema).max(LIMITS.maxInterventions).default([]).meta({ description: 'Parameter changes at given ticks, applied at the start of the tick and recorded in events.ndjson' }),
   metrics: metricsSchema.default(metricsSchema.parse({})),
+}).superRefine((s, ctx) => {
+  s.schedule.forEach((entry, i) => {
+    const field = schedulableParameter(entry.path, s.world.rings.length);
+    if (typeof field === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['schedule', i, 'path'], message: field });
+      return;
+    }
+    const checked = field.safeParse(entry.value);
+    if (!checked.success) ctx.addIssue({ code: 'custom', path: ['schedule', i, 'value'], message: `${entry.path}: ${checked.error.issues[0]?.message ?? 'invalid value'}` });
+  });
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

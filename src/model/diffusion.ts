@@ -1,5 +1,5 @@
 import type { World } from '../engine/world.ts';
-import { spendPlanned } from '../policy/plan.ts';
+import { beyondSaturation, spendPlanned } from '../policy/plan.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
 
 /**
@@ -54,8 +54,10 @@ export function productionDiffusion(world: World): void {
     push[p] = amount / (scenario.policy.ecommerceCost * Math.max(1, pl.population[p]));
   });
   spendPlanned(world, 'industry', 'logistics', (p, amount) => {
-    const gain = Math.min(1, amount / (scenario.policy.logisticsCost * Math.max(1, pl.population[p])));
-    pl.marketAccess[p] += gain * (1 - pl.marketAccess[p]);
+    const full = scenario.policy.logisticsCost * Math.max(1, pl.population[p]);
+    const gap = 1 - pl.marketAccess[p];
+    pl.marketAccess[p] += Math.min(1, amount / full) * gap;
+    return beyondSaturation(amount, full, gap);
   });
 
   const seen1 = world.scratch.b;

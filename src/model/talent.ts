@@ -1,5 +1,5 @@
 import type { World } from '../engine/world.ts';
-import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
+import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
 
 const CANDIDATES = 6;
@@ -125,7 +125,9 @@ function learnSkills(world: World): void {
   const training = world.scratch.b;
   training.fill(0);
   spendPlanned(world, 'talent', 'training', (p, amount) => {
-    training[p] = Math.min(1, amount / (scenario.policy.trainingCost * Math.max(1, pl.population[p])));
+    const full = scenario.policy.trainingCost * Math.max(1, pl.population[p]);
+    training[p] = Math.min(1, amount / full);
+    return beyondSaturation(amount, full, 1 - pl.skillMean[p]);
   });
   for (let p = 0; p < pl.count; p++) reach[p] = Math.min(1, pl.tech[p] / F / threshold);
   const { place, skill, level } = rs;

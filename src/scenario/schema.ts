@@ -186,8 +186,12 @@ const metricsSchema = z.strictObject({
       rights: param(0.2, 0, 10, 'weight', 'Weight of the right-core gap'),
     })
     .default({ technology: 0.2, capital: 0.2, talent: 0.2, production: 0.2, rights: 0.2 }),
-  trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the DPD trend behind the verdict'),
-  trendThreshold: param(0.002, 0, 10, 'DPD per tick', 'Slope beyond which the verdict is converging or diverging'),
+  trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the |DPD| trend behind the verdict\'s recent direction'),
+  trendThreshold: param(0.002, 0, 10, '|DPD| per tick', 'Slope of |DPD| over the trend window beyond which the gap is widening or narrowing (otherwise flat)'),
+  // The verdict's net change and qualifiers (docs/metrics.md, "The verdict").
+  netThreshold: param(0.02, 0, 10, '|DPD|', 'Change of |DPD| since the start beyond which the gap widened or narrowed (otherwise unchanged); also the smallest |DPD| on either side for a sign reversal'),
+  hollowingFraction: param(0.5, 0, 1, 'share of the start', 'Hollowing: raised when the rural population share, or a rural place\'s population, falls below this share of its start'),
+  stageThreshold: param(0.2, 0, 10, 'log points', 'A stage moved against the DPD when its |ln ratio| changed by more than this in the opposite direction'),
   placeMetrics: z.boolean().default(false).meta({ description: 'Write per-place rows (scope place:i) to metrics.csv at every tick' }),
   placeSnapshots: z.boolean().default(true).meta({ description: 'Write per-place rows at the first, middle and last tick (for ring maps), when placeMetrics is off' }),
 });

@@ -45,8 +45,8 @@ export interface GapVerdict {
   net: NetChange;
   recent: RecentDirection;
   /** OLS slope of |DPD| per tick over the trailing window, and its standard error. */
-  recentSlope: number;
-  recentSlopeSE: number;
+  slope: number;
+  slopeSE: number;
   /** Which side leads at the end: the sign of the final DPD (none within netThreshold of 0). */
   leader: 'urban' | 'rural' | 'none';
   rules: { net: string; recent: string };
@@ -81,7 +81,7 @@ export function gapVerdict(input: VerdictInput): GapVerdict {
         ? `Fewer than 2 finite points in the last ${trend.window} ticks: no recent direction.`
         : `OLS slope of |DPD| over the last ${trend.n} ticks is ${f(trend.slope)} per tick (SE ${f(trend.slopeSE)}); widening if above +${f(input.trendThreshold)}, narrowing if below -${f(input.trendThreshold)}, otherwise flat: ${recent}.`,
   };
-  return { gapInitial, gapFinal, gapChange, net, recent, recentSlope: trend.slope, recentSlopeSE: trend.slopeSE, leader, rules, qualifiers: qualifiers(input, net, first, last) };
+  return { gapInitial, gapFinal, gapChange, net, recent, slope: trend.slope, slopeSE: trend.slopeSE, leader, rules, qualifiers: qualifiers(input, net, first, last) };
 }
 
 function qualifiers(input: VerdictInput, net: NetChange, first: number, last: number): Qualifier[] {

@@ -12,6 +12,7 @@ const qualified = (s: RunSummary, id: QualifierId): number => (s.gap.qualifiers.
 export const RUN_METRICS: Record<string, { meaning: string; get: (s: RunSummary) => MetricValue }> = {
   verdict: { meaning: 'net change of |DPD| since the start: widened, narrowed, unchanged or undetermined', get: (s) => s.verdict },
   recent: { meaning: 'direction of |DPD| over the trend window: widening, narrowing, flat or undetermined', get: (s) => s.recent },
+  gap_final: { meaning: '|DPD| at the last tick: the size of the gap, whichever side leads', get: (s) => num(s.gap.gapFinal) },
   gap_change: { meaning: '|DPD| final − |DPD| initial', get: (s) => num(s.gap.gapChange) },
   overshoot: { meaning: '1 when the DPD changed sign (the side behind is now ahead), else 0', get: (s) => qualified(s, 'overshoot') },
   hollowing: { meaning: '1 when the rural share or a rural place fell below metrics.hollowingFraction of its start, else 0', get: (s) => qualified(s, 'hollowing') },

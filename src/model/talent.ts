@@ -127,7 +127,8 @@ function learnSkills(world: World): void {
   spendPlanned(world, 'talent', 'training', (p, amount) => {
     const full = scenario.policy.trainingCost * Math.max(1, pl.population[p]);
     training[p] = Math.min(1, amount / full);
-    return beyondSaturation(amount, full, 1 - pl.skillMean[p]);
+    // Training closes the gap left after this tick's learning and decay, not known yet: only the cap counts.
+    return beyondSaturation(amount, full, 1);
   });
   for (let p = 0; p < pl.count; p++) reach[p] = Math.min(1, pl.tech[p] / F / threshold);
   const { place, skill, level } = rs;

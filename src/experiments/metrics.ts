@@ -42,6 +42,9 @@ export const RUN_METRICS: Record<string, { meaning: string; get: (s: RunSummary)
 /** Metrics kept when an experiment does not list its own. */
 export const DEFAULT_METRICS = [
   'verdict',
+  'recent',
+  'gap_change',
+  'hollowing',
   'dpd_final',
   'dpd_change',
   'dpd_peak',

@@ -177,7 +177,7 @@ export function writeFixtureSweep(dir: string): void {
       for (let r = 0; r < 2; r++) {
         const v = x - 10 * y + 0.01 * r;
         vals.push(v);
-        runs.push(csvLine([run++, point, r, 100 + r, x, y, v > 0 ? 'diverging' : 'converging', v, 0.3, `urd run x --set talent.barrier=${x}`]));
+        runs.push(csvLine([run++, point, r, 100 + r, x, y, v > 0 ? 'widened' : 'narrowed', v, 0.3, `urd run x --set talent.barrier=${x}`]));
       }
       const mean = (vals[0] + vals[1]) / 2;
       agg.push(csvLine([point, x, y, 'dpd_final', 2, mean, 0.007, mean - 0.06, mean + 0.06]));

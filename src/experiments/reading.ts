@@ -19,7 +19,8 @@ function qualifierCounts(result: ComparedScenario): string {
 
 /**
  * A one-paragraph plain-language reading of a comparison whose first scenario is the reference
- * (no governance) and whose others are governed alternatives. Written from the numbers only:
+ * (no governance, when it has no interventions) and whose others are alternatives. When the
+ * reference is itself governed, it competes with the others. Written from the numbers only:
  * for each scenario the net change of the gap |DPD| and its recent direction, with the
  * qualifiers raised; which alternative ends with the smallest gap and whether the differences
  * are clear of seed noise; whether the orders trade the gap off against mean income, output
@@ -36,8 +37,9 @@ export function readComparison(results: readonly ComparedScenario[], cells: read
     const q = qualifierCounts(r);
     return q ? `; qualifiers: ${q}` : '';
   };
+  const ungoverned = reference.scenario.interventions.length === 0;
   parts.push(
-    `Without governance (${refName}) the urban-rural gap |DPD| goes from ${num(refStart)} to ${num(get(refName, 'gap_final').mean)} over ${reference.summaries[0].ticks} years (${verdictCounts(reference)} of the seeds; lately ${verdictCounts(reference, 'recent')}${qualified(reference)}).`,
+    `${ungoverned ? `Without governance (${refName})` : `In the reference, ${reference.scenario.title || refName},`} the urban-rural gap |DPD| goes from ${num(refStart)} to ${num(get(refName, 'gap_final').mean)} over ${reference.summaries[0].ticks} years (${verdictCounts(reference)} of the seeds; lately ${verdictCounts(reference, 'recent')}${qualified(reference)}), with mean income ${num(get(refName, 'final.income_pc').mean)} and Gini ${num(get(refName, 'final.gini').mean, 3)}.`,
   );
   for (const other of others) {
     const name = other.scenario.name;
@@ -49,12 +51,13 @@ export function readComparison(results: readonly ComparedScenario[], cells: read
       }; ${verdictCounts(other)}, lately ${verdictCounts(other, 'recent')}${qualified(other)}), with mean income ${num(get(name, 'final.income_pc').mean)} and Gini ${num(get(name, 'final.gini').mean, 3)}.`,
     );
   }
-  if (others.length >= 2) {
-    const ranked = [...others].sort((a, b) => get(a.scenario.name, 'gap_final').mean - get(b.scenario.name, 'gap_final').mean);
+  const contenders = ungoverned ? others : results;
+  if (contenders.length >= 2) {
+    const ranked = [...contenders].sort((a, b) => get(a.scenario.name, 'gap_final').mean - get(b.scenario.name, 'gap_final').mean);
     const best = ranked[0].scenario.name;
     const runnerUp = ranked[1].scenario.name;
     const gap = get(runnerUp, 'gap_final').mean - get(best, 'gap_final').mean;
-    const spends = others.map((o) => get(o.scenario.name, 'spending_total').mean);
+    const spends = contenders.map((o) => get(o.scenario.name, 'spending_total').mean);
     const equal = Math.max(...spends) - Math.min(...spends) <= 1e-6 * Math.max(1, ...spends);
     parts.push(
       `${equal ? 'At equal total budget (the ledger shows the same spending for each), ' : 'Note that the budgets differ; '}${best} leaves the smallest gap, ${num(gap)} below ${runnerUp}.`,

@@ -46,11 +46,14 @@ function roomBuffer(world: World): Float64Array {
  * ceiling m, a share of all residents, still leaves room for: with shares `reached` at the
  * level or above and `below` at the level below or above, min(1, (m − reached)/(below − reached)).
  * For access (below = 1) the expected climb (1 − A)·hazard·room is then Bass with market
- * potential m, dA/dt = (p + qA/m)(m − A); with m = 1 the room is 1 and nothing changes.
+ * potential m, dA/dt = (p + qA/m)(m − A). Without a ceiling (m = 1) the room is 1.
  */
 function room(reached: number, below: number, m: number): number {
+  if (m >= 1) return 1;
+  // The shares are from the last aggregation; migrants may since have brought eligible residents.
   const eligible = below - reached;
-  return eligible <= 0 ? 0 : Math.min(1, Math.max(0, (m - reached) / eligible));
+  if (eligible <= 0) return reached < m ? 1 : 0;
+  return Math.min(1, Math.max(0, (m - reached) / eligible));
 }
 
 /**

@@ -145,8 +145,8 @@ const NET_WORDS: Record<Lang, Record<NetChange, string>> = {
   zh: { widened: '扩大了', narrowed: '缩小了', unchanged: '几乎没有变化', undetermined: '无法判断' },
 };
 const RECENT_WORDS: Record<Lang, Record<RecentDirection, string>> = {
-  en: { widening: 'still widening', narrowing: 'narrowing', flat: 'flat', undetermined: 'too short to tell' },
-  zh: { widening: '仍在扩大', narrowing: '正在缩小', flat: '基本持平', undetermined: '时间太短，无法判断' },
+  en: { widening: 'it has been widening', narrowing: 'it has been narrowing', flat: 'it has been flat', undetermined: 'the run is too short to tell its direction' },
+  zh: { widening: '正在扩大', narrowing: '正在缩小', flat: '基本持平', undetermined: '时间太短，无法判断走向' },
 };
 
 /**
@@ -177,7 +177,7 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
     });
     return { sentence, qualifiers };
   }
-  const sentence = `Over ${ticks} years the urban-rural digital gap (|DPD|) ${NET_WORDS.en[v.net]}, from ${n(v.gapInitial)} to ${n(v.gapFinal)}${changeWord}, and over the last ${window} years it has been ${RECENT_WORDS.en[v.recent]}.`;
+  const sentence = `Over ${ticks} years the urban-rural digital gap (|DPD|) ${NET_WORDS.en[v.net]}, from ${n(v.gapInitial)} to ${n(v.gapFinal)}${changeWord}, and over the last ${window} years ${RECENT_WORDS.en[v.recent]}.`;
   const qualifiers = v.qualifiers.map((q) => {
     switch (q.id) {
       case 'overshoot':

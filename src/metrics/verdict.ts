@@ -151,7 +151,8 @@ const RECENT_WORDS: Record<Lang, Record<RecentDirection, string>> = {
 
 /**
  * The verdict as one sentence a teacher can read aloud, then one short sentence per qualifier.
- * `window` is the number of ticks the recent direction looked at.
+ * `window` is the number of ticks the recent direction looked at. From a run summary:
+ * verdictSentences(summary.gap, summary.ticks, summary.trend.window, lang).
  */
 export function verdictSentences(v: GapVerdict, ticks: number, window: number, lang: Lang): { sentence: string; qualifiers: string[] } {
   const n = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');

@@ -140,6 +140,9 @@ function qualifiers(input: VerdictInput, net: NetChange, first: number, last: nu
   return out;
 }
 
+/** Whether a hollowing qualifier saw the rural share itself fall (not only some villages emptying into towns). */
+const peopleLeft = (q: Qualifier) => Number(q.values.ruralShareFinal) < Number(q.values.ruralShareInitial);
+
 const NET_WORDS: Record<Lang, Record<NetChange, string>> = {
   en: { widened: 'widened', narrowed: 'narrowed', unchanged: 'hardly changed', undetermined: 'cannot be judged' },
   zh: { widened: '扩大了', narrowed: '缩小了', unchanged: '几乎没有变化', undetermined: '无法判断' },
@@ -167,7 +170,7 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
         case 'overshoot':
           return `注意：势差方向已反转，现在${side(q)}一方领先。`;
         case 'hollowing':
-          return `注意：农村人口占比从 ${pct(q.values.ruralShareInitial)} 变为 ${pct(q.values.ruralShareFinal)}，${q.values.ruralPlaces} 个农村地点中有 ${q.values.hollowedPlaces} 个人口降至初始的 ${pct(q.values.fraction)} 以下；按初始人口加权，势差为 ${n(Number(q.values.startWeightedFinal))}。${v.net === 'narrowed' ? '差距缩小部分是因为人走了。' : ''}`;
+          return `注意：农村人口占比从 ${pct(q.values.ruralShareInitial)} 变为 ${pct(q.values.ruralShareFinal)}，${q.values.ruralPlaces} 个农村地点中有 ${q.values.hollowedPlaces} 个人口降至初始的 ${pct(q.values.fraction)} 以下；按初始人口加权，势差为 ${n(Number(q.values.startWeightedFinal))}。${v.net === 'narrowed' && peopleLeft(q) ? '差距缩小部分是因为人走了。' : ''}`;
         case 'beta-disagrees':
           return `β 收敛与此不符：地点收入的 β 为 ${n(Number(q.values.beta))}。`;
         case 'sigma-disagrees':
@@ -184,7 +187,7 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
       case 'overshoot':
         return `Caution: the gap changed sign; the ${side(q)} side is now ahead.`;
       case 'hollowing':
-        return `Caution: the rural population share went from ${pct(q.values.ruralShareInitial)} to ${pct(q.values.ruralShareFinal)} and ${q.values.hollowedPlaces} of ${q.values.ruralPlaces} rural places fell below ${pct(q.values.fraction)} of their starting population; weighted by the starting populations the gap is ${n(Number(q.values.startWeightedFinal))}.${v.net === 'narrowed' ? ' The gap closed partly because people left.' : ''}`;
+        return `Caution: the rural population share went from ${pct(q.values.ruralShareInitial)} to ${pct(q.values.ruralShareFinal)} and ${q.values.hollowedPlaces} of ${q.values.ruralPlaces} rural places fell below ${pct(q.values.fraction)} of their starting population; weighted by the starting populations the gap is ${n(Number(q.values.startWeightedFinal))}.${v.net === 'narrowed' && peopleLeft(q) ? ' The gap closed partly because people left.' : ''}`;
       case 'beta-disagrees':
         return `Beta convergence disagrees: beta of place incomes is ${n(Number(q.values.beta))} (${Number(q.values.beta) > 0 ? 'poorer places grew more slowly' : 'poorer places grew faster'}).`;
       case 'sigma-disagrees':

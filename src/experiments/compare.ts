@@ -6,6 +6,7 @@ import type { RunSummary } from '../metrics/summary.ts';
 import { runScenario } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { metricValue, RUN_METRICS } from './metrics.ts';
+import { readComparison } from './reading.ts';
 
 /** Summary numbers shown in a comparison table, in order (names as in experiment files, src/experiments/metrics.ts). */
 export const COMPARE_METRICS = [
@@ -139,7 +140,7 @@ export function writeComparison(dir: string, results: readonly ComparedScenario[
 
 /**
  * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells and
- * writes compare.csv and compare-runs.csv. What `urd compare` and `urd demo` share.
+ * writes compare.csv, compare-runs.csv and reading.txt (readComparison). What `urd compare` and `urd demo` share.
  */
 export function compareInto(
   scenarios: readonly Scenario[],
@@ -150,6 +151,8 @@ export function compareInto(
   const results = runComparison(scenarios, seeds, dir, onRun);
   const cells = compareCells(results);
   writeComparison(dir, results, cells);
+  // The plain-language reading, for the report and for anyone opening the folder.
+  writeFileAtomic(join(dir, 'reading.txt'), `${readComparison(results, cells)}\n`);
   return { results, cells };
 }
 

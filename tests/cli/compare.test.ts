@@ -18,6 +18,10 @@ describe('urd compare and urd demo', () => {
     // Equal budgets: spending_total is the same for both programmes.
     const spend = csv.filter((l) => l.includes(',spending_total,')).map((l) => Number(l.split(',')[3]));
     expect(spend[0]).toBeCloseTo(spend[1], 6);
+    // The reading printed is the one kept in the folder for the report.
+    const reading = readFileSync(join(out, 'reading.txt'), 'utf8').trim();
+    expect(reading).toMatch(/^In the reference, Differential order: core first, the urban-rural gap \|DPD\| goes from/);
+    expect(r.stdout).toContain(reading);
   });
 
   it('the demo prints a table and a plain-language reading', () => {

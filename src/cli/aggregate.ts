@@ -8,7 +8,7 @@ export const AGGREGATE_HELP = `urd aggregate DIR
 Recomputes DIR/aggregate.csv from the run records of a finished sweep: for each point and kept
 metric, the number of replications with a value, their mean, standard deviation and two-sided
 t-based 95% confidence interval (mean ± t(0.975, n−1)·sd/√n; NA when n < 2). The verdict is
-reported as the share of replications per category (verdict=converging, ...). For a Morris
+reported as the share of replications per category (verdict=narrowed, recent=widening, ...). For a Morris
 design it also writes morris.csv: μ, μ* and σ of the elementary effects per metric and
 parameter (on the replication means), with μ* ranks. Needs only DIR, not the experiment file.`;
 

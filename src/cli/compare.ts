@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
+import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
@@ -10,7 +11,11 @@ export const COMPARE_HELP = `urd compare A.yaml B.yaml ... [options]
 
 Runs the scenarios on common random numbers (the same seeds for each) and prints a table of
 summary metrics: the first scenario's mean (± sd across seeds), and every other scenario's
-paired difference to it. Writes compare.csv, compare-runs.csv and each run folder.
+paired difference to it; the gap stands beside efficiency (mean income, output) and inequality
+(Gini, Theil). Then a plain-language reading: each verdict with its qualifiers, which scenario
+leaves the smallest gap, whether the alternatives trade the gap off against efficiency or
+equality, and warnings about wasted spending and capped budgets. Writes compare.csv,
+compare-runs.csv and each run folder.
 
 Options:
   --seeds K        number of seeds (default 3): seed, seed+1, ..., seed+K-1
@@ -52,6 +57,6 @@ export function compareCommand(args: string[]): number {
   const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
   progress.done();
   const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
-  process.stdout.write(`${formatComparison(results, cells)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
+  process.stdout.write(`${formatComparison(results, cells)}\n\n${readComparison(results, cells)}\n\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;
 }

@@ -39,14 +39,17 @@ folder is kept the same way (exit code 1): free space, then --resume.`;
 /** Formats a run summary as a few plain lines for the terminal. */
 export function formatSummary(summary: RunSummary): string {
   const lines = [
-    `verdict: ${summary.verdict} — ${summary.trend.rule}`,
+    `verdict: ${summary.verdict}, ${summary.recent} — ${summary.sentence}`,
+    ...summary.qualifierSentences.map((q) => `  ${q}`),
+    ...(summary.waste.warning ? [`  Warning: ${(100 * summary.waste.share).toFixed(0)}% of spending bought nothing (saturated instruments).`] : []),
+    ...(summary.budget.capped ? [`  Warning: the budget cap withheld ${summary.budget.cut.toFixed(0)} of ${summary.budget.requested.toFixed(0)} requested, on ${summary.budget.cappedTicks} ticks.`] : []),
     `DPD ${summary.dpd.initial.toFixed(4)} → ${summary.dpd.final.toFixed(4)} (peak ${summary.dpd.peak.toFixed(4)} at tick ${summary.dpd.peakTick}; ${
       summary.dpd.halvingTick === null ? 'never halved' : `halved by tick ${summary.dpd.halvingTick}`
     })`,
     `beta convergence across places: ${summary.beta.beta.toFixed(4)} (SE ${summary.beta.se.toFixed(4)})${
       summary.beta.halfLife === null ? ', no convergence' : `, half-life ${summary.beta.halfLife.toFixed(1)} ticks`
     }`,
-    `rural population share at the end: ${(100 * summary.ruralShare).toFixed(1)}%`,
+    `rural population share: ${(100 * summary.population.ruralShareInitial).toFixed(1)}% at the start, ${(100 * summary.ruralShare).toFixed(1)}% at the end`,
   ];
   for (const m of SUMMARY_METRICS) if (m in summary.final) lines.push(`  ${m.padEnd(22)} ${summary.final[m].toPrecision(5)}`);
   return lines.join('\n');

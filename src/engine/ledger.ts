@@ -52,6 +52,19 @@ export class Ledger {
   readonly spendingTick: Float64Array;
   /** Spending since the run started per lever and ring. */
   readonly spendingTotal: Float64Array;
+  /**
+   * Part of that spending that bought nothing because the instrument had saturated (its effect
+   * was capped: the frontier reached, the whole gap closed), this tick and since the start,
+   * per lever and ring. Booked spending includes it; effective spending is spending − waste.
+   */
+  readonly wasteTick: Float64Array;
+  readonly wasteTotal: Float64Array;
+  /**
+   * The fiscal cap since the start: [requested, cut, capped ticks]. `requested` is what the
+   * interventions asked for, `cut` what the pro-rata rule withheld when they asked for more
+   * than the budget, and `capped ticks` how many ticks that happened.
+   */
+  readonly budgetCap: Float64Array;
   private readonly ringOf: Uint8Array;
   private readonly urbanOf: Uint8Array;
   readonly rings: number;
@@ -73,6 +86,9 @@ export class Ledger {
     this.cumulative = new Float64Array(S * F);
     this.spendingTick = new Float64Array(LEVERS.length * this.rings);
     this.spendingTotal = new Float64Array(LEVERS.length * this.rings);
+    this.wasteTick = new Float64Array(LEVERS.length * this.rings);
+    this.wasteTotal = new Float64Array(LEVERS.length * this.rings);
+    this.budgetCap = new Float64Array(3);
   }
 
   /** Starts a new tick's books; cumulative totals carry on. */
@@ -81,6 +97,7 @@ export class Ledger {
     this.byFlowRing.fill(0);
     this.crossClass.fill(0);
     this.spendingTick.fill(0);
+    this.wasteTick.fill(0);
   }
 
   /** Books spending of a lever out of the treasury toward one place, by lever and ring. */
@@ -89,6 +106,26 @@ export class Ledger {
     const k = LEVERS.indexOf(lever) * this.rings + this.ringOf[place];
     this.spendingTick[k] += amount;
     this.spendingTotal[k] += amount;
+  }
+
+  /**
+   * Records that `amount` of a lever's spending on one place bought nothing (the instrument had
+   * saturated). It is already booked as spending: this only marks it, by lever and ring.
+   */
+  waste(lever: Lever, place: number, amount: number): void {
+    if (!(amount > 0)) return;
+    const k = LEVERS.indexOf(lever) * this.rings + this.ringOf[place];
+    this.wasteTick[k] += amount;
+    this.wasteTotal[k] += amount;
+  }
+
+  /** Records one tick's requested policy spending and the part the budget cap withheld. */
+  request(requested: number, cut: number): void {
+    this.budgetCap[0] += requested;
+    if (cut > 0) {
+      this.budgetCap[1] += cut;
+      this.budgetCap[2] += 1;
+    }
   }
 
   /** Creates (amount > 0) or destroys (amount < 0) a stock in one slot under a named term. */
@@ -127,6 +164,11 @@ export class Ledger {
     let sum = 0;
     for (let r = 0; r < this.rings; r++) sum += this.spentOnRing(lever, r, period);
     return sum;
+  }
+
+  /** Wasted (saturated) spending of a lever on one ring, this tick or since the run started. */
+  wastedOnRing(lever: Lever, ring: number, period: 'tick' | 'total'): number {
+    return (period === 'tick' ? this.wasteTick : this.wasteTotal)[LEVERS.indexOf(lever) * this.rings + ring];
   }
 
   /** Net amount booked this tick for a flow of a stock on one ring (treasury ring = number of rings). */

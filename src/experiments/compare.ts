@@ -6,23 +6,32 @@ import type { RunSummary } from '../metrics/summary.ts';
 import { runScenario } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { metricValue, RUN_METRICS } from './metrics.ts';
+import { readComparison } from './reading.ts';
 
 /** Summary numbers shown in a comparison table, in order (names as in experiment files, src/experiments/metrics.ts). */
 export const COMPARE_METRICS = [
-  'dpd_final',
-  'dpd_change',
+  // the gap
+  'gap_final',
+  'gap_change',
   'trend_slope',
+  // efficiency and inequality beside it: orders can trade equity against output
+  'final.income_pc',
+  'final.output_pc',
+  'final.gini',
+  'final.theil',
+  // who is left
+  'rural_share',
+  'final.dpd_start_weighted',
   'final.ratio_technology',
   'final.ratio_capital',
   'final.ratio_talent',
   'final.ratio_production',
   'final.ratio_rights',
-  'final.gini',
-  'final.theil',
-  'final.income_pc',
-  'rural_share',
   'beta',
+  // what was spent, what bought nothing, what the fiscal cap withheld
   'spending_total',
+  'waste_share',
+  'budget_cut',
 ] as const;
 
 /** A metric of a run summary as a number (NaN when missing or categorical). */
@@ -110,10 +119,10 @@ export function compareCells(results: readonly ComparedScenario[], metrics: read
   return cells;
 }
 
-/** Verdict counts per scenario over the seeds, e.g. "converging 3/3". */
-export function verdictCounts(result: ComparedScenario): string {
+/** Counts of a categorical field per scenario over the seeds, e.g. "widened 3/3" for the net verdict. */
+export function verdictCounts(result: ComparedScenario, field: 'verdict' | 'recent' = 'verdict'): string {
   const counts = new Map<string, number>();
-  for (const s of result.summaries) counts.set(s.verdict, (counts.get(s.verdict) ?? 0) + 1);
+  for (const s of result.summaries) counts.set(s[field], (counts.get(s[field]) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}/${result.summaries.length}`).join(', ');
 }
 
@@ -124,14 +133,14 @@ export function writeComparison(dir: string, results: readonly ComparedScenario[
     join(dir, 'compare.csv'),
     csvLine(header) + cells.map((c) => csvLine([c.scenario, c.metric, c.seeds, c.mean, c.sd, c.lo, c.hi, c.diffMean, c.diffSd, c.diffLo, c.diffHi])).join(''),
   );
-  const keys = [...Object.keys(RUN_METRICS).filter((k) => k !== 'verdict'), ...Object.keys(results[0].summaries[0].final).map((k) => `final.${k}`)];
-  const rows = results.flatMap((r) => r.summaries.map((s, k) => csvLine([r.scenario.name, s.seed, s.verdict, r.dirs[k], ...keys.map((key) => metricValue(s, key) ?? NaN)])));
-  writeFileAtomic(join(dir, 'compare-runs.csv'), csvLine(['scenario', 'seed', 'verdict', 'run_dir', ...keys]) + rows.join(''));
+  const keys = [...Object.keys(RUN_METRICS).filter((k) => k !== 'verdict' && k !== 'recent'), ...Object.keys(results[0].summaries[0].final).map((k) => `final.${k}`)];
+  const rows = results.flatMap((r) => r.summaries.map((s, k) => csvLine([r.scenario.name, s.seed, s.verdict, s.recent, r.dirs[k], ...keys.map((key) => metricValue(s, key) ?? NaN)])));
+  writeFileAtomic(join(dir, 'compare-runs.csv'), csvLine(['scenario', 'seed', 'verdict', 'recent', 'run_dir', ...keys]) + rows.join(''));
 }
 
 /**
  * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells and
- * writes compare.csv and compare-runs.csv. What `urd compare` and `urd demo` share.
+ * writes compare.csv, compare-runs.csv and reading.txt (readComparison). What `urd compare` and `urd demo` share.
  */
 export function compareInto(
   scenarios: readonly Scenario[],
@@ -142,6 +151,8 @@ export function compareInto(
   const results = runComparison(scenarios, seeds, dir, onRun);
   const cells = compareCells(results);
   writeComparison(dir, results, cells);
+  // The plain-language reading, for the report and for anyone opening the folder.
+  writeFileAtomic(join(dir, 'reading.txt'), `${readComparison(results, cells)}\n`);
   return { results, cells };
 }
 
@@ -152,7 +163,8 @@ export function formatComparison(results: readonly ComparedScenario[], cells: re
   const cell = (scenario: string, metric: string) => cells.find((c) => c.scenario === scenario && c.metric === metric) as CompareCell;
   const width = Math.max(14, ...names.map((n) => n.length + 2));
   const lines = [`${'metric'.padEnd(24)}${names.map((n) => n.padStart(width)).join('')}`];
-  lines.push(`${'verdict'.padEnd(24)}${results.map((r) => verdictCounts(r).split(',')[0].padStart(width)).join('')}`);
+  lines.push(`${'verdict (net)'.padEnd(24)}${results.map((r) => verdictCounts(r).split(',')[0].padStart(width)).join('')}`);
+  lines.push(`${'recent'.padEnd(24)}${results.map((r) => verdictCounts(r, 'recent').split(',')[0].padStart(width)).join('')}`);
   for (const m of metrics) {
     const row = names.map((n, s) => {
       const c = cell(n, m);

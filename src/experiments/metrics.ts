@@ -1,21 +1,34 @@
 import type { RunSummary } from '../metrics/summary.ts';
+import type { QualifierId } from '../metrics/verdict.ts';
 import { LEVERS } from '../scenario/schema.ts';
 
 /** A kept metric's value in one run: a number, a category (the verdict), or missing. */
 export type MetricValue = number | string | null;
 
 const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const qualified = (s: RunSummary, id: QualifierId): number => (s.gap.qualifiers.some((q) => q.id === id) ? 1 : 0);
 
 /** Summary metrics an experiment can keep, besides `final.<metric>` and `spending.<lever>`. */
 export const RUN_METRICS: Record<string, { meaning: string; get: (s: RunSummary) => MetricValue }> = {
-  verdict: { meaning: 'converging, diverging, stable or undetermined, from the DPD trend', get: (s) => s.verdict },
+  verdict: { meaning: 'net change of |DPD| since the start: widened, narrowed, unchanged or undetermined', get: (s) => s.verdict },
+  recent: { meaning: 'direction of |DPD| over the trend window: widening, narrowing, flat or undetermined', get: (s) => s.recent },
+  gap_final: { meaning: '|DPD| at the last tick: the size of the gap, whichever side leads', get: (s) => num(s.gap.gapFinal) },
+  gap_change: { meaning: '|DPD| final − |DPD| initial', get: (s) => num(s.gap.gapChange) },
+  overshoot: { meaning: '1 when the DPD changed sign (the side behind is now ahead), else 0', get: (s) => qualified(s, 'overshoot') },
+  hollowing: { meaning: '1 when the rural share or a rural place fell below metrics.hollowingFraction of its start, else 0', get: (s) => qualified(s, 'hollowing') },
+  beta_disagrees: { meaning: '1 when beta convergence contradicts the net verdict, else 0', get: (s) => qualified(s, 'beta-disagrees') },
+  sigma_disagrees: { meaning: '1 when sigma convergence contradicts the net verdict, else 0', get: (s) => qualified(s, 'sigma-disagrees') },
+  stages_against: { meaning: 'number of stages whose ratio moved against the DPD', get: (s) => s.gap.qualifiers.filter((q) => q.id === 'stage-against').length },
+  dpd_start_weighted_final: { meaning: 'DPD at the last tick with places weighted by their start populations', get: (s) => num(s.population.dpdStartWeightedFinal) },
+  waste_share: { meaning: 'share of spending that bought nothing (saturated instruments)', get: (s) => num(s.waste.share) },
+  budget_cut: { meaning: 'requested spending withheld by the fiscal cap', get: (s) => num(s.budget.cut) },
   dpd_initial: { meaning: 'digital potential difference at tick 0', get: (s) => num(s.dpd.initial) },
   dpd_final: { meaning: 'DPD at the last tick', get: (s) => num(s.dpd.final) },
   dpd_change: { meaning: 'DPD final − initial', get: (s) => num(s.dpd.change) },
   dpd_peak: { meaning: 'highest DPD of the run', get: (s) => num(s.dpd.peak) },
   dpd_peak_tick: { meaning: 'tick of the DPD peak', get: (s) => num(s.dpd.peakTick) },
-  halving_tick: { meaning: 'first tick the DPD is at most half its initial value (NA: never)', get: (s) => num(s.dpd.halvingTick) },
-  trend_slope: { meaning: 'DPD slope per tick over the trend window', get: (s) => num(s.trend.slope) },
+  halving_tick: { meaning: 'first tick the DPD is at most half its initial value on the same side of 0 (NA: never)', get: (s) => num(s.dpd.halvingTick) },
+  trend_slope: { meaning: '|DPD| slope per tick over the trend window', get: (s) => num(s.trend.slope) },
   trend_slope_se: { meaning: 'standard error of that slope', get: (s) => num(s.trend.slopeSE) },
   beta: { meaning: 'beta convergence of income across places (< 0: converging)', get: (s) => num(s.beta.beta) },
   beta_se: { meaning: 'standard error of beta', get: (s) => num(s.beta.se) },
@@ -29,6 +42,9 @@ export const RUN_METRICS: Record<string, { meaning: string; get: (s: RunSummary)
 /** Metrics kept when an experiment does not list its own. */
 export const DEFAULT_METRICS = [
   'verdict',
+  'recent',
+  'gap_change',
+  'hollowing',
   'dpd_final',
   'dpd_change',
   'dpd_peak',
@@ -44,7 +60,8 @@ export const DEFAULT_METRICS = [
 
 /** Categories of a categorical metric; aggregate.csv reports each as a share of replications. */
 export const CATEGORIES: Record<string, readonly string[]> = {
-  verdict: ['converging', 'diverging', 'stable', 'undetermined'],
+  verdict: ['widened', 'narrowed', 'unchanged', 'undetermined'],
+  recent: ['widening', 'narrowing', 'flat', 'undetermined'],
 };
 
 /**

@@ -25,6 +25,12 @@ export const TERMS = {
   digitalDivide: { zh: '数字鸿沟', en: 'digital divide' },
   dualStructure: { zh: '二元结构', en: 'dual social structure' },
   commonProsperity: { zh: '共同富裕', en: 'common prosperity' },
+  // The five stages of the chain "technology foundation - capital momentum - talent application - production diffusion - right core".
+  stageTechnology: { zh: '技术基础', en: 'technology foundation' },
+  stageCapital: { zh: '资本动能', en: 'capital momentum' },
+  stageTalent: { zh: '人才应用', en: 'talent application' },
+  stageProduction: { zh: '生产扩散', en: 'production diffusion' },
+  stageRights: { zh: '权利核心', en: 'right core' },
 } as const satisfies Record<string, Term>;
 
 export type TermKey = keyof typeof TERMS;

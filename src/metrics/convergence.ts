@@ -178,20 +178,22 @@ function checkTicks(series: ArrayLike<number>, ticks: ArrayLike<number> | undefi
 }
 
 /**
- * First tick at which a gap has fallen to at most half its initial value.
+ * First tick at which a gap has fallen to at most half its initial value while keeping its sign
+ * (0 ≤ gap/initial ≤ ½): a jump past zero to the other side (overshoot) is not a halving.
  *
- * @param series gap value per tick; series[0] is the reference.
+ * @param series gap value per tick; series[0] is the reference (of either sign).
  * @param ticks  optional tick labels (same length); defaults to the index.
  * @returns that tick, or null if it never happens, the series is empty, or the
- *   initial gap is not positive (halving is then meaningless).
+ *   initial gap is 0 or not finite (halving is then meaningless).
  * @see the half-life notion of Barro & Sala-i-Martin (1992), applied descriptively.
  */
 export function halvingTime(series: ArrayLike<number>, ticks?: ArrayLike<number>): number | null {
   checkTicks(series, ticks);
-  if (series.length === 0 || !(series[0] > 0)) return null;
-  const half = series[0] / 2;
+  if (series.length === 0 || !Number.isFinite(series[0]) || series[0] === 0) return null;
   for (let i = 1; i < series.length; i++) {
-    if (series[i] <= half) return ticks === undefined ? i : ticks[i];
+    // Still on the starting side of zero and at most half as far from it: an overshoot past zero is not a halving.
+    const r = series[i] / series[0];
+    if (r >= 0 && r <= 0.5) return ticks === undefined ? i : ticks[i];
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import type { World } from '../engine/world.ts';
 import { LEVERS } from '../scenario/schema.ts';
 import { gini, sigmaConvergence, theil } from './inequality.ts';
+import { startWeightedDpd } from './population.ts';
 
 /** One tidy row of metrics.csv. */
 export interface MetricRow {
@@ -37,7 +38,7 @@ export const STAGE_GAPS = [
 ] as const;
 
 /** Ratios are taken of values floored here, so an empty or zero rural side gives a large finite gap, not Infinity. */
-const RATIO_FLOOR = 1e-6;
+export const RATIO_FLOOR = 1e-6;
 
 interface ScopeSums {
   population: number;
@@ -171,6 +172,9 @@ export function reportTick(world: World): MetricRow[] {
   }
   push('all', 'dpd', dpd);
   push('all', 'frontier', F);
+  // Population-aware measures beside the per-resident DPD (src/metrics/population.ts).
+  push('all', 'rural_share', means[0].population > 0 ? means[2].population / means[0].population : 0);
+  push('all', 'dpd_start_weighted', startWeightedDpd(world, rs.applied, (p) => rs.levels[p * 4 + 3]));
 
   const incomes = world.residents.income;
   push('all', 'gini', gini(incomes));

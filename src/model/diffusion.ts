@@ -1,5 +1,5 @@
 import type { World } from '../engine/world.ts';
-import { spendPlanned } from '../policy/plan.ts';
+import { beyondSaturation, spendPlanned } from '../policy/plan.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
 
 /**
@@ -32,6 +32,51 @@ function seenShares(world: World, out1: Float64Array, out2: Float64Array, out3: 
   }
 }
 
+const roomBuffers = new WeakMap<World, Float64Array>();
+
+/** A per-place buffer for the room under the level-2 ceiling (scratch a-f are all in use). */
+function roomBuffer(world: World): Float64Array {
+  let buf = roomBuffers.get(world);
+  if (!buf) roomBuffers.set(world, (buf = new Float64Array(world.places.count)));
+  return buf;
+}
+
+/**
+ * The share of those eligible to climb to a level (the residents one level below it) that the
+ * ceiling m, a share of all residents, still leaves room for: with shares `reached` at the
+ * level or above and `below` at the level below or above, min(1, (m − reached)/(below − reached)).
+ * For access (below = 1) the expected climb (1 − A)·hazard·room is then Bass with market
+ * potential m, dA/dt = (p + qA/m)(m − A). Without a ceiling (m = 1) the room is 1.
+ */
+function room(reached: number, below: number, m: number): number {
+  if (m >= 1) return 1;
+  // The shares are from the last aggregation; migrants may since have brought eligible residents.
+  const eligible = below - reached;
+  if (eligible <= 0) return reached < m ? 1 : 0;
+  return Math.min(1, Math.max(0, (m - reached) / eligible));
+}
+
+/**
+ * The chance that one eligible resident climbs this tick, before the room under the ceiling:
+ * `gate` scales the rates, `p` is the external push, `q` the imitation coefficient and `x` the
+ * adopter share seen, in units of the ceiling.
+ *  - per tick: p and q are per-tick probabilities, hazard gate·(p + q·x), held for the tick
+ *    (explicit Euler: it lags the continuous solution while adoption takes off);
+ *  - continuous: p and q are rates of Bass's differential equation, integrated exactly over
+ *    the tick with the seen share as its start, so the chance is 1 − (1 − x₁)/(1 − x₀) with x₁
+ *    from Bass's closed form: 1 − e^(−r)(1 + C)/(1 + C·e^(−r)), r = gate·(p + q),
+ *    C = q(1 − x)/(p + q·x). It reduces to 1 − e^(−gate·p) when q = 0.
+ */
+export function climbChance(continuous: boolean, gate: number, p: number, q: number, x: number, roomLeft: number): number {
+  if (!continuous) return gate * (p + q * x) * roomLeft;
+  const seen = Math.min(1, x);
+  const pull = p + q * seen;
+  if (!(gate > 0) || !(pull > 0)) return 0;
+  const decay = Math.exp(-gate * (p + q));
+  const c = (q * (1 - seen)) / pull;
+  return (1 - (decay * (1 + c)) / (1 + c * decay)) * roomLeft;
+}
+
 /**
  * Stage 4, production diffusion. Each resident below level 3 may climb one level of the
  * digital divide with probability gate × (p + push + q × seen share of the next level), the Bass
@@ -54,8 +99,10 @@ export function productionDiffusion(world: World): void {
     push[p] = amount / (scenario.policy.ecommerceCost * Math.max(1, pl.population[p]));
   });
   spendPlanned(world, 'industry', 'logistics', (p, amount) => {
-    const gain = Math.min(1, amount / (scenario.policy.logisticsCost * Math.max(1, pl.population[p])));
-    pl.marketAccess[p] += gain * (1 - pl.marketAccess[p]);
+    const full = scenario.policy.logisticsCost * Math.max(1, pl.population[p]);
+    const gap = 1 - pl.marketAccess[p];
+    pl.marketAccess[p] += Math.min(1, amount / full) * gap;
+    return beyondSaturation(amount, full, gap);
   });
 
   const seen1 = world.scratch.b;
@@ -63,16 +110,24 @@ export function productionDiffusion(world: World): void {
   const seen3 = world.scratch.d;
   seenShares(world, seen1, seen2, seen3);
   // Per-place gates (access needs infrastructure; outcomes need rights and market access) and
-  // climbing hazards before the personal gate (skill) is applied.
+  // climbing hazards before the personal gate (skill) is applied. Levels 1 and 3 get their
+  // whole hazard here; level 2 keeps what the per-resident skill gate needs (see climbChance).
   const gate1 = world.scratch.f;
   const gate3 = world.scratch.e;
+  const continuous = d.time === 'continuous';
+  const room2 = roomBuffer(world);
+  const rings = scenario.world.rings;
   for (let p = 0; p < pl.count; p++) {
     const base = d.p + push[p];
+    const m = rings[pl.ring[p]].ceiling;
     gate1[p] = Math.min(1, pl.tech[p] / F / d.accessThreshold);
     gate3[p] = pl.rights[p] * pl.marketAccess[p];
-    seen1[p] = gate1[p] * (base + d.q * seen1[p]);
-    seen2[p] = base + d.q * seen2[p];
-    seen3[p] = gate3[p] * (base + d.q * seen3[p]);
+    seen1[p] = climbChance(continuous, gate1[p], base, d.q, seen1[p] / m.access, room(pl.access[p], 1, m.access));
+    seen3[p] = climbChance(continuous, gate3[p], base, d.q, seen3[p] / m.outcome, room(pl.outcome[p], pl.use[p], m.outcome));
+    // Level 2: the imitation share in units of the ceiling, and the room left under it.
+    push[p] = base;
+    seen2[p] = Math.min(1, seen2[p] / m.use);
+    room2[p] = room(pl.use[p], pl.access[p], m.use);
   }
   const slip = d.slip;
   const { place, skill, level } = rs;
@@ -89,7 +144,7 @@ export function productionDiffusion(world: World): void {
       }
     }
     if (a === 3) return;
-    const hazard = a === 0 ? seen1[p] : a === 1 ? skill[i] * seen2[p] : seen3[p];
+    const hazard = a === 0 ? seen1[p] : a === 1 ? climbChance(continuous, skill[i], push[p], d.q, seen2[p], room2[p]) : seen3[p];
     if (rand() < hazard) level[i] = a + 1;
   });
   updateProductivity(world);

@@ -1,6 +1,6 @@
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
-import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
+import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { deductRent } from './economy.ts';
 
 /**
@@ -39,7 +39,9 @@ export function rightCore(world: World): void {
   const services = world.scratch.a;
   services.fill(0);
   spendPlanned(world, 'rights', 'services', (p, amount) => {
-    services[p] = Math.min(1, amount / (scenario.policy.servicesCost * Math.max(1, pl.population[p])));
+    const full = scenario.policy.servicesCost * Math.max(1, pl.population[p]);
+    services[p] = Math.min(1, amount / full);
+    return beyondSaturation(amount, full, 1 - pl.rights[p]);
   });
   for (let p = 0; p < pl.count; p++) {
     const core = pl.root[p];

@@ -1,5 +1,5 @@
 import type { World } from '../engine/world.ts';
-import { plannedIntensity, spendPlanned } from '../policy/plan.ts';
+import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
 import { decayRow } from './gravity.ts';
 import { netLoss, updateRun } from './run.ts';
@@ -181,7 +181,10 @@ function learnSkills(world: World): void {
   const training = world.scratch.b;
   training.fill(0);
   spendPlanned(world, 'talent', 'training', (p, amount) => {
-    training[p] = Math.min(1, amount / (scenario.policy.trainingCost * Math.max(1, pl.population[p])));
+    const full = scenario.policy.trainingCost * Math.max(1, pl.population[p]);
+    training[p] = Math.min(1, amount / full);
+    // Training closes the gap left after this tick's learning and decay, not known yet: only the cap counts.
+    return beyondSaturation(amount, full, 1);
   });
   for (let p = 0; p < pl.count; p++) reach[p] = Math.min(1, pl.tech[p] / F / threshold);
   const { place, skill, level } = rs;

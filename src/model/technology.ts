@@ -56,9 +56,12 @@ export function technologyFoundation(world: World): void {
   const publicInvestment = (efficiency: { below: number; above: number }) => (p: number, amount: number) => {
     const n = pl.population[p];
     const eff = pl.tech[p] / F < threshold ? efficiency.below : efficiency.above;
-    const gain = Math.min(Math.max(0, F - pl.tech[p]), ((amount * eff) / (t.unitCost * n)) * F);
+    const bought = ((amount * eff) / (t.unitCost * n)) * F;
+    const gain = Math.min(Math.max(0, F - pl.tech[p]), bought);
     ledger.book('tech', 'policy', p, gain);
     pl.tech[p] += gain;
+    // Nothing is built beyond the frontier (and nothing at zero efficiency): the rest is waste.
+    return bought > 0 ? amount * (1 - gain / bought) : amount;
   };
   // Broadband builds access (full efficiency below the threshold); upgrades pay off where a network exists.
   const policy = scenario.policy;

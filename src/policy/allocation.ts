@@ -37,13 +37,30 @@ function bestLevel(world: World, lever: Lever): number {
 }
 
 /**
+ * The rank of each ring among the targeted rings that hold residents, from the core outward
+ * (−1 for a ring without any), written into `rank`; returns how many rings are ranked. The
+ * ordered rules weigh rings by this rank, not by the ring index, so core-first and
+ * periphery-first are mirror images on any set of target rings.
+ */
+function rankTargetedRings(world: World, targeted: (p: number) => boolean, rank: Int32Array): number {
+  const pl = world.places;
+  rank.fill(-1);
+  for (let p = 0; p < pl.count; p++) if (targeted(p) && pl.population[p] > 0) rank[pl.ring[p]] = 0;
+  let n = 0;
+  for (let r = 0; r < rank.length; r++) if (rank[r] === 0) rank[r] = n++;
+  return n;
+}
+
+/**
  * Writes into `weights` the share of an intervention's spending each place receives, summing
  * to 1 over the targeted places (all zero if no targeted place has residents). Spending is per
- * resident within a ring, and the rule ranks rings:
- *  - core-first (the differential order): ring r of R rings weighs R - r;
+ * resident within a ring, and the rule ranks rings. With n targeted rings holding residents,
+ * ranked k = 0 (innermost) to n − 1 (outermost):
+ *  - core-first (the differential order): rank k weighs n − k;
  *  - uniform: every resident weighs the same;
- *  - periphery-first (the reverse differential order): ring r weighs r + 1;
+ *  - periphery-first (the reverse differential order): rank k weighs k + 1;
  *  - need-based: each place weighs its gap on the lever's stage (see stageNeed).
+ * Reversing the order of the rings reverses the core-first weights into the periphery-first ones.
  */
 export function allocate(
   world: World,
@@ -53,15 +70,16 @@ export function allocate(
   weights: Float64Array,
 ): void {
   const pl = world.places;
-  const rings = world.scenario.world.rings.length;
+  const rank = new Int32Array(world.scenario.world.rings.length);
+  const n = rankTargetedRings(world, targeted, rank);
   const best = rule === 'need-based' ? bestLevel(world, lever) : 0;
   let total = 0;
   for (let p = 0; p < pl.count; p++) {
     let w = 0;
     if (targeted(p) && pl.population[p] > 0) {
-      const r = pl.ring[p];
+      const k = rank[pl.ring[p]];
       const perResident =
-        rule === 'core-first' ? rings - r : rule === 'periphery-first' ? r + 1 : rule === 'uniform' ? 1 : stageNeed(world, lever, p, best);
+        rule === 'core-first' ? n - k : rule === 'periphery-first' ? k + 1 : rule === 'uniform' ? 1 : stageNeed(world, lever, p, best);
       w = perResident * pl.population[p];
     }
     weights[p] = w;

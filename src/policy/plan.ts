@@ -40,6 +40,7 @@ export function planPolicy(world: World): void {
   let requested = 0;
   for (const iv of state.interventions) requested += iv.budget * rampFactor(iv, tick);
   const scale = requested > state.budget && requested > 0 ? state.budget / requested : 1;
+  world.ledger.request(requested, requested * (1 - scale));
   if (scale < 1) world.events.push({ tick, type: 'overspend', requested, available: state.budget, scale, rule: 'pro-rata' });
   if (scale !== state.spendingScale) updateState(world, (d) => void (d.spendingScale = scale));
 
@@ -68,9 +69,11 @@ export function planPolicy(world: World): void {
 
 /**
  * Books the planned spending of one instrument out of the treasury, place by place, and hands
- * each amount to `effect`, which applies what the money buys. Returns the total spent.
+ * each amount to `effect`, which applies what the money buys and may return the part of the
+ * amount that bought nothing because the instrument saturated; the ledger records that part
+ * as waste. Returns the total spent.
  */
-export function spendPlanned(world: World, lever: Lever, instrument: string, effect: (p: number, amount: number) => void): number {
+export function spendPlanned(world: World, lever: Lever, instrument: string, effect: (p: number, amount: number) => number | void): number {
   const spend = world.plan.spend.get(instrumentKey(lever, instrument));
   if (!spend) return 0;
   const ledger = world.ledger;
@@ -79,7 +82,8 @@ export function spendPlanned(world: World, lever: Lever, instrument: string, eff
     const amount = spend[p];
     if (amount <= 0) continue;
     ledger.spend(lever, p, amount);
-    effect(p, amount);
+    const wasted = effect(p, amount);
+    if (wasted) ledger.waste(lever, p, Math.min(amount, wasted));
     total += amount;
   }
   return total;
@@ -88,4 +92,12 @@ export function spendPlanned(world: World, lever: Lever, instrument: string, eff
 /** Planned intensity of a non-spending instrument per place, or null when none acts this tick. */
 export function plannedIntensity(world: World, lever: string, instrument: string): Float64Array | null {
   return world.plan.intensity.get(instrumentKey(lever, instrument)) ?? null;
+}
+
+/**
+ * Waste of an instrument that closes a share min(1, amount / full) of a remaining gap: what is
+ * spent beyond `full` buys nothing, and all of it does when the gap is already closed.
+ */
+export function beyondSaturation(amount: number, full: number, gap: number): number {
+  return gap <= 0 ? amount : Math.max(0, amount - full);
 }

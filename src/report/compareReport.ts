@@ -124,6 +124,7 @@ ${question ? `<h2>The question</h2>\n<p class="question">${escapeHtml(question)}
 <section class="verdict">
 <h2>The answer</h2>
 <ul>${comparisonStory(finals, finalMetric).map((p) => `<li>${escapeHtml(p)}</li>`).join('\n')}</ul>
+${existsSync(join(dir, 'reading.txt')) ? `<p>${escapeHtml(readFileSync(join(dir, 'reading.txt'), 'utf8').trim())}</p>` : ''}
 </section>
 ${(input.notes ?? []).map(noteHtml).join('\n')}
 ${contentsHtml(charts)}

@@ -57,9 +57,9 @@ h2 { font-size: 1.5rem; margin: 2rem 0 .6rem; }
 .verdict { border: 3px solid var(--muted); border-radius: 10px; padding: .6rem 1.4rem 1rem; margin: 1.6rem 0; }
 .verdict h2 { margin-top: .6rem; }
 .verdict .big { font-size: 1.55rem; font-weight: bold; margin: .4rem 0 .8rem; }
-.verdict.converging { border-color: var(--green); background: #eef8f4; }
-.verdict.diverging { border-color: var(--red); background: #fcf1ea; }
-.verdict.stable { border-color: var(--blue); background: #eef5fa; }
+.verdict.narrowed { border-color: var(--green); background: #eef8f4; }
+.verdict.widened { border-color: var(--red); background: #fcf1ea; }
+.verdict.unchanged { border-color: var(--blue); background: #eef5fa; }
 .verdict li { margin: .3rem 0; }
 .note { border-left: 6px solid var(--orange); background: #fdf6e7; padding: .6rem 1rem; }
 code { font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: .9em; background: #f2f2f2; padding: .05rem .3rem; border-radius: 4px; }

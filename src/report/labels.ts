@@ -47,7 +47,7 @@ export const METRIC_INFO: Record<string, MetricInfo> = {
   places_at_risk: { name: 'Places at risk of a digital run (early warning)', unit: 'places' },
   dpd_final: { name: 'Final DPD', unit: 'weighted sum of ln urban/rural' },
   dpd_change: { name: 'Change in DPD over the run', unit: 'DPD units' },
-  converging: { name: 'Share of runs converging', unit: 'share of replications', share: true },
+  narrowed: { name: 'Share of runs whose gap narrowed', unit: 'share of replications', share: true },
 };
 
 /** The metric's plain name (the raw name when unknown). */

@@ -146,7 +146,7 @@ ${charts.map((c, i) => figureHtml(c, i + 1)).join('\n')}
 <section>
 <h2>Summary table</h2>
 ${tableHtml(['Measure (scope: all residents)', `Start (tick ${run.metrics.ticks()[0] ?? 0})`, `End (tick ${summary.ticks})`], summaryRows(rc))}
-<p>Verdict rule: ${escapeHtml(summary.trend.rule)}</p>
+<p>Verdict rules: ${escapeHtml(summary.gap.rules.net)} ${escapeHtml(summary.gap.rules.recent)}${summary.gap.qualifiers.map((q) => ` ${escapeHtml(q.rule)}`).join('')}</p>
 <details><summary>All final values (summary.json)</summary>
 ${tableHtml(['Metric', 'Final value'], finals)}
 </details>

@@ -7,12 +7,12 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { MetricTable } from './read.ts';
 import { fmtNumber, fmtPercent } from './theme.ts';
 
-/** One-line headline per verdict. */
+/** One-line headline per verdict: the net change of |DPD| since the start (docs/metrics.md, "The verdict"). */
 export const HEADLINES: Record<string, string> = {
-  converging: 'The urban–rural digital gap is closing.',
-  diverging: 'The urban–rural digital gap is widening.',
-  stable: 'The urban–rural digital gap is holding steady.',
-  undetermined: 'The run is too short to tell which way the gap is going.',
+  narrowed: 'The urban–rural digital gap narrowed.',
+  widened: 'The urban–rural digital gap widened.',
+  unchanged: 'The urban–rural digital gap hardly changed.',
+  undetermined: 'The run is too short to tell which way the gap went.',
 };
 
 const STAGE_NAMES: Record<string, string> = {
@@ -45,11 +45,8 @@ export function runStory(summary: RunSummary, scenario: Scenario, table: MetricT
       `It peaked at ${fmtNumber(d.peak)}${d.peakTick !== null ? ` in tick ${d.peakTick}` : ''}, and ` +
       (d.halvingTick !== null ? `had halved by tick ${d.halvingTick}.` : 'never fell to half its starting value.'),
   );
-  const t = summary.trend;
-  points.push(
-    `Over the last ${t.n} ticks the DPD moved ${fmtNumber(t.slope, 3)} per tick (standard error ${fmtNumber(t.slopeSE, 2)}); ` +
-      `a slope below −${fmtNumber(t.threshold)} counts as converging and above +${fmtNumber(t.threshold)} as diverging, so the verdict is “${summary.verdict}”.`,
-  );
+  // The verdict's own sentence and qualifiers (src/metrics/verdict.ts), so the report says what the summary says.
+  points.push(summary.sentence, ...summary.qualifierSentences);
   const top = stageContributions(summary, scenario)[0];
   if (top) {
     points.push(

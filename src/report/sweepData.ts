@@ -146,7 +146,7 @@ export function sweepLine(sweep: SweepData, param: string, metric = 'dpd_final')
   };
 }
 
-/** Verdict counts per sweep point label (e.g. "converging: 3, diverging: 1"), keyed by point. */
+/** Verdict counts per sweep point label (e.g. "narrowed: 3, widened: 1"), keyed by point. */
 export function verdictsByPoint(sweep: SweepData): Map<string, Record<string, number>> {
   const out = new Map<string, Record<string, number>>();
   const pi = sweep.runs.columns.indexOf('point');

@@ -1,6 +1,6 @@
 /**
  * The report of a sweep folder: a heat map of a summary metric over the two parameters that
- * vary most (or a line over the one that varies), the share of converging runs, and the
+ * vary most (or a line over the one that varies), the share of runs whose gap narrowed, and the
  * per-point table from aggregate.csv — written to `<dir>/report.html` and `<dir>/charts/`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,11 +54,11 @@ function planText(dir: string): PlanText {
   return out;
 }
 
-/** Adds a numeric column `converging` (1 when the run's verdict is converging) for the share heat map. */
-function withConvergingShare(s: SweepData): SweepData {
+/** Adds a numeric column `narrowed` (1 when the run's gap |DPD| narrowed since the start) for the share heat map. */
+function withNarrowedShare(s: SweepData): SweepData {
   const vi = s.runs.columns.indexOf('verdict');
   if (vi < 0) return s;
-  return { ...s, runs: { columns: [...s.runs.columns, 'converging'], rows: s.runs.rows.map((r) => [...r, r[vi] === 'converging' ? '1' : '0']) } };
+  return { ...s, runs: { columns: [...s.runs.columns, 'narrowed'], rows: s.runs.rows.map((r) => [...r, r[vi] === 'narrowed' ? '1' : '0']) } };
 }
 
 function pointsTable(s: SweepData, metric: string): { columns: string[]; rows: (string | number)[][] } | null {
@@ -90,7 +90,7 @@ function pointsTable(s: SweepData, metric: string): { columns: string[]; rows: (
 /** Writes `<dir>/report.html` and `<dir>/charts/*.png` for a sweep folder (runs.csv, aggregate.csv if present). */
 export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): ReportResult {
   const t0 = performance.now();
-  const sweep = withConvergingShare(readSweep(dir));
+  const sweep = withNarrowedShare(readSweep(dir));
   const metric = opts.metric ?? (sweep.metrics.includes('dpd_final') ? 'dpd_final' : sweep.metrics[0]);
   const vary = varyingParams(sweep);
   const charts: ChartImage[] = [];
@@ -99,9 +99,9 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
   if (grid) {
     if (vary.length > 2) notes.push(`The sweep varies ${vary.length} parameters; the heat maps show ${grid.xName} and ${grid.yName}, each cell averaging over the others (${vary.filter((p) => p !== grid.xName && p !== grid.yName).join(', ')}).`);
     charts.push(renderChart('heatmap', `${metricName(metric)} over ${grid.xName} and ${grid.yName}`, 'Each cell is the mean over the replications (and any other swept parameters) at that pair of values.', heatMapChart(grid)));
-    const share = sweepGrid(sweep, 'converging', grid.xName, grid.yName);
+    const share = sweepGrid(sweep, 'narrowed', grid.xName, grid.yName);
     if (share && sweep.runs.columns.includes('verdict')) {
-      charts.push(renderChart('converging-share', `Share of runs converging over ${grid.xName} and ${grid.yName}`, 'The share of replications whose DPD verdict is “converging” (1 = all of them).', heatMapChart(share, { title: 'Share of runs converging', subtitle: `The share of replications whose verdict is “converging”, by ${grid.xName} and ${grid.yName}.`, metric: 'converging' })));
+      charts.push(renderChart('narrowed-share', `Share of runs whose gap narrowed over ${grid.xName} and ${grid.yName}`, 'The share of replications whose gap |DPD| ended below where it started (verdict “narrowed”; 1 = all of them).', heatMapChart(share, { title: 'Share of runs whose gap narrowed', subtitle: `The share of replications whose verdict is “narrowed”, by ${grid.xName} and ${grid.yName}.`, metric: 'narrowed' })));
     }
   } else if (metric && vary.length === 1) {
     const l = sweepLine(sweep, vary[0], metric);

@@ -25,17 +25,28 @@ const ringSchema = z
     skill: param(0.4, 0, 1, 'index', 'Mean initial digital skill of residents'),
     access: param(0.5, 0, 1, 'share', 'Initial share of residents at divide level ≥ 1'),
     amenity: param(0, -5, 5, 'utility', 'Amenity of living here (log-wage equivalent)'),
+    // Bass's market potential m for each divide level (docs/ODD.md, stage 4).
+    ceiling: z
+      .strictObject({
+        access: param(1, 0, 1, 'share of residents', 'Largest share of residents that ever reach divide level ≥ 1 (access)'),
+        use: param(1, 0, 1, 'share of residents', 'Largest share of residents that ever reach level ≥ 2 (skills and use)'),
+        outcome: param(1, 0, 1, 'share of residents', 'Largest share of residents that ever reach level 3 (outcomes)'),
+      })
+      .default({ access: 1, use: 1, outcome: 1 })
+      .meta({ description: 'Adoption ceilings (market potential m of Bass) per divide level; climbing slows as a level nears its ceiling and stops there' }),
   })
   .meta({ description: 'One concentric ring of places' });
 
 export type RingSpec = z.infer<typeof ringSchema>;
 
-const defaultRings: RingSpec[] = [
-  { label: 'core', count: 1, radius: 0, class: 'urban', popShare: 0.3, tech: 0.9, capital: 3, rights: 0.8, skill: 0.6, access: 0.9, amenity: 0.2 },
-  { label: 'suburbs', count: 6, radius: 1, class: 'urban', popShare: 0.2, tech: 0.75, capital: 2.2, rights: 0.7, skill: 0.5, access: 0.8, amenity: 0.1 },
-  { label: 'towns', count: 24, radius: 2.5, class: 'rural', popShare: 0.2, tech: 0.5, capital: 1.3, rights: 0.5, skill: 0.35, access: 0.6, amenity: 0 },
-  { label: 'villages', count: 120, radius: 4.5, class: 'rural', popShare: 0.3, tech: 0.3, capital: 0.8, rights: 0.35, skill: 0.25, access: 0.4, amenity: 0 },
-];
+const defaultRings: RingSpec[] = (
+  [
+    { label: 'core', count: 1, radius: 0, class: 'urban', popShare: 0.3, tech: 0.9, capital: 3, rights: 0.8, skill: 0.6, access: 0.9, amenity: 0.2 },
+    { label: 'suburbs', count: 6, radius: 1, class: 'urban', popShare: 0.2, tech: 0.75, capital: 2.2, rights: 0.7, skill: 0.5, access: 0.8, amenity: 0.1 },
+    { label: 'towns', count: 24, radius: 2.5, class: 'rural', popShare: 0.2, tech: 0.5, capital: 1.3, rights: 0.5, skill: 0.35, access: 0.6, amenity: 0 },
+    { label: 'villages', count: 120, radius: 4.5, class: 'rural', popShare: 0.3, tech: 0.3, capital: 0.8, rights: 0.35, skill: 0.25, access: 0.4, amenity: 0 },
+  ] satisfies z.input<typeof ringSchema>[]
+).map((r) => ringSchema.parse(r));
 
 const worldSchema = z.strictObject({
   residents: intParam(100_000, 1, LIMITS.maxResidents, 'residents', 'Number of residents (constant: no births or deaths)'),
@@ -104,6 +115,10 @@ const diffusionSchema = z.strictObject({
   marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
   slip: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),
   digitalPremium: param(0.5, 0, 10, 'share', 'Extra effective talent of a resident at divide level 3'),
+  time: z
+    .enum(['per-tick', 'continuous'])
+    .default('per-tick')
+    .meta({ description: 'How p and q are read: per-tick climbing probabilities (hazard p + q·F held over the tick), or continuous-time Bass rates per year integrated exactly over each tick (literature values, e.g. p ≈ 0.03, q ≈ 0.38)' }),
 });
 
 const rightsSchema = z.strictObject({
@@ -190,8 +205,12 @@ const metricsSchema = z.strictObject({
       rights: param(0.2, 0, 10, 'weight', 'Weight of the right-core gap'),
     })
     .default({ technology: 0.2, capital: 0.2, talent: 0.2, production: 0.2, rights: 0.2 }),
-  trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the DPD trend behind the verdict'),
-  trendThreshold: param(0.002, 0, 10, 'DPD per tick', 'Slope beyond which the verdict is converging or diverging'),
+  trendWindow: intParam(10, 2, LIMITS.maxTicks, 'ticks', 'Trailing window of the |DPD| trend behind the verdict\'s recent direction'),
+  trendThreshold: param(0.002, 0, 10, '|DPD| per tick', 'Slope of |DPD| over the trend window beyond which the gap is widening or narrowing (otherwise flat)'),
+  // The verdict's net change and qualifiers (docs/metrics.md, "The verdict").
+  netThreshold: param(0.02, 0, 10, '|DPD|', 'Change of |DPD| since the start beyond which the gap widened or narrowed (otherwise unchanged); also the smallest |DPD| on either side for a sign reversal'),
+  hollowingFraction: param(0.5, 0, 1, 'share of the start', 'Hollowing: raised when the rural population share, or a rural place\'s population, falls below this share of its start'),
+  stageThreshold: param(0.2, 0, 10, 'log points', 'A stage moved against the DPD when its |ln ratio| changed by more than this in the opposite direction'),
   placeMetrics: z.boolean().default(false).meta({ description: 'Write per-place rows (scope place:i) to metrics.csv at every tick' }),
   placeSnapshots: z.boolean().default(true).meta({ description: 'Write per-place rows at the first, middle and last tick (for ring maps), when placeMetrics is off' }),
 });

@@ -18,6 +18,10 @@ describe('urd compare and urd demo', () => {
     // Equal budgets: spending_total is the same for both programmes.
     const spend = csv.filter((l) => l.includes(',spending_total,')).map((l) => Number(l.split(',')[3]));
     expect(spend[0]).toBeCloseTo(spend[1], 6);
+    // The reading printed is the one kept in the folder for the report.
+    const reading = readFileSync(join(out, 'reading.txt'), 'utf8').trim();
+    expect(reading).toMatch(/^In the reference, Differential order: core first, the urban-rural gap \|DPD\| goes from/);
+    expect(r.stdout).toContain(reading);
   });
 
   it('the demo prints a table and a plain-language reading', () => {
@@ -25,7 +29,11 @@ describe('urd compare and urd demo', () => {
     const r = urd(['demo', '--seeds', '1', '--out', out, '--no-report', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/laissez-faire-agglomeration\s+backwash-core-first\s+backwash-periphery-first/);
-    expect(r.stdout).toMatch(/Without governance \(laissez-faire-agglomeration\) the digital potential difference goes from [\d.]+ to [\d.]+ over 30 years/);
+    expect(r.stdout).toMatch(/Without governance \(laissez-faire-agglomeration\) the urban-rural gap \|DPD\| goes from [\d.]+ to [\d.]+ over 30 years \(widened 1\/1 of the seeds/);
+    // Efficiency and inequality stand beside the gap, and the reading says whether the orders trade off.
+    expect(r.stdout).toMatch(/final\.income_pc[\s\S]*final\.gini[\s\S]*final\.theil/);
+    expect(r.stdout).toMatch(/the orders (trade a smaller gap against efficiency or equality|do not trade off)/);
+    expect(r.stdout).not.toMatch(/clos/);
     expect(r.stdout).toMatch(/At equal total budget/);
   });
 });

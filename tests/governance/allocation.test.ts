@@ -30,7 +30,7 @@ describe('allocation rules rank the rings as their names say', () => {
       expect(periphery[r]).toBeGreaterThan(periphery[r - 1]);
       expect(uniform[r]).toBeCloseTo(uniform[0], 12);
     }
-    // Ring weights are R - r and r + 1 per resident: the two orders are mirror images.
+    // With all four rings targeted the ring weights are 4 − r and r + 1 per resident.
     expect(core[0] / core[3]).toBeCloseTo(4, 9);
     expect(periphery[3] / periphery[0]).toBeCloseTo(4, 9);
   });
@@ -47,5 +47,32 @@ describe('allocation rules rank the rings as their names say', () => {
     allocate(world, 'uniform', 'capital', (p) => pl.urban[p] === 0, w);
     for (let p = 0; p < pl.count; p++) if (pl.urban[p] === 1) expect(w[p]).toBe(0);
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('core-first and periphery-first are mirror images on every subset of target rings', () => {
+    const rings = 4;
+    for (let mask = 1; mask < 1 << rings; mask++) {
+      const chosen = [...Array(rings).keys()].filter((r) => mask & (1 << r));
+      const perResident = (rule: 'core-first' | 'periphery-first') => {
+        const w = new Float64Array(pl.count);
+        allocate(world, rule, 'policy', (p) => chosen.includes(pl.ring[p]), w);
+        const spend = new Array(rings).fill(0);
+        const people = new Array(rings).fill(0);
+        for (let p = 0; p < pl.count; p++) {
+          spend[pl.ring[p]] += w[p];
+          people[pl.ring[p]] += pl.population[p];
+        }
+        return chosen.map((r) => spend[r] / people[r]);
+      };
+      const core = perResident('core-first');
+      const periphery = perResident('periphery-first');
+      const n = chosen.length;
+      // Reversing the rings' order reverses the weights: rank k gets n − k core-first and k + 1 periphery-first.
+      for (let k = 0; k < n; k++) {
+        expect(core[k] / core[n - 1], `rings ${chosen}, rank ${k}`).toBeCloseTo(n - k, 9);
+        expect(periphery[n - 1 - k] / periphery[0], `rings ${chosen}, rank ${k}`).toBeCloseTo(n - k, 9);
+        expect(core[k] / core[n - 1]).toBeCloseTo(periphery[n - 1 - k] / periphery[0], 9);
+      }
+    }
   });
 });

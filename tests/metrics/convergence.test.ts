@@ -173,6 +173,16 @@ describe('halvingTime and peak', () => {
     expect(halvingTime([])).toBeNull();
   });
 
+  it('halvingTime does not count an overshoot past zero as halving', () => {
+    // 1.08 -> -0.43 (the periphery-first early-stage audit): the gap changed sign, it did not halve.
+    expect(halvingTime([1.08, 0.9, -0.43, -0.5])).toBeNull();
+    // A series that halves on its own side first, then overshoots, halved at that tick.
+    expect(halvingTime([1, 0.7, 0.4, -0.3])).toBe(2);
+    // A negative start (rural side ahead) halves toward zero the same way.
+    expect(halvingTime([-2, -1.5, -0.9])).toBe(2);
+    expect(halvingTime([-2, 1.5, 0.2])).toBeNull();
+  });
+
   it('peak returns the first maximum and its tick', () => {
     expect(peak([1, 3, 7, 7, 2])).toEqual({ value: 7, tick: 2 });
     expect(peak([1, 3, 7, 7, 2], [100, 101, 102, 103, 104])).toEqual({ value: 7, tick: 102 });

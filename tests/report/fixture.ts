@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvLine } from '../../src/io/csv.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
+import { gapVerdict, verdictSentences } from '../../src/metrics/verdict.ts';
 import { LEVERS, scenarioSchema } from '../../src/scenario/schema.ts';
 
 /** A fresh temporary folder. */
@@ -117,6 +118,22 @@ export function writeFixtureRun(dir: string, o: FixtureOptions = {}): { summary:
   }
   writeFileSync(join(dir, 'metrics.csv'), lines.join(''));
   writeFileSync(join(dir, 'events.ndjson'), JSON.stringify({ tick: 3, type: 'intervention-start', id: 0, lever: 'policy' }) + '\n');
+  const gap = gapVerdict({
+    dpd: dpdSeries,
+    ruralShare: { initial: 0.5, final: 0.4 },
+    ruralPlaces: P,
+    hollowedPlaces: 0,
+    startWeightedFinal: dpdSeries[ticks],
+    stages: [],
+    beta: { beta: -0.02, se: 0.004 },
+    sigma: { initial: 0.3, final: 0.25 },
+    window: 10,
+    trendThreshold: 0.002,
+    netThreshold: 0.02,
+    hollowingFraction: 0.5,
+    stageThreshold: 0.2,
+  });
+  const text = verdictSentences(gap, ticks, 10, 'en');
   const summary: RunSummary = {
     scenario: scenario.name,
     seed,
@@ -126,8 +143,16 @@ export function writeFixtureRun(dir: string, o: FixtureOptions = {}): { summary:
     dpd: { initial: dpdSeries[0], final: dpdSeries[ticks], change: dpdSeries[ticks] - dpdSeries[0], peak: dpdSeries[0], peakTick: 0, halvingTick: 5 },
     trend: { slope: -0.004, slopeSE: 0.0005, window: 10, n: 10, threshold: 0.002, verdict: 'converging', rule: 'OLS slope over the last 10 of 10 requested ticks is -0.004 per tick: converging.' },
     beta: { beta: -0.02, se: 0.004, n: P, r2: 0.3, lambda: 0.02, halfLife: 34.6 },
-    verdict: 'converging',
+    verdict: gap.net,
+    recent: gap.recent,
+    gap,
+    sentence: text.sentence,
+    qualifierSentences: text.qualifiers,
+    initial: {},
+    population: { ruralShareInitial: 0.5, ruralShareFinal: 0.4, ruralShareMin: 0.4, dpdStartWeightedInitial: dpdSeries[0], dpdStartWeightedFinal: dpdSeries[ticks], ruralPlaces: P, hollowedPlaces: 0 },
     spending: { policy: 300, capital: 0, talent: 300, industry: 0, rights: 0 },
+    waste: { byLever: { policy: 0, capital: 0, talent: 0, industry: 0, rights: 0 }, byLeverRing: {}, total: 0, share: 0, warning: false },
+    budget: { requested: 600, cut: 0, cappedTicks: 0, capped: false },
     events: { tipping: 4, overspend: 0 },
   };
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
@@ -152,7 +177,7 @@ export function writeFixtureSweep(dir: string): void {
       for (let r = 0; r < 2; r++) {
         const v = x - 10 * y + 0.01 * r;
         vals.push(v);
-        runs.push(csvLine([run++, point, r, 100 + r, x, y, v > 0 ? 'diverging' : 'converging', v, 0.3, `urd run x --set talent.barrier=${x}`]));
+        runs.push(csvLine([run++, point, r, 100 + r, x, y, v > 0 ? 'widened' : 'narrowed', v, 0.3, `urd run x --set talent.barrier=${x}`]));
       }
       const mean = (vals[0] + vals[1]) / 2;
       agg.push(csvLine([point, x, y, 'dpd_final', 2, mean, 0.007, mean - 0.06, mean + 0.06]));

@@ -41,13 +41,14 @@ describe('run report', () => {
     // Story and question, escaped.
     expect(html).toContain('Fixture &lt;world&gt; &amp; &quot;friends&quot;');
     expect(html).toContain('Does the &lt;gap&gt; close?');
-    has(html, HEADLINES.converging);
+    has(html, HEADLINES[summary.verdict]);
+    has(html, summary.sentence);
     // Summary values from summary.json.
     for (const m of SUMMARY_METRICS) has(html, fmtNumber(summary.final[m]));
     has(html, fmtNumber(summary.dpd.initial));
     has(html, fmtNumber(summary.dpd.final));
     has(html, '40.0%'); // rural share at the end
-    has(html, summary.trend.rule);
+    has(html, summary.gap.rules.net);
     expect(r.notes).toEqual([]);
   });
 
@@ -96,11 +97,11 @@ describe('sweep and comparison reports', () => {
     writeFixtureSweep(dir);
     const r = writeSweepReport(dir);
     const html = readFileSync(r.path, 'utf8');
-    expect(r.charts.map((c) => c.id)).toEqual(['heatmap', 'converging-share']);
+    expect(r.charts.map((c) => c.id)).toEqual(['heatmap', 'narrowed-share']);
     expect(imgCount(html)).toBe(2);
-    has(html, 'converging: 8 of 18 runs');
+    has(html, 'narrowed: 8 of 18 runs');
     has(html, 'Per point, from aggregate.csv');
-    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['converging-share.png', 'heatmap.png']);
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['heatmap.png', 'narrowed-share.png']);
   });
 
   it('overlays the scenarios of a comparison folder with bands, and names the smallest gap', () => {

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => numbe
   sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
   merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
   aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
+  play: { summary: 'the classroom page: the model live in the browser (zh/en), served locally or exported', run: async (a) => (await import('./play.ts')).playCommand(a) },
 };
 
 function help(): string {

@@ -1,0 +1,44 @@
+/// <reference lib="webworker" />
+import type { FromWorker, ToWorker } from './protocol.ts';
+import { PlaySession } from './session.ts';
+
+/**
+ * The page's Web Worker: owns the worlds and runs the model off the main thread, so the page
+ * stays responsive however large the world. Bundled as a classic script (src/play/build.ts).
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+let sessions: PlaySession[] = [];
+
+function post(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'init':
+      sessions = message.scenarios.map((s) => new PlaySession(s));
+      post({ type: 'frames', frames: sessions.map((s) => s.latest), done: sessions[0].done });
+      return;
+    case 'step':
+      for (let k = 0; k < message.ticks && !sessions[0].done; k++) post({ type: 'frames', frames: sessions.map((s) => s.step()), done: sessions[0].done });
+      if (sessions[0].done) post({ type: 'summary', summaries: sessions.map((s) => s.summary()) });
+      return;
+    case 'change':
+      post({ type: 'changed', tick: sessions[message.world].change(message.change) });
+      return;
+    case 'cancel':
+      post({ type: 'cancelled', ok: message.worlds.map((w) => sessions[w].cancelPending()).every(Boolean) });
+      return;
+    case 'save':
+      post({ type: 'scenario', scenario: sessions[0].scenarioFile() });
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  try {
+    handle(event.data);
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).message });
+  }
+};

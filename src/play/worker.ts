@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { installFdlibm } from './fdlibm.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { PlaySession } from './session.ts';
 
@@ -7,6 +8,9 @@ import { PlaySession } from './session.ts';
  * stays responsive however large the world. Bundled as a classic script (src/play/build.ts).
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+// The browser's own Math.exp/log/sin/cos round differently from Node's in the last bit.
+installFdlibm();
 
 let sessions: PlaySession[] = [];
 

@@ -48,15 +48,22 @@ function pageData(scenarioPath: string | undefined): PageData {
   return { presets: [own, ...presets], initial: 0 };
 }
 
+/** Refuses an export folder that holds anything but an earlier export (checked before anything is built); returns whether it exists. */
+function checkExportDir(dir: string): boolean {
+  const target = resolve(dir);
+  if (!existsSync(target)) return false;
+  if (!statSync(target).isDirectory()) throw new InputError(dir, null, null, 'is a file; expected a new or empty folder for the export');
+  const foreign = readdirSync(target).filter((f) => !EXPORT_FILES.includes(f));
+  if (foreign.length > 0) {
+    throw new InputError(dir, null, null, `holds files urd play did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); expected a new or empty folder, or an earlier export`);
+  }
+  return true;
+}
+
 /** Writes the static page into `dir`: a new folder appears whole (built beside it, then renamed). */
 function exportPage(dir: string, files: Record<string, string>): void {
   const target = resolve(dir);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new InputError(dir, null, null, 'is a file; expected a new or empty folder for the export');
-    const foreign = readdirSync(target).filter((f) => !EXPORT_FILES.includes(f));
-    if (foreign.length > 0) {
-      throw new InputError(dir, null, null, `holds files urd play did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); expected a new or empty folder, or an earlier export`);
-    }
+  if (checkExportDir(dir)) {
     for (const [name, text] of Object.entries(files)) writeFileAtomic(join(target, name), text);
     return;
   }
@@ -143,6 +150,7 @@ export async function playCommand(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new InputError('urd play', null, null, `expected at most one scenario, got ${positionals.length} (see urd play --help)`);
   const port = intOption('play', 'port', values.port) ?? 0;
   if (port > 65535) throw new InputError('urd play', '--port', null, `expected a port 0..65535, got ${port}`);
+  if (values.export !== undefined) checkExportDir(values.export);
   const files = await playFiles(pageData(positionals[0]));
   if (values.export !== undefined) {
     exportPage(values.export, files);

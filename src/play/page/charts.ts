@@ -1,4 +1,4 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, SubTitle, Title, Tooltip, type ChartDataset } from 'chart.js';
 import type { Lang } from '../../i18n/terms.ts';
 import { term } from '../../i18n/terms.ts';
 import { STAGE_GAPS } from '../../metrics/reporters.ts';
@@ -6,7 +6,7 @@ import { CLASS_COLOURS, DASHES, GRID, INK, LEVEL_COLOURS, OKABE_ITO, seriesColou
 import type { Frame } from '../session.ts';
 import { FONT_STACK, word } from './strings.ts';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Legend, Title, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Legend, Title, SubTitle, Tooltip);
 Chart.defaults.font.family = FONT_STACK;
 Chart.defaults.color = INK;
 Chart.defaults.animation = false;
@@ -78,7 +78,7 @@ export class Charts {
       for (let w = 0; w < worlds; w++) {
         for (const line of spec.lines) {
           datasets.push({
-            label: worlds > 1 ? `${line.label(lang)} · ${worldNames[w]}` : line.label(lang),
+            label: this.label(spec, line, lang, w),
             data: [],
             borderColor: spec.lines.length === 1 ? seriesColour(w) : line.colour,
             backgroundColor: spec.lines.length === 1 ? seriesColour(w) : line.colour,
@@ -96,7 +96,18 @@ export class Charts {
         new Chart<'line', Point[]>(this.canvases[spec.id], {
           type: 'line',
           data: { datasets },
-          options: { responsive: true, maintainAspectRatio: false, parsing: false, normalized: true, plugins: { title: { display: true, text: spec.title(lang) }, legend: { labels: { boxWidth: 18 } } }, scales } as never,
+          options: {
+            responsive: true,
+            maintainAspectRatio: false,
+            parsing: false,
+            normalized: true,
+            plugins: {
+              title: { display: true, text: spec.title(lang) },
+              subtitle: { display: worlds > 1 && spec.lines.length > 1, text: this.subtitle() },
+              legend: { labels: { boxWidth: 18, filter: (item: { datasetIndex?: number }) => spec.lines.length === 1 || (item.datasetIndex ?? 0) < spec.lines.length } },
+            },
+            scales,
+          } as never,
         }),
       );
     }
@@ -110,15 +121,28 @@ export class Charts {
     });
   }
 
+  /** Which line style is which world. */
+  private subtitle(): string {
+    return this.names.map((n, w) => `${['——', '- - -'][w]} ${n}`).join('    ');
+  }
+
+  /** A line's legend label: with several lines and two worlds the legend names the lines once (the second world is dashed). */
+  private label(spec: (typeof TIME_CHARTS)[number], line: LineSpec, lang: Lang, w: number): string {
+    if (this.worlds === 1) return line.label(lang);
+    return spec.lines.length > 1 ? line.label(lang) : `${line.label(lang)} · ${this.names[w]}`;
+  }
+
   /** Puts every title, legend and axis title in another language, keeping the data. */
-  relabel(lang: Lang): void {
+  relabel(lang: Lang, worldNames: string[]): void {
+    this.names = worldNames;
     for (const spec of TIME_CHARTS) {
       const chart = this.time.get(spec.id) as Chart<'line', Point[]>;
       for (let w = 0; w < this.worlds; w++) {
-        spec.lines.forEach((line, k) => (chart.data.datasets[w * spec.lines.length + k].label = this.worlds > 1 ? `${line.label(lang)} · ${this.names[w]}` : line.label(lang)));
+        spec.lines.forEach((line, k) => (chart.data.datasets[w * spec.lines.length + k].label = this.label(spec, line, lang, w)));
       }
-      const options = chart.options as { plugins: { title: { text: string } }; scales: Record<string, { title?: { text: string } }> };
+      const options = chart.options as { plugins: { title: { text: string }; subtitle: { text: string } }; scales: Record<string, { title?: { text: string } }> };
       options.plugins.title.text = spec.title(lang);
+      options.plugins.subtitle.text = this.subtitle();
       (options.scales.x.title as { text: string }).text = word('tick', lang);
       if (spec.y2) (options.scales.y2.title as { text: string }).text = spec.y2(lang);
     }

@@ -12,6 +12,7 @@ header button { font: inherit; padding: 4px 14px; }
 #controls h2 { font-size: 15px; margin: 14px 0 6px; border-bottom: 1px solid #ddd; padding-bottom: 3px; }
 .field { display: grid; grid-template-columns: 150px minmax(0, 1fr) 64px; align-items: center; gap: 6px; margin: 5px 0; }
 .field.wide { grid-template-columns: 150px minmax(0, 1fr); }
+.field.stack { grid-template-columns: minmax(0, 1fr); }
 .field .name { overflow-wrap: anywhere; }
 .field select, .field input[type=number] { min-width: 0; width: 100%; font: inherit; }
 .field input[type=range] { min-width: 0; width: 100%; }
@@ -40,6 +41,7 @@ main { min-width: 0; }
 #map-controls { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 #map-controls h3 { margin: 0; font-size: 15px; }
 #map-controls .field { grid-template-columns: auto auto; margin: 0; }
+#map-controls select { min-width: 64px; }
 #place-info { font-size: 13px; min-height: 40px; }
 #place-info table { border-collapse: collapse; }
 #place-info th { text-align: left; font-weight: normal; color: #555; padding-right: 10px; }

@@ -223,8 +223,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-function labelled(text: string, control: HTMLElement, output?: HTMLElement): HTMLElement {
-  return el('label', { class: output ? 'field' : 'field wide' }, el('span', { class: 'name' }, text), control, ...(output ? [output] : []));
+function labelled(text: string, control: HTMLElement, output?: HTMLElement, layout = output ? 'field' : 'field wide'): HTMLElement {
+  return el('label', { class: layout }, el('span', { class: 'name' }, text), control, ...(output ? [output] : []));
 }
 
 function slider(id: string, min: number, max: number, step: number, value: number): HTMLInputElement {
@@ -252,7 +252,7 @@ function renderControls(): void {
   presetSelect.value = String(presetIndex);
   const panel = $('controls');
   panel.replaceChildren(
-    labelled(word('preset', lang), presetSelect),
+    labelled(word('preset', lang), presetSelect, undefined, 'field stack'),
     el('p', { class: 'story' }, el('b', {}, `${word('story', lang)}: `), preset.description),
     el('p', { class: 'question' }, el('b', {}, `${word('question', lang)}: `), preset.question),
     el(
@@ -287,7 +287,7 @@ function renderControls(): void {
       const unit = f.key === 'fiscal' ? ` (${word(preset.fiscal.mode === 'share' ? 'fiscalShare' : 'fiscalFixed', lang)})` : '';
       return labelled(f.label(lang) + unit, input, el('output', { id: `setup-${f.key}-out` }));
     }),
-    labelled(`${word('compare', lang)} (${term('reverseOrder', lang)})`, allocationSelect('compare', compare, true)),
+    labelled(`${word('compare', lang)} — ${term('differentialOrder', lang)} / ${term('reverseOrder', lang)}`, allocationSelect('compare', compare, true), undefined, 'field stack'),
     el('button', { id: 'save', type: 'button' }, word('save', lang)),
   );
   wireControls();
@@ -465,7 +465,7 @@ $('lang').onclick = () => {
   renderControls();
   renderMapControls();
   renderPlace(map.selected);
-  charts.relabel(lang);
+  charts.relabel(lang, worldNames());
   queueDraw();
 };
 
@@ -482,3 +482,6 @@ if (autoplay) {
   running = true;
   renderButtons();
 }
+
+/** For lesson pages and tests: the tick shown and the numbers each chart shows. */
+Object.assign(window, { urdPlay: { tick: () => latest[0]?.tick ?? 0, chartValues: () => charts.values() } });

@@ -170,8 +170,11 @@ export class RingMap {
       ctx.lineTo(tx - uy * head * 0.6, ty + ux * head * 0.6);
       ctx.lineTo(tx + uy * head * 0.6, ty - ux * head * 0.6);
       ctx.fill();
+      // The label sits above the arrow's outer end, towards the centre, so it never leaves the canvas.
       ctx.font = `${13 * dpr}px ${FONT_STACK}`;
-      ctx.fillText(`${flow.label} ${fmtNumber(flow.value, 3)}`, cx + ux * (outer + 8 * dpr) - (ux < 0 ? 90 * dpr : 0), cy + uy * (outer + 8 * dpr));
+      ctx.textAlign = ux > 0 ? 'right' : 'left';
+      ctx.fillText(`${flow.label} ${fmtNumber(flow.value, 3)}`, cx + ux * outer, cy + uy * outer - 10 * dpr);
+      ctx.textAlign = 'left';
     }
   }
 

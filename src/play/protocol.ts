@@ -5,8 +5,8 @@ import type { Frame } from './session.ts';
 
 /** Messages from the page to its worker. */
 export type ToWorker =
-  /** Starts one world per scenario (two in the side-by-side view), replying with their tick-0 frames. */
-  | { type: 'init'; scenarios: unknown[] }
+  /** Starts one world per scenario (two in the side-by-side view), replying with their tick-0 frames; `run` numbers the replies. */
+  | { type: 'init'; run: number; scenarios: unknown[] }
   /** Runs up to `ticks` ticks in every world; replies with one `frames` message per tick. */
   | { type: 'step'; ticks: number }
   /** A programme change for the next tick, in one world. */
@@ -16,11 +16,12 @@ export type ToWorker =
   /** Asks for the first world's scenario as run, for "Save as scenario". */
   | { type: 'save' };
 
-/** Messages from the worker to the page. */
-export type FromWorker =
+/** Messages from the worker to the page, each with the `run` of the init it belongs to (replies to a run the page has reset are dropped). */
+export type FromWorker = { run: number } & (
   | { type: 'frames'; frames: Frame[]; done: boolean }
-  | { type: 'changed'; tick: number }
+  | { type: 'changed'; world: number; tick: number }
   | { type: 'cancelled'; ok: boolean }
   | { type: 'scenario'; scenario: Scenario }
   | { type: 'summary'; summaries: RunSummary[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+);

@@ -13,14 +13,18 @@ declare const self: DedicatedWorkerGlobalScope;
 installFdlibm();
 
 let sessions: PlaySession[] = [];
+let run = 0;
 
-function post(message: FromWorker): void {
-  self.postMessage(message);
+type Untagged<T> = T extends unknown ? Omit<T, 'run'> : never;
+
+function post(message: Untagged<FromWorker>): void {
+  self.postMessage({ ...message, run });
 }
 
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'init':
+      run = message.run;
       sessions = message.scenarios.map((s) => new PlaySession(s));
       post({ type: 'frames', frames: sessions.map((s) => s.latest), done: sessions[0].done });
       return;
@@ -29,7 +33,7 @@ function handle(message: ToWorker): void {
       if (sessions[0].done) post({ type: 'summary', summaries: sessions.map((s) => s.summary()) });
       return;
     case 'change':
-      post({ type: 'changed', tick: sessions[message.world].change(message.change) });
+      post({ type: 'changed', world: message.world, tick: sessions[message.world].change(message.change) });
       return;
     case 'cancel':
       post({ type: 'cancelled', ok: message.worlds.map((w) => sessions[w].cancelPending()).every(Boolean) });

@@ -131,9 +131,13 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     const page = await open('scenario=allocation-core-first&seed=3&ticks=8&residents=4000&speed=4');
     await page.click('#play');
     await page.waitForFunction(() => (window as unknown as { urdPlay: { tick(): number } }).urdPlay.tick() >= 2);
-    // A teacher drags the broadband budget up and turns it periphery first while the world runs.
+    // A teacher pauses, drags the broadband budget up, turns it periphery first, and plays on
+    // (pausing keeps the test independent of how busy the machine is; the edit path is the same).
+    await page.click('#play');
     await page.locator('#budget-policy').fill('1500'); // input and change events, as a drag ends
     await page.selectOption('#allocation-policy', 'periphery-first');
+    expect(await page.textContent('#timeline')).toContain('(pending)');
+    await page.click('#play');
     const summary = await result(page);
     expect(await page.locator('#timeline li').count()).toBe(2);
 

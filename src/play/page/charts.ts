@@ -160,10 +160,19 @@ export class Charts {
     frames.forEach((f, w) => (bars.data.datasets[w].data = f.ringSpendingPc));
   }
 
-  /** Redraws every chart (once per animation frame, however many ticks arrived). */
+  /** The charts' ids, for drawing them one at a time. */
+  ids(): string[] {
+    return [...this.time.keys(), 'spending'];
+  }
+
+  /** Redraws one chart with the data added so far. */
+  drawChart(id: string): void {
+    (id === 'spending' ? this.spending : this.time.get(id))?.update('none');
+  }
+
+  /** Redraws every chart. */
   draw(): void {
-    for (const c of this.time.values()) c.update('none');
-    this.spending?.update('none');
+    for (const id of this.ids()) this.drawChart(id);
   }
 
   /** The numbers each chart shows (for tests and the result element): chart id → dataset → values. */

@@ -54,9 +54,15 @@ let done = false;
 let lastRequest = 0;
 let latest: Frame[] = [];
 let timeline: Entry[] = [];
+/** Number of the current run (each reset starts one); the worker tags its replies with it. */
+let run = 0;
+/** Entries whose tick the worker has not yet confirmed, oldest first. */
+let unconfirmed: Entry[] = [];
 let mapWorld = 0;
 let drawQueued = false;
 let summaries: RunSummary[] | null = null;
+/** When each tick's frames reached the page (performance.now()), for the browser benchmark (bench/play.ts). */
+const arrivals: number[] = [];
 
 const worker = new Worker(URL.createObjectURL(new Blob([URD_WORKER_SOURCE], { type: 'text/javascript' })));
 const send = (m: ToWorker) => worker.postMessage(m);
@@ -93,6 +99,7 @@ function reset(): void {
   done = false;
   inFlight = true;
   timeline = [];
+  unconfirmed = [];
   summaries = null;
   setupDirty = false;
   $('urd-result').textContent = '';
@@ -102,7 +109,7 @@ function reset(): void {
   charts.reset(lang, worlds, scenarios[0].world.rings.map((r) => r.label), worldNames());
   map.reset(buildLayout(scenarios[0].world.rings));
   mapWorld = 0;
-  send({ type: 'init', scenarios });
+  send({ type: 'init', run: ++run, scenarios });
   renderControls();
   renderMapControls();
 }
@@ -119,28 +126,51 @@ function pump(): void {
   send({ type: 'step', ticks: 1 });
 }
 
+/**
+ * Views waiting to be redrawn, oldest first. Each animation frame redraws views until about
+ * 4 ms have passed (in practice one view a frame), so no task on the main thread grows long however many views a tick
+ * changes (a slow classroom PC draws the six views over a few frames instead of freezing).
+ */
+const stale = new Set<string>();
+const FRAME_BUDGET_MS = 4;
+
+function drawView(view: string): void {
+  if (view === 'map') map.draw(lang);
+  else if (view === 'status') renderStatus();
+  else charts.drawChart(view);
+}
+
+function drawStale(): void {
+  const start = performance.now();
+  for (const view of stale) {
+    stale.delete(view);
+    drawView(view);
+    if (performance.now() - start > FRAME_BUDGET_MS) break;
+  }
+  drawQueued = stale.size > 0;
+  if (drawQueued) requestAnimationFrame(drawStale);
+}
+
 function queueDraw(): void {
+  for (const view of ['status', ...charts.ids(), 'map']) stale.add(view);
   if (drawQueued) return;
   drawQueued = true;
-  requestAnimationFrame(() => {
-    drawQueued = false;
-    charts.draw();
-    map.draw(lang);
-    renderStatus();
-  });
+  requestAnimationFrame(drawStale);
 }
 
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
+  if (m.run !== run) return; // a reply to a run since reset
   switch (m.type) {
     case 'frames':
+      arrivals[m.frames[0].tick] = performance.now();
       latest = m.frames;
       charts.add(m.frames);
       map.show(m.frames[Math.min(mapWorld, m.frames.length - 1)]);
       done = m.done;
       inFlight = false;
       if (!timeline.some((e) => e.tick > latest[0].tick)) syncProgramme();
-      renderTimeline();
+      if (timeline.length > 0) renderTimeline();
       queueDraw();
       pump();
       return;
@@ -157,6 +187,13 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       download(m.scenario);
       return;
     case 'changed':
+      // The worker's tick is the truth: a step may have been on its way when the change was sent.
+      if (m.world === 0) {
+        const entry = unconfirmed.shift();
+        if (entry) entry.tick = m.tick;
+      }
+      renderTimeline();
+      return;
     case 'cancelled':
       renderTimeline();
       return;
@@ -173,7 +210,9 @@ function change(changes: (ProgrammeChange | null)[], text: string, isUndo = fals
   const tick = (latest[0]?.tick ?? 0) + 1;
   const before = changes.map((c, w) => (c ? settingBefore(c, latest[w], tick) : null));
   changes.forEach((c, w) => c && send({ type: 'change', world: w, change: c }));
-  timeline.push({ tick, text, changes, before, undone: false, isUndo });
+  const entry = { tick, text, changes, before, undone: false, isUndo };
+  timeline.push(entry);
+  unconfirmed.push(entry);
   renderTimeline();
 }
 
@@ -291,7 +330,7 @@ function renderControls(): void {
     el('button', { id: 'save', type: 'button' }, word('save', lang)),
   );
   wireControls();
-  syncProgramme();
+  syncProgramme(true);
   renderButtons();
   renderTimeline();
   renderOutputs();
@@ -362,17 +401,24 @@ function leverChange(lever: Lever, fields: { budget?: number; allocation?: Alloc
   change(changes, `${word(lever, lang)} → ${what}`);
 }
 
+/** The settings last put into the lever controls, so they are only touched when the programme changes them. */
+let shownProgramme = '';
+
 /** Puts the programme in force (for the next tick) into the lever controls. */
-function syncProgramme(): void {
+function syncProgramme(force = false): void {
   const frame = latest[0];
   if (!frame || !document.getElementById('registration')) return;
   const ivs = frame.interventions.map(withId);
-  for (const lever of LEVERS) {
-    const now = leverSetting(ivs, lever, frame.tick + 1);
-    $<HTMLInputElement>(`budget-${lever}`).value = String(now.budget);
-    $<HTMLSelectElement>(`allocation-${lever}`).value = now.allocation ?? 'uniform';
-  }
-  $<HTMLInputElement>('registration').value = String(registrationSetting(ivs, frame.tick + 1));
+  const levers = LEVERS.map((lever) => leverSetting(ivs, lever, frame.tick + 1));
+  const registration = registrationSetting(ivs, frame.tick + 1);
+  const key = JSON.stringify([levers, registration]);
+  if (key === shownProgramme && !force) return;
+  shownProgramme = key;
+  LEVERS.forEach((lever, k) => {
+    $<HTMLInputElement>(`budget-${lever}`).value = String(levers[k].budget);
+    $<HTMLSelectElement>(`allocation-${lever}`).value = levers[k].allocation ?? 'uniform';
+  });
+  $<HTMLInputElement>('registration').value = String(registration);
   renderOutputs();
 }
 
@@ -466,6 +512,7 @@ $('lang').onclick = () => {
   renderMapControls();
   renderPlace(map.selected);
   charts.relabel(lang, worldNames());
+  charts.draw();
   queueDraw();
 };
 
@@ -483,5 +530,5 @@ if (autoplay) {
   renderButtons();
 }
 
-/** For lesson pages and tests: the tick shown and the numbers each chart shows. */
-Object.assign(window, { urdPlay: { tick: () => latest[0]?.tick ?? 0, chartValues: () => charts.values() } });
+/** For lesson pages, tests and the benchmark: the tick shown, the numbers each chart shows, when each tick arrived. */
+Object.assign(window, { urdPlay: { tick: () => latest[0]?.tick ?? 0, chartValues: () => charts.values(), arrivals: () => [...arrivals] } });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { PageData } from '../../src/play/page/pageData.ts';
 import { ROOT, tempDir, urd, urdChild } from '../support.ts';
 
 /**
@@ -36,11 +37,13 @@ function runCli(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`urd run ${args.join(' ')}: exit ${code}: ${stderr}`)))));
 }
 
-/** One export for the whole file, as a teacher makes it. */
+/** One export for the whole file, as a teacher makes it, opening on the teacher's own scenario. */
 let dir: string;
 beforeAll(() => {
+  const lesson = join(tempDir(), 'my-lesson.yaml');
+  writeFileSync(lesson, `extends: ${join(ROOT, 'scenarios', 'baseline.yaml')}\nname: my-lesson\nticks: 12\n`);
   dir = join(tempDir(), 'class');
-  expect(urd(['play', '--export', dir]).code).toBe(0);
+  expect(urd(['play', lesson, '--export', dir]).code).toBe(0);
 });
 
 describe('urd play --export', () => {
@@ -52,6 +55,11 @@ describe('urd play --export', () => {
     // Only the local script; no CDN, no module script (file:// blocks modules and fetch).
     expect([...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1])).toEqual(['app.js']);
     expect(html).not.toMatch(/type="module"|https?:\/\/(?!www\.w3\.org)/);
+    // The page opens on the scenario given on the command line, after it the twenty stock ones.
+    const data = JSON.parse(/<script type="application\/json" id="urd-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}') as PageData;
+    expect(data.presets[data.initial].scenario.name).toBe('my-lesson');
+    expect(data.presets[data.initial].scenario.ticks).toBe(12);
+    expect(data.presets.map((p) => p.file)).toEqual(['my-lesson.yaml', ...readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort()]);
     // A folder with a teacher's file in it is not ours to write into.
     const foreign = tempDir();
     writeFileSync(join(foreign, 'lesson-notes.txt'), 'mine');
@@ -176,8 +184,17 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     // One run, side by side; the language switched on the page, the window resized.
     const page = await open('lang=en&compare=1&seed=1&ticks=8&residents=5000&autoplay=1', { width: 1920, height: 1080 });
     await result(page);
+    // Click the core (the centre of the map): its numbers appear beside the map.
+    const map = page.locator('#c-map');
+    const box = (await map.boundingBox()) as { width: number; height: number };
+    await map.click({ position: { x: box.width / 2, y: (box.height - 90) / 2 } });
+    expect(await page.textContent('#place-info')).toMatch(/#0 \(ring core\)/);
     for (const lang of ['en', 'zh']) {
-      if (lang === 'zh') await page.click('#lang');
+      if (lang === 'zh') {
+        await page.click('#lang');
+        // The map can show each place's change since tick 0 instead of its level.
+        await page.selectOption('#scale', 'change');
+      }
       expect(await page.getAttribute('html', 'lang')).toBe(lang === 'zh' ? 'zh-CN' : 'en');
       expect(await page.textContent('#status')).toContain(lang === 'zh' ? '数字势差' : 'digital potential difference (数字势差)');
       for (const [width, height] of [

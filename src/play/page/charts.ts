@@ -146,7 +146,10 @@ export class Charts {
       (options.scales.x.title as { text: string }).text = word('tick', lang);
       if (spec.y2) (options.scales.y2.title as { text: string }).text = spec.y2(lang);
     }
-    if (this.spending) (this.spending.options.plugins as { title: { text: string } }).title.text = word('spending', lang);
+    if (this.spending) {
+      (this.spending.options.plugins as { title: { text: string } }).title.text = word('spending', lang);
+      this.spending.data.datasets.forEach((d, w) => (d.label = worldNames[w]));
+    }
     this.draw();
   }
 

@@ -41,7 +41,8 @@ main { min-width: 0; }
 #map-controls { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 #map-controls h3 { margin: 0; font-size: 15px; }
 #map-controls .field { grid-template-columns: auto auto; margin: 0; }
-#map-controls select { min-width: 64px; }
+#map-controls select { min-width: 64px; max-width: 100%; }
+#map-controls #scale { min-width: 150px; }
 #place-info { font-size: 13px; min-height: 40px; }
 #place-info table { border-collapse: collapse; }
 #place-info th { text-align: left; font-weight: normal; color: #555; padding-right: 10px; }

@@ -488,11 +488,17 @@ function renderMapControls(): void {
   const measure = el('select', { id: 'measure' });
   for (const m of PLACE_MEASURES) measure.append(el('option', { value: m }, word(m, lang)));
   measure.value = map.measure;
-  measure.onchange = () => {
-    map.setMeasure(measure.value as PlaceMeasure);
+  const scale = el('select', { id: 'scale' }, el('option', { value: 'level' }, word('level', lang)), el('option', { value: 'change' }, word('changeSinceStart', lang)));
+  scale.value = map.change ? 'change' : 'level';
+  measure.onchange = scale.onchange = () => {
+    map.setMeasure(measure.value as PlaceMeasure, scale.value === 'change');
     queueDraw();
   };
-  const parts: HTMLElement[] = [el('h3', {}, `${word('map', lang)} · ${term('rings', lang)}`), labelled(word('colourBy', lang), measure)];
+  const parts: HTMLElement[] = [
+    el('h3', {}, `${word('map', lang)} · ${term('rings', lang)}`),
+    labelled(word('colourBy', lang), measure),
+    labelled(word('scale', lang), scale),
+  ];
   if (compare) {
     const which = el('select', { id: 'map-world' }, el('option', { value: '0' }, 'A'), el('option', { value: '1' }, 'B'));
     which.value = String(mapWorld);

@@ -1,11 +1,13 @@
 import type { Layout } from '../../engine/geometry.ts';
 import type { Lang } from '../../i18n/terms.ts';
-import { CLASS_COLOURS, fmtNumber, GRID, INK, OKABE_ITO, viridis } from '../../report/theme.ts';
+import { CLASS_COLOURS, diverging, fmtNumber, GRID, INK, OKABE_ITO, viridis } from '../../report/theme.ts';
 import type { Frame, PlaceMeasure } from '../session.ts';
 import { FONT_STACK, word } from './strings.ts';
 
 /** A place is marked hollowed once it holds less than this share of its starting population. */
 const HOLLOWED = 0.5;
+/** CSS pixels at the bottom of the canvas kept for the legend. */
+const LEGEND_HEIGHT = 90;
 
 /**
  * The animated ring map: places at their positions, coloured by a measure on a scale that
@@ -15,10 +17,13 @@ const HOLLOWED = 0.5;
  */
 export class RingMap {
   private range: [number, number] = [Infinity, -Infinity];
-  private initialPopulation: Float64Array | null = null;
+  /** The places at tick 0: hollowed places and changes are measured against them. */
+  private initial: Frame['places'] | null = null;
   private frame: Frame | null = null;
   private radius: Float64Array = new Float64Array(0);
   measure: PlaceMeasure = 'tau';
+  /** Colour the change since tick 0 (diverging, centred on no change) instead of the level: a village's small gains show. */
+  change = false;
   selected = -1;
 
   constructor(
@@ -30,23 +35,45 @@ export class RingMap {
   reset(layout: Layout): void {
     this.layout = layout;
     this.range = [Infinity, -Infinity];
-    this.initialPopulation = null;
+    this.initial = null;
     this.frame = null;
     this.selected = -1;
   }
 
-  /** Changes the measure and restarts its scale from the frames to come. */
-  setMeasure(measure: PlaceMeasure): void {
+  /** Changes the measure or the scale (level or change) and restarts the scale from the frames to come. */
+  setMeasure(measure: PlaceMeasure, change: boolean): void {
     this.measure = measure;
+    this.change = change;
     this.range = [Infinity, -Infinity];
     if (this.frame) this.show(this.frame);
+  }
+
+  /** What place p shows in a frame: the measure, or its change since tick 0. */
+  private valueOf(f: Frame, p: number): number {
+    const v = f.places[this.measure][p];
+    return this.change && this.initial ? v - this.initial[this.measure][p] : v;
+  }
+
+  /** Position in [0, 1] of a value on the colour ramp; changes are centred on 0. */
+  private rampPosition(v: number): number {
+    const [lo, hi] = this.range;
+    if (this.change) {
+      const reach = Math.max(Math.abs(lo), Math.abs(hi));
+      return reach > 0 ? 0.5 + v / (2 * reach) : 0.5;
+    }
+    return hi > lo ? (v - lo) / (hi - lo) : 0.5;
+  }
+
+  private ramp(t: number): string {
+    return this.change ? diverging(t) : viridis(t);
   }
 
   /** Takes the newest frame of the world the map shows (drawn at the next {@link draw}). */
   show(frame: Frame): void {
     this.frame = frame;
-    this.initialPopulation ??= Float64Array.from(frame.places.population);
-    for (const v of frame.places[this.measure]) {
+    this.initial ??= frame.places;
+    for (let p = 0; p < frame.places.population.length; p++) {
+      const v = this.valueOf(frame, p);
       if (v < this.range[0]) this.range[0] = v;
       if (v > this.range[1]) this.range[1] = v;
     }
@@ -56,7 +83,7 @@ export class RingMap {
     const { width, height } = this.canvas;
     let reach = 1e-9;
     for (let p = 0; p < this.layout.x.length; p++) reach = Math.max(reach, Math.hypot(this.layout.x[p], this.layout.y[p]));
-    const legend = 70 * devicePixelRatio;
+    const legend = LEGEND_HEIGHT * devicePixelRatio;
     return { scale: (Math.min(width, height - legend) / 2 - 24 * devicePixelRatio) / reach, cx: width / 2, cy: (height - legend) / 2 };
   }
 
@@ -95,8 +122,6 @@ export class RingMap {
     const { scale, cx, cy } = this.geometry();
     const { x, y, ring } = this.layout;
     const pop = f.places.population;
-    const values = f.places[this.measure];
-    const [lo, hi] = this.range;
     let maxPop = 1;
     for (const n of pop) maxPop = Math.max(maxPop, n);
     // Ring circles under the places; a place's largest disc is the gap between neighbours on the tightest ring.
@@ -113,7 +138,7 @@ export class RingMap {
       ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
       ctx.stroke();
     }
-    this.drawFlows(ctx, f, cx, cy, scale, lang);
+    this.drawFlows(ctx, f, cx, cy, scale);
     this.radius = new Float64Array(x.length);
     for (let p = 0; p < x.length; p++) {
       const r = Math.max(2 * dpr, Math.min(34 * dpr, Math.max(spacing / 2, 4 * dpr) * Math.sqrt(pop[p] / (maxPop * 0.02))));
@@ -122,9 +147,9 @@ export class RingMap {
       const py = cy + y[p] * scale;
       ctx.beginPath();
       ctx.arc(px, py, r, 0, 2 * Math.PI);
-      ctx.fillStyle = viridis(hi > lo ? (values[p] - lo) / (hi - lo) : 0.5);
+      ctx.fillStyle = this.ramp(this.rampPosition(this.valueOf(f, p)));
       ctx.fill();
-      const hollow = this.initialPopulation && pop[p] < HOLLOWED * this.initialPopulation[p];
+      const hollow = this.initial && pop[p] < HOLLOWED * this.initial.population[p];
       if (f.places.tipped[p] || hollow || p === this.selected) {
         ctx.lineWidth = 2.5 * dpr;
         ctx.setLineDash(hollow && !f.places.tipped[p] ? [3 * dpr, 2 * dpr] : []);
@@ -135,17 +160,17 @@ export class RingMap {
         ctx.setLineDash([]);
       }
     }
-    this.drawLegend(ctx, w, h, lang);
+    this.drawLegend(ctx, f, w, h, lang);
   }
 
   /** Net flows of the tick between the urban and the rural rings: arrows pointing the way they go, width by size. */
-  private drawFlows(ctx: CanvasRenderingContext2D, f: Frame, cx: number, cy: number, scale: number, lang: Lang): void {
+  private drawFlows(ctx: CanvasRenderingContext2D, f: Frame, cx: number, cy: number, scale: number): void {
     const dpr = devicePixelRatio;
     let urbanReach = 0;
     for (let p = 0; p < this.layout.x.length; p++) if (this.layout.urban[p]) urbanReach = Math.max(urbanReach, Math.hypot(this.layout.x[p], this.layout.y[p]));
     const flows = [
-      { value: f.scopes.all.migrants_net_to_rural, colour: CLASS_COLOURS.rural, angle: -Math.PI / 4, label: word('migrants', lang), total: f.scopes.all.population },
-      { value: f.scopes.all.capital_net_to_rural, colour: CLASS_COLOURS.urban, angle: (-3 * Math.PI) / 4, label: word('capitalFlow', lang), total: f.scopes.all.capital_pc * f.scopes.all.population },
+      { value: f.scopes.all.migrants_net_to_rural, colour: CLASS_COLOURS.rural, angle: -Math.PI / 4, total: f.scopes.all.population },
+      { value: f.scopes.all.capital_net_to_rural, colour: CLASS_COLOURS.urban, angle: (-3 * Math.PI) / 4, total: f.scopes.all.capital_pc * f.scopes.all.population },
     ];
     for (const flow of flows) {
       if (!Number.isFinite(flow.value) || flow.value === 0) continue;
@@ -170,22 +195,19 @@ export class RingMap {
       ctx.lineTo(tx - uy * head * 0.6, ty + ux * head * 0.6);
       ctx.lineTo(tx + uy * head * 0.6, ty - ux * head * 0.6);
       ctx.fill();
-      // The label sits above the arrow's outer end, towards the centre, so it never leaves the canvas.
-      ctx.font = `${13 * dpr}px ${FONT_STACK}`;
-      ctx.textAlign = ux > 0 ? 'right' : 'left';
-      ctx.fillText(`${flow.label} ${fmtNumber(flow.value, 3)}`, cx + ux * outer, cy + uy * outer - 10 * dpr);
-      ctx.textAlign = 'left';
+
     }
   }
 
-  private drawLegend(ctx: CanvasRenderingContext2D, w: number, h: number, lang: Lang): void {
+  private drawLegend(ctx: CanvasRenderingContext2D, f: Frame, w: number, h: number, lang: Lang): void {
     const dpr = devicePixelRatio;
-    const [lo, hi] = this.range;
+    let [lo, hi] = this.range;
+    if (this.change) [lo, hi] = [-Math.max(Math.abs(lo), Math.abs(hi)), Math.max(Math.abs(lo), Math.abs(hi))];
     const barW = Math.min(w - 40 * dpr, 320 * dpr);
     const x0 = 20 * dpr;
-    const y0 = h - 62 * dpr;
+    const y0 = h - (LEGEND_HEIGHT - 8) * dpr;
     for (let i = 0; i < barW; i++) {
-      ctx.fillStyle = viridis(i / barW);
+      ctx.fillStyle = this.ramp(i / barW);
       ctx.fillRect(x0 + i, y0, 1.5, 12 * dpr);
     }
     ctx.fillStyle = INK;
@@ -194,7 +216,7 @@ export class RingMap {
     ctx.fillText(Number.isFinite(lo) ? fmtNumber(lo, 3) : '', x0, y0 + 15 * dpr);
     const hiText = Number.isFinite(hi) ? fmtNumber(hi, 3) : '';
     ctx.fillText(hiText, x0 + barW - ctx.measureText(hiText).width, y0 + 15 * dpr);
-    const mid = word(this.measure, lang);
+    const mid = this.change ? `Δ ${word(this.measure, lang)}` : word(this.measure, lang);
     ctx.fillText(mid, x0 + barW / 2 - ctx.measureText(mid).width / 2, y0 + 15 * dpr);
     ctx.strokeStyle = OKABE_ITO.vermillion;
     ctx.lineWidth = 2.5 * dpr;
@@ -210,6 +232,19 @@ export class RingMap {
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillText(word('hollowed', lang), second + 18 * dpr, ly);
+    // The tick's net flows in words (the arrows show their direction and size).
+    const fy = ly + 20 * dpr;
+    const parts: [string, string][] = [
+      [INK, word('flowsNow', lang)],
+      [CLASS_COLOURS.rural, `${word('migrants', lang)} ${fmtNumber(f.scopes.all.migrants_net_to_rural, 3)}`],
+      [CLASS_COLOURS.urban, `${word('capitalFlow', lang)} ${fmtNumber(f.scopes.all.capital_net_to_rural, 3)}`],
+    ];
+    let fx = x0;
+    for (const [colour, text] of parts) {
+      ctx.fillStyle = colour;
+      ctx.fillText(text, fx, fy);
+      fx += ctx.measureText(text).width + 10 * dpr;
+    }
     ctx.textBaseline = 'alphabetic';
   }
 }

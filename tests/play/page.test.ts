@@ -178,6 +178,40 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     await page.close();
   });
 
+  it('undoes a change: one still waiting never happens, one applied is reverted from the next tick', async () => {
+    const page = await open('scenario=allocation-core-first&seed=2&ticks=6&residents=2000');
+    const tick = () => page.evaluate(() => (window as unknown as { urdPlay: { tick(): number } }).urdPlay.tick());
+    const step = async () => {
+      const before = await tick();
+      await page.click('#step');
+      await page.waitForFunction((t) => (window as unknown as { urdPlay: { tick(): number } }).urdPlay.tick() > t, before);
+    };
+    await page.waitForFunction(() => document.querySelector('#timeline li') !== null);
+    await step();
+    await page.selectOption('#allocation-capital', 'need-based');
+    await page.click('#undo'); // still waiting for tick 2: dropped
+    expect(await page.locator('#timeline li.empty').count()).toBe(1);
+    await page.locator('#budget-policy').fill('1500');
+    await step(); // tick 2 runs with 1500
+    await page.click('#undo'); // reverted from tick 3
+    expect(await page.textContent('#timeline')).toMatch(/undo: policy/);
+    await step();
+    expect(await page.inputValue('#budget-policy')).toBe('400');
+    const download = page.waitForEvent('download');
+    await page.click('#save');
+    const saved = join(tempDir(), 'undone.yaml');
+    await (await download).saveAs(saved);
+    const ivs = (parse(readFileSync(saved, 'utf8')) as { interventions: { lever: string; allocation: string; budget: number; start: number; end: number }[] }).interventions;
+    expect(ivs.filter((iv) => iv.lever === 'policy').map((iv) => [iv.start, iv.end, iv.budget])).toEqual([
+      [1, 1, 400],
+      [2, 2, 1500],
+      [3, 50, 400],
+    ]);
+    expect(ivs.filter((iv) => iv.lever === 'capital').map((iv) => iv.allocation)).toEqual(['core-first']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lays out in English and Chinese at 1920×1080 and 1280×800 with nothing overlapping or cut (screenshots in docs/images)', async () => {
     const images = join(ROOT, 'docs', 'images');
     mkdirSync(images, { recursive: true });

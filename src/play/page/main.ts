@@ -208,7 +208,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
 /** Sends a programme change to every world that takes it and puts it on the timeline. */
 function change(changes: (ProgrammeChange | null)[], text: string, isUndo = false): void {
   const tick = (latest[0]?.tick ?? 0) + 1;
-  const before = changes.map((c, w) => (c ? settingBefore(c, latest[w], tick) : null));
+  const before = changes.map((c, w) => (c ? settingBefore(c, w, tick) : null));
   changes.forEach((c, w) => c && send({ type: 'change', world: w, change: c }));
   const entry = { tick, text, changes, before, undone: false, isUndo };
   timeline.push(entry);
@@ -216,11 +216,25 @@ function change(changes: (ProgrammeChange | null)[], text: string, isUndo = fals
   renderTimeline();
 }
 
-/** The change that restores what `c` replaces, read from the programme in force. */
-function settingBefore(c: ProgrammeChange, frame: Frame, tick: number): ProgrammeChange {
-  if (c.kind === 'registration') return { kind: 'registration', intensity: registrationSetting(frame.interventions.map(withId), tick) };
-  const now = leverSetting(frame.interventions.map(withId), c.lever, tick);
-  return { kind: 'lever', lever: c.lever, budget: now.budget, ...(now.allocation ? { allocation: now.allocation } : {}) };
+/**
+ * The change that restores what `c` replaces in world w: the settings `c` touches, as the
+ * programme in force has them, updated by the changes still waiting for their tick.
+ */
+function settingBefore(c: ProgrammeChange, w: number, tick: number): ProgrammeChange {
+  const ivs = latest[w].interventions.map(withId);
+  const waiting = timeline.filter((e) => e.tick > latest[0].tick).map((e) => e.changes[w]);
+  if (c.kind === 'registration') {
+    let intensity = registrationSetting(ivs, tick);
+    for (const p of waiting) if (p?.kind === 'registration') intensity = p.intensity;
+    return { kind: 'registration', intensity };
+  }
+  let { budget, allocation } = leverSetting(ivs, c.lever, tick);
+  for (const p of waiting) {
+    if (p?.kind !== 'lever' || p.lever !== c.lever) continue;
+    budget = p.budget ?? budget;
+    allocation = p.allocation ?? allocation;
+  }
+  return { kind: 'lever', lever: c.lever, ...(c.budget !== undefined ? { budget } : {}), ...(c.allocation ? { allocation: allocation ?? 'uniform' } : {}) };
 }
 
 function withId<T>(iv: T, k: number): T & { id: string } {

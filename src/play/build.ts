@@ -1,13 +1,27 @@
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pageHtml } from './page/html.ts';
 import type { PageData } from './page/pageData.ts';
 
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+/**
+ * The page is bundled from the TypeScript sources in src/play, found from the package root, so
+ * this works whether the CLI runs from src/ (tsx) or from a compiled copy elsewhere in the package.
+ */
+function source(file: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('urd play: cannot find the package root to bundle the page from');
+    dir = up;
+  }
+  return join(dir, 'src', 'play', file);
+}
 
 async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
   const result = await build({
-    entryPoints: [here(entry)],
+    entryPoints: [source(entry)],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -29,7 +43,7 @@ let script: Promise<string> | null = null;
  * module workers and fetching a worker file are blocked on file://. Built once per process.
  */
 export function playScript(): Promise<string> {
-  script ??= bundle('./worker.ts').then((worker) => bundle('./page/main.ts', { URD_WORKER_SOURCE: JSON.stringify(worker) }));
+  script ??= bundle('worker.ts').then((worker) => bundle('page/main.ts', { URD_WORKER_SOURCE: JSON.stringify(worker) }));
   return script;
 }
 

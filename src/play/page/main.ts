@@ -10,6 +10,7 @@ import { PLACE_MEASURES, type Frame, type PlaceMeasure } from '../session.ts';
 import { Charts } from './charts.ts';
 import { RingMap } from './map.ts';
 import { PAGE_DATA_ID, RESULT_COMPARE_ID, RESULT_ID, type PageData } from './pageData.ts';
+import { el, labelled, slider } from './dom.ts';
 import { SETUP, type SetupKey } from './setup.ts';
 import { word, type Word } from './strings.ts';
 
@@ -269,21 +270,6 @@ function download(scenario: Scenario): void {
 
 // ---- controls ----
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
-
-function labelled(text: string, control: HTMLElement, output?: HTMLElement, layout = output ? 'field' : 'field wide'): HTMLElement {
-  return el('label', { class: layout }, el('span', { class: 'name' }, text), control, ...(output ? [output] : []));
-}
-
-function slider(id: string, min: number, max: number, step: number, value: number): HTMLInputElement {
-  return el('input', { id, type: 'range', min: String(min), max: String(max), step: String(step), value: String(value) });
-}
-
 function allocationSelect(id: string, value: string | null, withOff = false): HTMLSelectElement {
   const s = el('select', { id });
   if (withOff) s.append(el('option', { value: '' }, word('compareOff', lang)));
@@ -465,8 +451,10 @@ function renderTimeline(): void {
   $<HTMLButtonElement>('undo').disabled = !timeline.some((e) => !e.undone && !e.isUndo);
 }
 
+const VERDICTS: readonly string[] = ['converging', 'diverging', 'stable'] satisfies Word[];
+
 function verdictWord(v: string): string {
-  return (['converging', 'diverging', 'stable'] as const).includes(v as Word & 'stable') ? word(v as 'stable', lang) : v;
+  return VERDICTS.includes(v) ? word(v as Word, lang) : v;
 }
 
 function renderStatus(): void {

@@ -120,7 +120,7 @@ export class RingMap {
     if (!f) return;
     const dpr = devicePixelRatio;
     const { scale, cx, cy } = this.geometry();
-    const { x, y, ring } = this.layout;
+    const { x, y } = this.layout;
     const pop = f.places.population;
     let maxPop = 1;
     for (const n of pop) maxPop = Math.max(maxPop, n);

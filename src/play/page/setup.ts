@@ -31,8 +31,8 @@ export const SETUP = [
   field('herdingPeople', 'herdingPeople', 'range', (s) => s.talent.herding, (s, v) => void (s.talent.herding = v), 20, 0.5),
   field('herdingCapital', 'herdingCapital', 'range', (s) => s.capital.herding, (s, v) => void (s.capital.herding = v), 100, 1),
   {
+    // A share of output or a fixed amount per tick, as the scenario's fiscal.mode says.
     ...field('fiscal', 'fiscal', 'range', (s) => s.fiscal.value, (s, v) => void (s.fiscal.value = v), 0.1, 0.005),
-    label: (l: Lang) => word('fiscal', l),
     range: (s: Scenario) => (s.fiscal.mode === 'share' ? { min: 0, max: Math.max(0.1, 2 * s.fiscal.value), step: 0.005 } : { min: 0, max: Math.max(10_000, 2 * s.fiscal.value), step: 100 }),
   },
 ] as const satisfies readonly SetupField[];

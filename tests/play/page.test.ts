@@ -221,7 +221,7 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     // Click the core (the centre of the map): its numbers appear beside the map.
     const map = page.locator('#c-map');
     const box = (await map.boundingBox()) as { width: number; height: number };
-    await map.click({ position: { x: box.width / 2, y: (box.height - 90) / 2 } });
+    await map.click({ position: { x: box.width / 2, y: (box.height - 110) / 2 } });
     expect(await page.textContent('#place-info')).toMatch(/#0 \(ring core\)/);
     for (const lang of ['en', 'zh']) {
       if (lang === 'zh') {

@@ -6,6 +6,7 @@ const STYLE = `
 html, body { margin: 0; font-family: ${FONT_STACK}; color: #222; background: #f6f6f4; font-size: 15px; }
 header { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 8px 16px; background: #0072B2; color: #fff; }
 header h1 { font-size: 20px; margin: 0; font-weight: 600; }
+header #motto { flex: 1; font-size: 15px; opacity: 0.9; }
 header button { font: inherit; padding: 4px 14px; }
 #app { display: grid; grid-template-columns: 380px minmax(0, 1fr); gap: 12px; padding: 12px; }
 #controls { background: #fff; border-radius: 6px; padding: 10px 14px; align-self: start; }
@@ -62,7 +63,7 @@ export function pageHtml(data: PageData): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1 id="title">urd play</h1><button id="lang" type="button"></button></header>
+<header><h1 id="title">urd play</h1><span id="motto"></span><button id="lang" type="button"></button></header>
 <div id="app">
 <aside id="controls"></aside>
 <main>

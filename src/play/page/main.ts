@@ -12,7 +12,7 @@ import { RingMap } from './map.ts';
 import { PAGE_DATA_ID, RESULT_COMPARE_ID, RESULT_ID, type PageData } from './pageData.ts';
 import { el, labelled, slider } from './dom.ts';
 import { SETUP, type SetupKey } from './setup.ts';
-import { word, type Word } from './strings.ts';
+import { tippingLabel, word, type Word } from './strings.ts';
 
 declare const URD_WORKER_SOURCE: string;
 
@@ -284,6 +284,8 @@ function renderControls(): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.title = word('title', lang);
   $('title').textContent = word('title', lang);
+  // The paper's answer, named in its own words: 逆差序智治.
+  $('motto').textContent = term('reverseOrderWiseGovernance', lang);
   $('lang').textContent = word('language', lang);
   const preset = data.presets[presetIndex].scenario;
   const presetSelect = el('select', { id: 'preset' });
@@ -481,7 +483,7 @@ function renderPlace(p: number): void {
     [word('place', lang), `#${p} (${word('ring', lang)} ${ringLabel})`],
     [word('population', lang), fmtNumber(f.places.population[p])],
     ...PLACE_MEASURES.map((m) => [word(m, lang), fmtNumber(f.places[m][p])] as [string, string]),
-    [word('tipping', lang), f.places.tipped[p] ? '●' : '—'],
+    [tippingLabel(lang), f.places.tipped[p] ? '●' : '—'],
   ];
   box.replaceChildren(el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v)))));
 }

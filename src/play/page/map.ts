@@ -2,12 +2,12 @@ import type { Layout } from '../../engine/geometry.ts';
 import type { Lang } from '../../i18n/terms.ts';
 import { CLASS_COLOURS, diverging, fmtNumber, GRID, INK, OKABE_ITO, viridis } from '../../report/theme.ts';
 import type { Frame, PlaceMeasure } from '../session.ts';
-import { FONT_STACK, word } from './strings.ts';
+import { FONT_STACK, tippingLabel, word } from './strings.ts';
 
 /** A place is marked hollowed once it holds less than this share of its starting population. */
 const HOLLOWED = 0.5;
 /** CSS pixels at the bottom of the canvas kept for the legend. */
-const LEGEND_HEIGHT = 90;
+const LEGEND_HEIGHT = 110;
 
 /**
  * The animated ring map: places at their positions, coloured by a measure on a scale that
@@ -218,32 +218,35 @@ export class RingMap {
     ctx.fillText(hiText, x0 + barW - ctx.measureText(hiText).width, y0 + 15 * dpr);
     const mid = this.change ? `Δ ${word(this.measure, lang)}` : word(this.measure, lang);
     ctx.fillText(mid, x0 + barW / 2 - ctx.measureText(mid).width / 2, y0 + 15 * dpr);
-    ctx.strokeStyle = OKABE_ITO.vermillion;
-    ctx.lineWidth = 2.5 * dpr;
-    const ly = y0 + 40 * dpr;
-    ctx.beginPath();
-    ctx.arc(x0 + 6 * dpr, ly + 6 * dpr, 6 * dpr, 0, 2 * Math.PI);
-    ctx.stroke();
-    ctx.fillText(word('tipping', lang), x0 + 18 * dpr, ly);
-    const second = x0 + 30 * dpr + ctx.measureText(word('tipping', lang)).width;
-    ctx.setLineDash([3 * dpr, 2 * dpr]);
-    ctx.beginPath();
-    ctx.arc(second + 6 * dpr, ly + 6 * dpr, 6 * dpr, 0, 2 * Math.PI);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillText(word('hollowed', lang), second + 18 * dpr, ly);
-    // The tick's net flows in words (the arrows show their direction and size).
-    const fy = ly + 20 * dpr;
-    const parts: [string, string][] = [
-      [INK, word('flowsNow', lang)],
-      [CLASS_COLOURS.rural, `${word('migrants', lang)} ${fmtNumber(f.scopes.all.migrants_net_to_rural, 3)}`],
-      [CLASS_COLOURS.urban, `${word('capitalFlow', lang)} ${fmtNumber(f.scopes.all.capital_net_to_rural, 3)}`],
+    // Markers, then the tick's net flows in words (the arrows show direction and size), laid
+    // out left to right and wrapped, so no label runs off a narrow canvas.
+    const items: { text: string; colour: string; mark?: number[] }[] = [
+      { text: tippingLabel(lang), colour: INK, mark: [] },
+      { text: word('hollowed', lang), colour: INK, mark: [3 * dpr, 2 * dpr] },
+      { text: word('flowsNow', lang), colour: INK },
+      { text: `${word('migrants', lang)} ${fmtNumber(f.scopes.all.migrants_net_to_rural, 3)}`, colour: CLASS_COLOURS.rural },
+      { text: `${word('capitalFlow', lang)} ${fmtNumber(f.scopes.all.capital_net_to_rural, 3)}`, colour: CLASS_COLOURS.urban },
     ];
-    let fx = x0;
-    for (const [colour, text] of parts) {
-      ctx.fillStyle = colour;
-      ctx.fillText(text, fx, fy);
-      fx += ctx.measureText(text).width + 10 * dpr;
+    let x = x0;
+    let y = y0 + 36 * dpr;
+    for (const item of items) {
+      const width = ctx.measureText(item.text).width + (item.mark ? 18 * dpr : 0);
+      if (x > x0 && x + width > w - 6 * dpr) {
+        x = x0;
+        y += 19 * dpr;
+      }
+      if (item.mark) {
+        ctx.strokeStyle = OKABE_ITO.vermillion;
+        ctx.lineWidth = 2.5 * dpr;
+        ctx.setLineDash(item.mark);
+        ctx.beginPath();
+        ctx.arc(x + 6 * dpr, y + 7 * dpr, 6 * dpr, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+      ctx.fillStyle = item.colour;
+      ctx.fillText(item.text, x + (item.mark ? 18 * dpr : 0), y);
+      x += width + 12 * dpr;
     }
     ctx.textBaseline = 'alphabetic';
   }

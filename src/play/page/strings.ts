@@ -1,4 +1,4 @@
-import type { Lang } from '../../i18n/terms.ts';
+import { term, type Lang } from '../../i18n/terms.ts';
 
 /**
  * The classroom page's own words in both languages. The seed's terms (数字势差, 圈层, 差序格局,
@@ -65,7 +65,7 @@ const WORDS = {
     place: 'Place',
     ring: 'ring',
     population: 'population',
-    tipping: 'tipping (digital run)',
+    tipping: 'tipping',
     hollowed: 'hollowed (lost half its people)',
     world: 'World',
     technology: 'technology',
@@ -148,7 +148,7 @@ const WORDS = {
     place: '地点',
     ring: '圈层',
     population: '人口',
-    tipping: '临界（数字挤兑）',
+    tipping: '临界',
     hollowed: '空心化（人口减半）',
     world: '世界',
     technology: '技术',
@@ -174,6 +174,11 @@ const WORDS = {
 } as const satisfies Record<Lang, Record<string, string>>;
 
 export type Word = keyof (typeof WORDS)['en'];
+
+/** A place past the tipping threshold: the digital run (数字挤兑), named from the glossary. */
+export function tippingLabel(lang: Lang): string {
+  return lang === 'zh' ? `${word('tipping', lang)}（${term('digitalRun', lang)}）` : `${word('tipping', lang)}: ${term('digitalRun', lang)}`;
+}
 
 /** A word of the page in a language. */
 export function word(key: Word, lang: Lang): string {

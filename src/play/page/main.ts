@@ -170,6 +170,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       map.show(m.frames[Math.min(mapWorld, m.frames.length - 1)]);
       done = m.done;
       inFlight = false;
+      renderButtons();
       if (!timeline.some((e) => e.tick > latest[0].tick)) syncProgramme();
       if (timeline.length > 0) renderTimeline();
       queueDraw();
@@ -352,6 +353,7 @@ function wireControls(): void {
   $('step').onclick = () => {
     if (inFlight || done) return;
     inFlight = true;
+    renderButtons();
     send({ type: 'step', ticks: 1 });
   };
   $('reset').onclick = reset;
@@ -436,7 +438,8 @@ function renderButtons(): void {
   const play = $<HTMLButtonElement>('play');
   play.textContent = word(running ? 'pause' : 'play', lang);
   play.disabled = done;
-  $<HTMLButtonElement>('step').disabled = done || running;
+  // Disabled while a tick is on its way, so a click is never silently dropped.
+  $<HTMLButtonElement>('step').disabled = done || running || inFlight;
 }
 
 function renderTimeline(): void {

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => numbe
   merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
   calibrate: { summary: 'fit parameters to observed series (ABC-SMC posterior or Nelder-Mead), with held-out validation', run: async (a) => (await import('./calibrate.ts')).calibrateCommand(a) },
   aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
+  play: { summary: 'the classroom page: the model live in the browser (zh/en), served locally or exported', run: async (a) => (await import('./play.ts')).playCommand(a) },
 };
 
 function help(): string {

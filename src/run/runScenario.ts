@@ -5,14 +5,15 @@ import type { World } from '../engine/world.ts';
 import { allocateWorld } from '../engine/world.ts';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from '../io/checkpointFile.ts';
 import { CHECKPOINT_FILE, lockRunFolder, RUN_FILES, RunWriter, scenarioHash, shortStreamedFile, type StreamedLengths } from '../io/runFolder.ts';
-import { reportTick, type MetricRow } from '../metrics/reporters.ts';
+import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary, TrackerState } from '../metrics/summary.ts';
 import { SummaryTracker } from '../metrics/summary.ts';
 import { initializeWorld } from '../model/initialize.ts';
 import { tick } from '../model/tick.ts';
 import { queueEdit, type QueuedEdit } from '../policy/patches.ts';
 import { InputError } from '../scenario/load.ts';
-import { LEVERS, scenarioSchema, type Scenario } from '../scenario/schema.ts';
+import { scenarioSchema, type Scenario } from '../scenario/schema.ts';
+import { recordTick, spendingByLever } from './record.ts';
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
@@ -30,11 +31,6 @@ export interface RunOptions {
 export interface RunResult {
   summary: RunSummary;
   dir: string | null;
-}
-
-/** Total spending per lever so far, from the ledger. */
-export function spendingByLever(world: World): Record<string, number> {
-  return Object.fromEntries(LEVERS.map((lever) => [lever, world.ledger.spent(lever, 'total')]));
 }
 
 /** What a checkpoint file holds besides the world: enough to continue a run folder exactly. */
@@ -106,9 +102,7 @@ class RunSession {
   /** Reports the current tick: metrics rows and events to the tracker and the folder; drains events. */
   private record(): void {
     const world = this.world;
-    const rows = reportTick(world);
-    this.tracker.observe(world, rows);
-    for (const e of world.events) this.tracker.countEvent(e.type);
+    const rows = recordTick(world, this.tracker);
     this.writer?.writeRows(rows);
     this.onRows?.(rows);
     this.writer?.writeEvents(world.events);

@@ -12,7 +12,7 @@ const small = (file: string, ticks = 6) => loadScenario(`scenarios/${file}`, { s
 /** A programme of interventions as the world state holds it. */
 function state(interventions: unknown[]): WorldState {
   const parsed = scenarioSchema.parse({ interventions }).interventions;
-  return { tick: 4, frontier: 1, budget: 0, spendingScale: 1, interventions: parsed.map((iv, i) => ({ ...iv, id: `s${i}` })) };
+  return { tick: 4, frontier: 1, budget: 0, spendingScale: 1, parameters: {}, interventions: parsed.map((iv, i) => ({ ...iv, id: `s${i}` })) };
 }
 
 describe('programme changes while a world runs', () => {

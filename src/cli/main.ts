@@ -1,6 +1,7 @@
 import { OutputError } from '../io/atomic.ts';
 import { URD_VERSION } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { listCommand } from './list.ts';
@@ -39,7 +40,12 @@ function help(): string {
 /** Entry point: dispatches to a command and maps errors to exit codes (2 bad input, 1 anything else). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    // No command is a usage error: the help goes to stderr and the exit code says so to scripts.
+    process.stderr.write(help() + '\n');
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(help() + '\n');
     return 0;
   }
@@ -49,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[command];
   if (!entry) {
-    process.stderr.write(`urd: unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
+    process.stderr.write(`urd: unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
     return 2;
   }
   try {

@@ -64,6 +64,14 @@ describe('urd run, end to end', () => {
     for (const c of ['run', 'validate', 'compare', 'demo', 'list']) expect(help.stdout).toContain(c);
     expect(urd(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(urd(['run', '--help']).stdout).toContain('--checkpoint-every');
+    // No command at all is a usage error: help on stderr, exit 2.
+    const bare = urd([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: urd <command>');
+    // A mistyped option gets a suggestion.
+    const typo = urd(['run', 'scenarios/baseline.yaml', '--seeds', '3']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option --seeds (did you mean "--seed"?)');
   });
 });
 

@@ -243,11 +243,11 @@ export function heatMapChart(g: HeatGrid, text: ChartText = {}): ChartConfig {
   const share = isShare(metric);
   const { lo, hi, div } = heatRange(finite, share);
   const fmt = share ? (v: number) => `${Math.round(v * 100)}%` : (v: number) => fmtNumber(v, 3);
-  const label = text.yTitle !== undefined ? [text.yTitle].flat().join(' ') : axisTitleLine(metric);
+  const label = text.yTitle !== undefined ? [text.yTitle].flat().join(' ') : axisTitleLine(metric, lang);
   const plugin: Plugin = { id: 'urdHeat', beforeDatasetsDraw: (chart) => drawHeat(chart, g, lo, hi, div ? diverging : viridis, label, fmt) };
   const options = chartOptions({
     title,
-    subtitle: text.subtitle ?? (div ? 'Blue: below zero; vermillion: above zero. Each cell: mean over replications.' : 'Each cell: mean over replications.'),
+    subtitle: text.subtitle ?? (lang === 'zh' ? (div ? '蓝色：低于零；朱红：高于零。每格：各重复运行的均值。' : '每格：各重复运行的均值。') : div ? 'Blue: below zero; vermillion: above zero. Each cell: mean over replications.' : 'Each cell: mean over replications.'),
     x: { title: g.xLabel ?? g.xName, type: 'category', extra: { labels: g.xs.map(String), offset: true, grid: { display: false } } },
     y: { title: g.yLabel ?? g.yName, type: 'category', extra: { labels: g.ys.map(String), offset: true, reverse: true, grid: { display: false } } },
     legend: false,

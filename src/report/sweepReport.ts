@@ -36,7 +36,7 @@ export interface SweepReportOptions {
 /** A swept parameter's readable name: its meaning from the scenario schema, with its path. */
 export function paramLabel(path: string): string {
   const meaning = PARAM_MEANINGS.get(path);
-  return meaning ? `${meaning.length > 48 ? `${meaning.slice(0, 46)}…` : meaning} (${path})` : path;
+  return meaning ? `${meaning.length > 34 ? `${meaning.slice(0, 32)}…` : meaning} (${path})` : path;
 }
 
 /** Meaning of every scenario parameter by dotted path, from the JSON Schema's descriptions. */
@@ -196,7 +196,7 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
   const body = `
 <section class="verdict" id="answer">
 <h2>${escapeHtml(T.theAnswer)}</h2>
-<ul>${answer.map((a) => `<li>${escapeHtml(a)}</li>`).join('\n')}${grid ? `<li>${escapeHtml(heatExtremes(grid.values, grid.xs, grid.ys, grid.xName, grid.yName, metric))}</li>` : ''}</ul>
+<ul>${answer.map((a) => `<li>${escapeHtml(a)}</li>`).join('\n')}${grid ? `<li>${escapeHtml(heatExtremes(grid.values, grid.xs, grid.ys, grid.xName, grid.yName, metric, lang))}</li>` : ''}</ul>
 </section>
 ${notes.map(noteHtml).join('\n')}
 ${lead ? `<div class="lead">${figureHtml(lead, 1, lang)}</div>` : ''}
@@ -222,7 +222,7 @@ ${filesHtml(T.files, [{ href: 'runs.csv', text: 'runs.csv' }, ...(sweep.aggregat
   return { path, charts, notes, ms: performance.now() - t0 };
 }
 
-function heatExtremes(values: number[][], xs: (number | string)[], ys: (number | string)[], xName: string, yName: string, metric: string): string {
+function heatExtremes(values: number[][], xs: (number | string)[], ys: (number | string)[], xName: string, yName: string, metric: string, lang: Lang): string {
   let lo = { v: Infinity, i: 0, j: 0 };
   let hi = { v: -Infinity, i: 0, j: 0 };
   values.forEach((row, j) =>
@@ -232,5 +232,7 @@ function heatExtremes(values: number[][], xs: (number | string)[], ys: (number |
     }),
   );
   const at = (c: { i: number; j: number }) => `${xName} = ${xs[c.i]}, ${yName} = ${ys[c.j]}`;
-  return `${metricName(metric)} is lowest (${fmtNumber(lo.v)}) at ${at(lo)} and highest (${fmtNumber(hi.v)}) at ${at(hi)}.`;
+  return lang === 'zh'
+    ? `${metricName(metric, lang)}在 ${at(lo)} 时最低（${fmtNumber(lo.v)}），在 ${at(hi)} 时最高（${fmtNumber(hi.v)}）。`
+    : `${metricName(metric)} is lowest (${fmtNumber(lo.v)}) at ${at(lo)} and highest (${fmtNumber(hi.v)}) at ${at(hi)}.`;
 }

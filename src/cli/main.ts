@@ -10,6 +10,7 @@ import { validateCommand } from './validate.ts';
 import { aggregateCommand } from './aggregate.ts';
 import { mergeCommand } from './merge.ts';
 import { sweepCommand } from './sweep.ts';
+import { exportCommand } from './export.ts';
 
 /** The commands, each a function from its arguments to an exit code. */
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => numbe
   compare: { summary: 'run scenarios on common random numbers and compare their summaries', run: compareCommand },
   sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
   merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
+  export: { summary: 'gather every run under a folder into one tidy table (Parquet or CSV) for pandas, polars, R and DuckDB', run: exportCommand },
   aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
 };
 

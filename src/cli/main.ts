@@ -11,11 +11,13 @@ import { aggregateCommand } from './aggregate.ts';
 import { mergeCommand } from './merge.ts';
 import { sweepCommand } from './sweep.ts';
 import { exportCommand } from './export.ts';
+import { paramsCommand } from './params.ts';
 
 /** The commands, each a function from its arguments to an exit code. */
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
   demo: { summary: 'the flagship comparison: backwash world, core-first vs periphery-first governance', run: demoCommand },
   list: { summary: 'list the stock scenarios and the question each asks', run: listCommand },
+  params: { summary: 'list the model parameters with unit, range, default and meaning (urd params SECTION for one part)', run: paramsCommand },
   run: { summary: 'run a scenario and write a run folder', run: runCommand },
   validate: { summary: 'check scenario files without running them', run: validateCommand },
   report: { summary: 'write report.html and charts/*.png for a run, sweep or comparison folder', run: async (a) => (await import('./report.ts')).reportCommand(a) },

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { exportTable, splitScope } from '../../src/experiments/export.ts';
+import { parameterRows } from '../../src/cli/params.ts';
 import { readMetrics } from '../../src/report/read.ts';
+import { scenarioSchema } from '../../src/scenario/schema.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { tempDir, writeFixtureComparison, writeFixtureSweep } from '../report/fixture.ts';
 
@@ -57,5 +59,14 @@ describe('urd export', () => {
     expect(splitScope('all')).toEqual(['all', null]);
     expect(splitScope('ring:3')).toEqual(['ring', 3]);
     expect(splitScope('place:120')).toEqual(['place', 120]);
+  });
+});
+
+describe('urd params', () => {
+  it('lists each parameter with the unit, range and default the schema gives it', () => {
+    const rows = parameterRows();
+    const barrier = rows.find((r) => r.path === 'talent.barrier');
+    expect(barrier).toMatchObject({ unit: 'utility', min: 0, max: 100, default: scenarioSchema.parse({}).talent.barrier });
+    expect(rows.every((r) => r.meaning.length > 0 && r.unit.length > 0)).toBe(true);
   });
 });

@@ -66,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.run(rest);
   } catch (err) {
     if (err instanceof InputError) {
-      process.stderr.write(`urd: ${err.message}\n`);
+      // Several errors (InputErrors) come one per line, each with its own prefix.
+      process.stderr.write(err.message.split('\n').map((l) => `urd: ${l}\n`).join(''));
       return 2;
     }
     if (err instanceof OutputError) {

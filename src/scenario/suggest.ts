@@ -3,18 +3,19 @@
  * fields, enum values, options and names.
  */
 
-/** Levenshtein distance between two strings (case-insensitive; '_' and '-' count as equal). */
+/** Edit distance with adjacent transpositions (optimal string alignment), case-insensitive; '_' and '-' count as equal. */
 export function editDistance(a: string, b: string): number {
   const norm = (s: string) => s.toLowerCase().replace(/_/g, '-');
   const x = norm(a);
   const y = norm(b);
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
+    for (let j = 1; j <= y.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[y.length];
+  return d[x.length][y.length];
 }
 
 /** The known name closest to `name`, if close enough to be a typo (at most a third of its letters off). */

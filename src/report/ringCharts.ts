@@ -106,9 +106,12 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: 
   const maxR = Math.max(1e-9, ...d.rings.map((r) => r.radius));
   const scale = (size / 2 - 22) / maxR;
   const norm = scaler(lo, hi, log);
-  // Dot area proportional to residents, against the mean place at the first tick; clamped so villages stay visible and the core does not cover its ring.
-  const pop0 = d.population?.[0].filter((v) => v > 0) ?? [];
-  const meanPop = pop0.length ? pop0.reduce((x, y) => x + y, 0) / pop0.length : 1;
+  // Dot area follows residents against the ring's mean place at the first tick (a village that empties shrinks); each ring's dots are sized to its spacing so neighbours never cover each other.
+  const ringMean = d.rings.map((_, k) => {
+    const pops = (d.population?.[0] ?? []).slice(layout.ringStart[k], layout.ringStart[k + 1]).filter((v) => v > 0);
+    return pops.length ? pops.reduce((x, y) => x + y, 0) / pops.length : 1;
+  });
+  const firstRing = d.rings.find((r) => r.radius > 0)?.radius ?? maxR;
   ctx.save();
   for (let i = 0; i < n; i++) {
     const cx = a.left + panelW * (i + 0.5);
@@ -120,15 +123,15 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: 
     ctx.fillText(reportText(lang).tick(d.ticks[i]), cx, a.top + 2);
     for (let k = 0; k < d.rings.length; k++) {
       const ring = d.rings[k];
-      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : 40;
-      const base = Math.max(7, Math.min(16, spacing * 0.48));
+      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : firstRing * scale;
+      const base = Math.max(7, Math.min(16, spacing * 0.42));
       for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
         const x = cx + layout.x[p] * scale;
         const y = cy - layout.y[p] * scale;
         const v = d.values[i][p];
         const pop = d.population?.[i][p];
         const empty = pop !== undefined && !(pop > 0);
-        const r = pop !== undefined && pop > 0 ? Math.max(5, Math.min(2 * base, base * Math.sqrt(pop / meanPop))) : base;
+        const r = pop !== undefined && pop > 0 ? Math.max(4, Math.min(1.15 * base, base * Math.sqrt(pop / ringMean[k]))) : base;
         ctx.beginPath();
         ctx.arc(x, y, r, 0, 2 * Math.PI);
         if (empty || !Number.isFinite(v) || (log && !(v > 0))) {
@@ -222,7 +225,7 @@ export function ringMapChart(d: RingMapData, lang: Lang = 'en'): ChartConfig {
   const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi, log, lang) };
   const options = chartOptions({
     title,
-    subtitle: T.ringMapSubtitle(d.rings.map((r) => r.label).join(', ')),
+    subtitle: T.ringMapSubtitle(d.rings.map((r) => r.label).join(', ')).split('\n') as unknown as string,
     x: { title: '' },
     y: { title: '' },
     legend: false,

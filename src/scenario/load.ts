@@ -302,6 +302,18 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
 }
 
 /**
+ * A translation belongs to the layer of its English: when a file that extends another sets its
+ * own title, description or question but no Chinese for it, the parent's Chinese (which tells
+ * the parent's story) is dropped rather than shown beside the wrong scenario.
+ */
+function dropStaleTranslations(data: Record<string, unknown>, layers: readonly LoadedFile[]): void {
+  for (const key of ['title', 'description', 'question']) {
+    const last = [...layers].reverse().find((f) => Object.hasOwn(f.data, key) || Object.hasOwn(f.data, `${key}_zh`));
+    if (last && !Object.hasOwn(last.data, `${key}_zh`)) delete data[`${key}_zh`];
+  }
+}
+
+/**
  * Loads a scenario file: reads it and its `extends` chain, applies command-line overrides,
  * validates against the schema (filling defaults) and checks cross-field limits. Every problem
  * is an {@link InputError} naming the file, the field path, the line and what was expected.
@@ -309,6 +321,7 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
 export function loadScenario(path: string, overrides: Overrides = {}): Scenario {
   const layers = readWithExtends(path);
   let data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
+  dropStaleTranslations(data, layers);
   const top = layers[layers.length - 1];
   for (const assignment of overrides.set ?? []) {
     const eq = assignment.indexOf('=');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, InputErrors, loadScenario } from '../../src/scenario/load.ts';
@@ -70,5 +70,22 @@ describe('validation ergonomics', () => {
     expect(closest('aglomeration', ['agglomeration', 'alpha'])).toBe('agglomeration');
     expect(closest('alpah', ['alpha', 'delta'])).toBe('alpha');
     expect(closest('bridges', ['broadband', 'upgrade'])).toBeNull();
+  });
+});
+
+describe('Chinese text of the scenarios', () => {
+  it('every stock scenario tells its title, story and question in Chinese', () => {
+    for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
+      const s = loadScenario(join('scenarios', f));
+      for (const k of ['title_zh', 'description_zh', 'question_zh'] as const) expect(s[k], `${f} ${k}`).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('a file that rewrites the English without a translation does not inherit its parent’s Chinese', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'child.yaml'), `extends: ${BASE}\nquestion: "A different question?"\n`);
+    const child = loadScenario(join(dir, 'child.yaml'));
+    expect(child.question_zh).toBeUndefined();
+    expect(child.title_zh).toBe(loadScenario(BASE).title_zh); // the title was not rewritten: its translation still fits
   });
 });

@@ -9,7 +9,7 @@ import { reportText } from '../i18n/report.ts';
 import type { Lang } from '../i18n/terms.ts';
 import { type Band, END_LABEL_ROOM, bandsPlugin, endLabelsPlugin, errorBarsPlugin, refLinesPlugin, timelineRoom } from './plugins.ts';
 import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
-import { niceTicks } from './ringCharts.ts';
+import { niceTicks } from './ticks.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { DASHES, FONT, FONT_FAMILY, INK, diverging, fmtNumber, inkOn, seriesColour, viridis, withAlpha } from './theme.ts';
 

@@ -14,7 +14,7 @@ import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
 import type { MetricTable } from './read.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { DASHES, FONT, FONT_FAMILY, INK, fmtNumber, viridis } from './theme.ts';
-import { logTicks } from './timeCharts.ts';
+import { logTicks, niceTicks } from './ticks.ts';
 
 /** Up to n ticks spread evenly over the available ones: always the first and the last. */
 export function pickTicks(available: readonly number[], n = 3): number[] {
@@ -193,17 +193,6 @@ function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bo
   ctx.font = `bold ${FONT.tick}px ${FONT_FAMILY}`;
   ctx.fillText(`${axisTitleLine(metric, lang)}${log ? `, ${CHART_TEXT[lang].logScale}` : ''}`, 0, 0);
   ctx.restore();
-}
-
-/** Round values inside [lo, hi], about `count` of them, at a 1-2-5 step. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count - 1);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
 }
 
 /** Whether a ring map's colours go on a log scale: positive values spanning more than a factor 4, where a linear scale lets the core swamp the villages. */

@@ -11,6 +11,7 @@ import type { MetricTable } from './read.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { CLASS_COLOURS, DASHES, LEVEL_COLOURS, OKABE_ITO, STAGE_COLOURS, STAGE_DASHES, fmtNumber, withAlpha } from './theme.ts';
 import { CHART_TEXT } from '../i18n/charts.ts';
+import { logTicks, niceTicks } from './ticks.ts';
 
 /** Title of the time axis on every time chart (English; reportText(lang).time in other languages). */
 export const TIME_AXIS = reportText('en').time;
@@ -85,20 +86,6 @@ export function dpdChart(table: MetricTable, interventions: readonly Interventio
   };
 }
 
-/** Ticks of a log axis at 1-2-5 steps from a nice value at or below lo to one at or above hi (both ends labelled). */
-export function logTicks(lo: number, hi: number): number[] {
-  const steps = [1, 2, 5];
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++) for (const m of steps) out.push(Number((m * 10 ** e).toPrecision(3)));
-  const below = out.filter((v) => v <= lo * (1 + 1e-9));
-  const above = out.filter((v) => v >= hi * (1 - 1e-9));
-  const from = below.length ? below[below.length - 1] : out[0];
-  const to = above.length ? above[0] : out[out.length - 1];
-  const ticks = out.filter((v) => v >= from && v <= to);
-  // With many decades, 1-2-5 labels crowd the axis: keep the powers of ten and the ends.
-  return ticks.length > 12 ? ticks.filter((v, i) => i === 0 || i === ticks.length - 1 || Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9) : ticks;
-}
-
 /** The five stages' urban/rural ratios on a log scale, with parity at 1, every line labelled at its end. */
 export function stageRatiosChart(table: MetricTable, lang: Lang = 'en'): ChartConfig {
   const T = CHART_TEXT[lang];
@@ -131,12 +118,9 @@ export function stageRatiosChart(table: MetricTable, lang: Lang = 'en'): ChartCo
   };
 }
 
-/** Adds 0 to a linear axis's ticks when 0 lies inside it (Chart.js may step over it). */
+/** Ticks at a 1-2-5 step that is a multiple of the step, so 0 is labelled whenever it lies on the axis (Chart.js may step over it). */
 const withZero = (scale: { min: number; max: number; ticks: { value: number }[] }) => {
-  if (scale.min < 0 && scale.max > 0 && !scale.ticks.some((t) => Math.abs(t.value) < 1e-12)) {
-    scale.ticks.push({ value: 0 });
-    scale.ticks.sort((p, q) => p.value - q.value);
-  }
+  scale.ticks = niceTicks(scale.min, scale.max, 5).map((value) => ({ value }));
 };
 
 /** Net capital and net migrants toward the rural places per tick, in two panels (negative: drain to the city). */

@@ -11,7 +11,7 @@ import { emptyChart, renderPng } from '../../src/report/render.ts';
 import { writeComparisonReport } from '../../src/report/compareReport.ts';
 import { writeSweepReport } from '../../src/report/sweepReport.ts';
 import { SERIES_COLOURS, STAGE_COLOURS, STAGE_DASHES } from '../../src/report/theme.ts';
-import { logTicks } from '../../src/report/timeCharts.ts';
+import { logTicks } from '../../src/report/ticks.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { csvLine } from '../../src/io/csv.ts';
 import { tempDir, writeFixtureComparison, writeFixtureSweep } from './fixture.ts';

@@ -14,7 +14,13 @@ import { SERIES_COLOURS, STAGE_COLOURS, STAGE_DASHES } from '../../src/report/th
 import { logTicks } from '../../src/report/ticks.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { csvLine } from '../../src/io/csv.ts';
-import { tempDir, writeFixtureComparison, writeFixtureSweep } from './fixture.ts';
+import { tempDir, writeFixtureComparison, writeFixtureRun, writeFixtureSweep } from './fixture.ts';
+import { reportText } from '../../src/i18n/report.ts';
+import { readRunFolder } from '../../src/report/read.ts';
+import { writeRunReport } from '../../src/report/runReport.ts';
+import { dpdChart, interventionBands, spendingByRingChart } from '../../src/report/timeCharts.ts';
+import { runScenario } from '../../src/run/runScenario.ts';
+import { LEVERS, scenarioSchema } from '../../src/scenario/schema.ts';
 
 /** Decoded RGBA pixels of a chart with one title (node-canvas draws it; we read it back through the same canvas). */
 async function pixels(title: string): Promise<Uint8ClampedArray> {
@@ -120,5 +126,55 @@ describe('report --metric', () => {
     expect(r.charts.map((c) => c.id)).toEqual(['effect-interventions[0].allocation']);
     const png = r.charts[0].png;
     expect(png.length).toBeGreaterThan(10_000); // bars drawn, not an empty frame
+  });
+});
+
+describe('what the run charts show', () => {
+  it('spending per resident by ring puts the core on top under core first and the villages on top under periphery first', () => {
+    const perRing = (allocation: 'core-first' | 'periphery-first') => {
+      const dir = join(tempDir(), allocation);
+      const s = scenarioSchema.parse({ ticks: 3, world: { residents: 2000 }, interventions: [{ lever: 'capital', instrument: 'transfer', allocation, budget: 50 }] });
+      runScenario(s, { dir });
+      const cfg = spendingByRingChart(readRunFolder(dir).metrics, s.world.rings, LEVERS);
+      return cfg.data.datasets.map((d: { data: { y: number | null }[] }) => d.data[d.data.length - 1].y as number);
+    };
+    const core = perRing('core-first');
+    const periphery = perRing('periphery-first');
+    expect(core[0]).toBeGreaterThan(core[core.length - 1]);
+    expect(periphery[periphery.length - 1]).toBeGreaterThan(periphery[0]);
+  });
+
+  it('draws programmes in a strip under the time axis, leaving the plot unshaded however many overlap', async () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { ticks: 10, placeRows: false });
+    const table = readRunFolder(dir).metrics;
+    const ivs = scenarioSchema.parse({
+      interventions: ['broadband', 'upgrade'].flatMap((instrument) => [1, 2, 3].map((k) => ({ label: `${instrument} ${k}`, lever: 'policy', instrument, budget: k }))),
+    }).interventions;
+    const { loadImage, createCanvas } = await import('canvas');
+    const img = await loadImage(renderPng(dpdChart(table, ivs)));
+    const ctx = createCanvas(img.width, img.height).getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    // The plot's lower-right area, away from the line: as white as the page (no translucent fills stacked on it).
+    const [r, g, b] = ctx.getImageData(1100, 420, 1, 1).data;
+    expect(Math.min(r, g, b)).toBeGreaterThan(235);
+    expect(interventionBands(ivs, 10).map((band) => band.lane)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('puts the answer and the key chart before everything else in a run report, and links its files', () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { ticks: 6, placeRows: false });
+    const html = readFileSync(writeRunReport(dir).path, 'utf8');
+    const at = (s: string) => html.indexOf(s);
+    expect(at('id="answer"')).toBeGreaterThan(0);
+    expect(at('id="answer"')).toBeLessThan(at('id="fig-dpd"'));
+    expect(at('id="fig-dpd"')).toBeLessThan(at('<nav'));
+    expect(at('<nav')).toBeLessThan(at('id="fig-stage-ratios"'));
+    for (const f of ['metrics.csv', 'summary.json', 'manifest.json']) expect(html).toContain(`href="${f}"`);
+  });
+
+  it('says "1 parameter", not "1 parameters"', () => {
+    expect(reportText('en').sweepSubtitle(24, 1, 'dpd_final')).toContain('1 parameter ·');
+    expect(reportText('en').sweepSubtitle(24, 3, 'dpd_final')).toContain('3 parameters');
   });
 });

@@ -12,6 +12,7 @@ import { reportText } from '../i18n/report.ts';
 import type { Lang } from '../i18n/terms.ts';
 import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
 import type { MetricTable } from './read.ts';
+import { END_LABEL_ROOM, endLabelsPlugin } from './plugins.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { DASHES, FONT, FONT_FAMILY, INK, fmtNumber, viridis } from './theme.ts';
 import { logTicks, niceTicks } from './ticks.ts';
@@ -64,8 +65,10 @@ export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[],
       extra: share ? { suggestedMin: 0, suggestedMax: 1 } : { beginAtZero: true },
     },
   });
-  options.plugins.legend.labels.pointStyleWidth = undefined;
-  return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options };
+  // Each tick's line named at its outer end, in its colour and dash, instead of a legend of swatches.
+  options.plugins.legend.display = false;
+  options.layout.padding.right = END_LABEL_ROOM;
+  return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options, plugins: [endLabelsPlugin()] };
 }
 
 /** What a ring map shows: a metric per place at several ticks, over the layout of `rings`. */

@@ -346,13 +346,15 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
     const found = mostSpecific(result.error.issues).map((issue) => {
       const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
       const dotted = path.map(String).join('.');
+      // Shown as the user writes it: interventions[0].budget (which --set takes too).
+      const shown = path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
       // A field that --set wrote is the command line's mistake, not the file's.
       const set = setPaths.find((p) => p === dotted || dotted.startsWith(`${p}.`) || p.startsWith(`${dotted}.`));
       if (set !== undefined) return { order: -1, line: 0, error: new InputError('--set', set, null, describeIssue(issue, data)) };
       // Blame the last layer that sets the field (or its nearest parent).
       const owner = [...layers].reverse().find((f) => lineOf(f, path) !== null && f.doc.hasIn(path.slice(0, 1) as unknown[])) ?? top;
       const line = lineOf(owner, path);
-      return { order: layers.indexOf(owner), line: line ?? 0, error: new InputError(owner.path, dotted || null, line, describeIssue(issue, data)) };
+      return { order: layers.indexOf(owner), line: line ?? 0, error: new InputError(owner.path, shown || null, line, describeIssue(issue, data)) };
     });
     // In file order: --set first, then each file of the extends chain from the base, by line.
     found.sort((a, b) => a.order - b.order || a.line - b.line);

@@ -81,7 +81,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['wrong type', 'ticks: many\n', /bad\.yaml:1: ticks: expected number, got "many"/],
     ['out of range', 'capital:\n  alpha: 1.5\n', /bad\.yaml:2: capital\.alpha: expected a value ≤ 0\.95, got 1\.5/],
     ['broken YAML', 'ticks: [1, 2\nseed: 3\n', /bad\.yaml:\d+: not valid YAML\/JSON/],
-    ['unknown instrument', 'interventions:\n  - { lever: policy, instrument: bridges, budget: 5 }\n', /bad\.yaml:2: interventions\.0\.instrument: expected one of broadband, upgrade for lever policy/],
+    ['unknown instrument', 'interventions:\n  - { lever: policy, instrument: bridges, budget: 5 }\n', /bad\.yaml:2: interventions\[0\]\.instrument: expected one of broadband, upgrade for lever policy/],
   ];
   for (const [kind, text, message] of cases) {
     it(kind, () => {

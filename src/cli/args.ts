@@ -1,12 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../scenario/load.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 
 /** Parses a command's arguments, turning parse failures into usage errors (exit 2). */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new InputError(`urd ${command}`, null, null, `${(err as Error).message.split('\n')[0]} (see urd ${command} --help)`);
+    const message = (err as Error).message.split('\n')[0];
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    const hint = unknown ? didYouMean(unknown.replace(/^-+/, ''), Object.keys(options)).replace(/"([^"]+)"/, '"--$1"') : '';
+    throw new InputError(`urd ${command}`, null, null, `${unknown ? `unknown option ${unknown}` : message}${hint} (see urd ${command} --help)`);
   }
 }
 

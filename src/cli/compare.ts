@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
+import { commonSeeds, compareInto, formatComparison, referenceIndex } from '../experiments/compare.ts';
 import { readComparison } from '../experiments/reading.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
@@ -10,19 +12,24 @@ import { Progress } from './progress.ts';
 export const COMPARE_HELP = `urd compare A.yaml B.yaml ... [options]
 
 Runs the scenarios on common random numbers (the same seeds for each) and prints a table of
-summary metrics: the first scenario's mean (± sd across seeds), and every other scenario's
+summary metrics: the reference scenario's mean (± sd across seeds), and every other scenario's
 paired difference to it; the gap stands beside efficiency (mean income, output) and inequality
 (Gini, Theil). Then a plain-language reading: each verdict with its qualifiers, which scenario
-leaves the smallest gap, whether the alternatives trade the gap off against efficiency or
-equality, and warnings about wasted spending and capped budgets. Writes compare.csv,
-compare-runs.csv and each run folder.
+leaves the smallest gap, whether the options trade the gap off against efficiency or equality,
+and warnings about wasted spending and capped budgets. Writes compare.csv (every pairwise
+difference with its 95% interval), compare-runs.csv, compare.json, reading.txt and each run
+folder.
 
 Options:
   --seeds K        number of seeds (default 3): seed, seed+1, ..., seed+K-1
   --seed N         first seed (default 1)
   --ticks T        override every scenario's ticks
   --set path=value override a field in every scenario (repeatable)
+  --ref NAME       the reference scenario every other is compared with (default the first)
+  --title TEXT     title of the comparison (default: the scenarios' titles)
+  --question TEXT  the question the comparison asks (default: none; scenarios' own questions are not the comparison's)
   --out DIR        output folder (default outputs/compare/<names>-<hash>)
+${LANG_HELP}
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet          no progress bar
   -h, --help       this help`;
@@ -35,6 +42,10 @@ export function compareCommand(args: string[]): number {
     ticks: { type: 'string' },
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
+    ref: { type: 'string' },
+    title: { type: 'string' },
+    question: { type: 'string' },
+    lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -50,13 +61,18 @@ export function compareCommand(args: string[]): number {
   const scenarios = positionals.map((file) => loadScenario(file, { set: values.set, ticks }));
   const names = scenarios.map((s) => s.name);
   if (new Set(names).size !== names.length) throw new InputError('urd compare', 'name', null, `expected distinct scenario names, got ${names.join(', ')}`);
+  const lang = resolveLang('compare', values.lang);
+  if (values.ref !== undefined && referenceIndex(scenarios, values.ref) < 0) {
+    throw new InputError('urd compare', '--ref', null, `expected one of the scenario names ${names.join(', ')}, got "${values.ref}"${didYouMean(values.ref, names)}`);
+  }
   const seeds = commonSeeds(intOption('compare', 'seed', values.seed) ?? 1, count);
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
   const progress = new Progress('compare', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const text = { title: values.title, question: values.question };
+  const { results, cells, ref } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: values.ref, text });
   progress.done();
-  const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
-  process.stdout.write(`${formatComparison(results, cells)}\n\n${readComparison(results, cells)}\n\n${report ? `${report.path}\n` : ''}${dir}\n`);
+  const report = reportWanted(values['no-report']) ? writeComparisonReport(dir, { lang }) : null;
+  process.stdout.write(`${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;
 }

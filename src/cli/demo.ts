@@ -7,11 +7,22 @@ import { writeRunReport } from '../report/runReport.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 
 const scenariosDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
 
 /** The flagship comparison: a backwash world left alone, governed core first, and governed periphery first, at equal budget. */
 export const DEMO_SCENARIOS = ['laissez-faire-agglomeration.yaml', 'backwash-core-first.yaml', 'backwash-periphery-first.yaml'];
+
+/** What the demo asks: core first against periphery first, so core-first is the reference. */
+export const DEMO_TEXT = {
+  title: 'Backwash world: core-first against periphery-first governance',
+  title_zh: '回流世界：差序（核心优先）与逆差序（边缘优先）治理之比',
+  question:
+    'In a world where agglomeration drives backwash, does governing periphery first (the reverse differential order) leave a smaller urban–rural digital gap than governing core first (the differential order) at the same budget, and does either turn the widening gap into a closing one?',
+  question_zh: '在集聚引发回流（虹吸）的世界里，同样的预算下，逆差序（边缘优先）治理是否比差序格局（核心优先）治理留下更小的城乡数字势差？两者能否让扩大的差距转为缩小？',
+};
+export const DEMO_REFERENCE = 'backwash-core-first';
 
 export const DEMO_HELP = `urd demo [options]
 
@@ -24,6 +35,7 @@ every run folder and compare.csv.
 Options:
   --seeds K     number of seeds (default 3)
   --out DIR     output folder (default outputs/demo)
+${LANG_HELP}
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet       no progress bar
   -h, --help    this help`;
@@ -33,6 +45,7 @@ export function demoCommand(args: string[]): number {
   const { values } = parseCommand('demo', args, {
     seeds: { type: 'string' },
     out: { type: 'string' },
+    lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -45,15 +58,16 @@ export function demoCommand(args: string[]): number {
   const seeds = commonSeeds(1, Math.max(1, intOption('demo', 'seeds', values.seeds) ?? 3));
   const dir = values.out ?? join('outputs', 'demo');
   const progress = new Progress('demo', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const lang = resolveLang('demo', values.lang);
+  const { results, cells, ref } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: DEMO_REFERENCE, text: DEMO_TEXT });
   progress.done();
   const reports: string[] = [];
   if (reportWanted(values['no-report'])) {
-    reports.push(writeComparisonReport(dir).path);
+    reports.push(writeComparisonReport(dir, { lang }).path);
     // One run report per scenario (its first seed), for a teacher to open scenario by scenario.
-    for (const r of results) reports.push(writeRunReport(r.dirs[0]).path);
+    for (const r of results) reports.push(writeRunReport(r.dirs[0], { lang }).path);
   }
   const reportLines = reports.length > 0 ? `\nReports:\n${reports.map((p) => `  ${p}`).join('\n')}\n` : '';
-  process.stdout.write(`${formatComparison(results, cells)}\n\n${readComparison(results, cells)}\n${reportLines}\nOutputs: ${dir}\n`);
+  process.stdout.write(`${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${reportLines}\nOutputs: ${dir}\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { OutputError } from '../io/atomic.ts';
 import { URD_VERSION } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { listCommand } from './list.ts';
@@ -9,11 +10,14 @@ import { validateCommand } from './validate.ts';
 import { aggregateCommand } from './aggregate.ts';
 import { mergeCommand } from './merge.ts';
 import { sweepCommand } from './sweep.ts';
+import { exportCommand } from './export.ts';
+import { paramsCommand } from './params.ts';
 
 /** The commands, each a function from its arguments to an exit code. */
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
   demo: { summary: 'the flagship comparison: backwash world, core-first vs periphery-first governance', run: demoCommand },
   list: { summary: 'list the stock scenarios and the question each asks', run: listCommand },
+  params: { summary: 'list the model parameters with unit, range, default and meaning (urd params SECTION for one part)', run: paramsCommand },
   run: { summary: 'run a scenario and write a run folder', run: runCommand },
   validate: { summary: 'check scenario files without running them', run: validateCommand },
   report: { summary: 'write report.html and charts/*.png for a run, sweep or comparison folder', run: async (a) => (await import('./report.ts')).reportCommand(a) },
@@ -21,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => numbe
   sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
   merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
   calibrate: { summary: 'fit parameters to observed series (ABC-SMC posterior or Nelder-Mead), with held-out validation', run: async (a) => (await import('./calibrate.ts')).calibrateCommand(a) },
+  export: { summary: 'gather every run under a folder into one tidy table (Parquet or CSV) for pandas, polars, R and DuckDB', run: exportCommand },
   aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
   play: { summary: 'the classroom page: the model live in the browser (zh/en), served locally or exported', run: async (a) => (await import('./play.ts')).playCommand(a) },
 };
@@ -41,7 +46,12 @@ function help(): string {
 /** Entry point: dispatches to a command and maps errors to exit codes (2 bad input, 1 anything else). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    // No command is a usage error: the help goes to stderr and the exit code says so to scripts.
+    process.stderr.write(help() + '\n');
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(help() + '\n');
     return 0;
   }
@@ -51,14 +61,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[command];
   if (!entry) {
-    process.stderr.write(`urd: unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
+    process.stderr.write(`urd: unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
     return 2;
   }
   try {
     return await entry.run(rest);
   } catch (err) {
     if (err instanceof InputError) {
-      process.stderr.write(`urd: ${err.message}\n`);
+      // Several errors (InputErrors) come one per line, each with its own prefix.
+      process.stderr.write(err.message.split('\n').map((l) => `urd: ${l}\n`).join(''));
       return 2;
     }
     if (err instanceof OutputError) {

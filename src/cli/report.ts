@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { resolveLang } from '../i18n/lang.ts';
+import type { Lang } from '../i18n/terms.ts';
 import { join } from 'node:path';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import type { ReportResult } from '../report/runReport.ts';
@@ -20,6 +23,8 @@ Uses only the files in DIR, so old folders can be reported again.
 Options:
   --metric NAME   sweep: the summary metric of the heat map (default dpd_final);
                   comparison: the metric of the trajectories (default dpd)
+  --lang zh|en    language of the report (default: from the locale, LANG)
+  --open          open each report in the default browser when written
   --quiet         print only the path of each report
   -h, --help      this help`;
 
@@ -32,18 +37,28 @@ export function folderKind(dir: string): 'run' | 'sweep' | 'compare' {
   throw new InputError(dir, null, null, 'expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv) or a comparison folder (compare-runs.csv)');
 }
 
-/** Writes the report of one folder of any kind. */
-export function writeReport(dir: string, metric?: string): ReportResult {
+/** Writes the report of one folder of any kind. A --metric the folder does not have is refused before anything is written. */
+export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): ReportResult {
   const kind = folderKind(dir);
-  if (kind === 'run') return writeRunReport(dir);
-  if (kind === 'sweep') return writeSweepReport(dir, { metric });
-  return writeComparisonReport(dir, { metric });
+  if (kind === 'run') return writeRunReport(dir, { lang });
+  if (kind === 'sweep') return writeSweepReport(dir, { metric, lang });
+  return writeComparisonReport(dir, { metric, lang });
+}
+
+/** Opens a file in the desktop's default browser, without waiting for it (a failure to open is only a note). */
+export function openInBrowser(path: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [path]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', path]] : ['xdg-open', [path]];
+  const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
+  child.on('error', () => process.stderr.write(`note: could not open ${path} (${cmd} not available)\n`));
+  child.unref();
 }
 
 /** `urd report`: returns the exit code. */
 export function reportCommand(args: string[]): number {
   const { values, positionals } = parseCommand('report', args, {
     metric: { type: 'string' },
+    lang: { type: 'string' },
+    open: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -52,8 +67,10 @@ export function reportCommand(args: string[]): number {
     return 0;
   }
   if (positionals.length === 0) throw new InputError('urd report', null, null, 'expected at least one folder (see urd report --help)');
+  const lang = resolveLang('report', values.lang);
   for (const dir of positionals) {
-    const r = writeReport(dir, values.metric);
+    const r = writeReport(dir, values.metric, lang);
+    if (values.open) openInBrowser(r.path);
     if (!values.quiet) {
       for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
       process.stderr.write(`${r.charts.length} charts in ${(r.ms / 1000).toFixed(1)} s\n`);

@@ -1,10 +1,13 @@
-import { InputError, loadScenario } from '../scenario/load.ts';
+import { InputError, InputErrors, loadScenario } from '../scenario/load.ts';
+import { noEffectWarnings } from '../scenario/warnings.ts';
 import { parseCommand } from './args.ts';
 
 export const VALIDATE_HELP = `urd validate FILE...
 
 Checks scenario files (with their extends chains) against the schema without running them.
-Prints "FILE: ok" for each valid file; exits 2 on the first invalid one.`;
+Checks every file given and reports every error of each, in file order; prints "FILE: ok"
+for each valid file and a warning for an intervention that can have no effect. Exits 2 when
+any file is invalid (warnings alone exit 0).`;
 
 /** `urd validate`: returns the exit code. */
 export function validateCommand(args: string[]): number {
@@ -14,9 +17,17 @@ export function validateCommand(args: string[]): number {
     return 0;
   }
   if (positionals.length === 0) throw new InputError('urd validate', null, null, 'expected at least one scenario file');
+  const errors: InputError[] = [];
   for (const file of positionals) {
-    const scenario = loadScenario(file);
-    process.stdout.write(`${file}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
+    try {
+      const scenario = loadScenario(file);
+      process.stdout.write(`${file}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
+      for (const w of noEffectWarnings(scenario)) process.stderr.write(`warning: ${file}: ${w}\n`);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      errors.push(...(err instanceof InputErrors ? err.errors : [err]));
+    }
   }
+  if (errors.length) throw errors.length === 1 ? errors[0] : new InputErrors(errors);
   return 0;
 }

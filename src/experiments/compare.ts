@@ -7,6 +7,7 @@ import { runScenario } from '../run/runScenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { metricValue, RUN_METRICS } from './metrics.ts';
 import { readComparison } from './reading.ts';
+import { type ReadableOptions, readable } from '../i18n/format.ts';
 
 /** Summary numbers shown in a comparison table, in order (names as in experiment files, src/experiments/metrics.ts). */
 export const COMPARE_METRICS = [
@@ -47,7 +48,7 @@ export interface ComparedScenario {
   dirs: string[];
 }
 
-/** One cell of a comparison: a metric of a scenario over the seeds, and its paired difference to the first scenario. */
+/** One cell of a comparison: a metric of a scenario over the seeds, and its paired difference to the reference scenario. */
 export interface CompareCell {
   scenario: string;
   metric: string;
@@ -60,6 +61,26 @@ export interface CompareCell {
   diffSd: number;
   diffLo: number;
   diffHi: number;
+}
+
+/** A paired difference of one metric between two scenarios over the common seeds: scenario − versus. */
+export interface PairCell {
+  scenario: string;
+  versus: string;
+  metric: string;
+  seeds: number;
+  mean: number;
+  sd: number;
+  lo: number;
+  hi: number;
+}
+
+/** What a comparison is about, beyond its scenarios: written to compare.json for the report. */
+export interface ComparisonText {
+  title?: string;
+  title_zh?: string;
+  question?: string;
+  question_zh?: string;
 }
 
 /** Seeds of a comparison: seed, seed+1, ..., the same list for every scenario (common random numbers). */
@@ -92,19 +113,22 @@ export function runComparison(
   });
 }
 
-/** Mean, spread and 95% t interval of each metric per scenario, and of its paired difference to the first scenario. */
-export function compareCells(results: readonly ComparedScenario[], metrics: readonly string[] = COMPARE_METRICS): CompareCell[] {
+/** Mean, sd and 95% t interval of the seed-by-seed differences of a metric between two scenarios. */
+function paired(a: ComparedScenario, b: ComparedScenario, metric: string) {
+  return tConfidenceInterval(a.summaries.map((sum, k) => numeric(sum, metric) - numeric(b.summaries[k], metric)));
+}
+
+/** Mean, spread and 95% t interval of each metric per scenario, and of its paired difference to the reference (index `ref`, default the first). */
+export function compareCells(results: readonly ComparedScenario[], metrics: readonly string[] = COMPARE_METRICS, ref = 0): CompareCell[] {
   const cells: CompareCell[] = [];
   results.forEach((r) => {
     for (const metric of metrics) {
-      const values = r.summaries.map((sum) => numeric(sum, metric));
-      const diffs = r.summaries.map((sum, k) => numeric(sum, metric) - numeric(results[0].summaries[k], metric));
-      const ci = tConfidenceInterval(values);
-      const dci = tConfidenceInterval(diffs);
+      const ci = tConfidenceInterval(r.summaries.map((sum) => numeric(sum, metric)));
+      const dci = paired(r, results[ref], metric);
       cells.push({
         scenario: r.scenario.name,
         metric,
-        seeds: values.length,
+        seeds: r.summaries.length,
         mean: ci.mean,
         sd: ci.sd,
         lo: ci.lo,
@@ -119,6 +143,21 @@ export function compareCells(results: readonly ComparedScenario[], metrics: read
   return cells;
 }
 
+/** The paired difference of every metric for every ordered pair of distinct scenarios. */
+export function pairCells(results: readonly ComparedScenario[], metrics: readonly string[] = COMPARE_METRICS): PairCell[] {
+  const out: PairCell[] = [];
+  for (const a of results) {
+    for (const b of results) {
+      if (a === b) continue;
+      for (const metric of metrics) {
+        const d = paired(a, b, metric);
+        out.push({ scenario: a.scenario.name, versus: b.scenario.name, metric, seeds: a.summaries.length, mean: d.mean, sd: d.sd, lo: d.lo, hi: d.hi });
+      }
+    }
+  }
+  return out;
+}
+
 /** Counts of a categorical field per scenario over the seeds, e.g. "widened 3/3" for the net verdict. */
 export function verdictCounts(result: ComparedScenario, field: 'verdict' | 'recent' = 'verdict'): string {
   const counts = new Map<string, number>();
@@ -126,54 +165,86 @@ export function verdictCounts(result: ComparedScenario, field: 'verdict' | 'rece
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} ${n}/${result.summaries.length}`).join(', ');
 }
 
-/** Writes compare.csv (one row per scenario and metric) and compare-runs.csv (one row per run). */
-export function writeComparison(dir: string, results: readonly ComparedScenario[], cells: readonly CompareCell[]): void {
-  const header = ['scenario', 'metric', 'seeds', 'mean', 'sd', 'ci95_lo', 'ci95_hi', 'diff_vs_first', 'diff_sd', 'diff_ci95_lo', 'diff_ci95_hi'];
-  writeFileAtomic(
-    join(dir, 'compare.csv'),
-    csvLine(header) + cells.map((c) => csvLine([c.scenario, c.metric, c.seeds, c.mean, c.sd, c.lo, c.hi, c.diffMean, c.diffSd, c.diffLo, c.diffHi])).join(''),
+/** The columns of compare.csv: one row per scenario, metric and other scenario (`versus`), so every pairwise difference is a row. */
+export const COMPARE_COLUMNS = ['scenario', 'metric', 'seeds', 'mean', 'sd', 'ci95_lo', 'ci95_hi', 'versus', 'diff', 'diff_sd', 'diff_ci95_lo', 'diff_ci95_hi'] as const;
+
+/**
+ * Writes compare.csv (each scenario's mean per metric, with its paired difference to every other
+ * scenario), compare-runs.csv (one row per run) and compare.json (reference, title, question).
+ */
+export function writeComparison(dir: string, results: readonly ComparedScenario[], cells: readonly CompareCell[], meta: { reference: string; text?: ComparisonText }): void {
+  const pairs = pairCells(results, [...new Set(cells.map((c) => c.metric))]);
+  const pairOf = new Map(pairs.map((p) => [`${p.scenario}\u0000${p.versus}\u0000${p.metric}`, p]));
+  const rows = cells.flatMap((c) =>
+    results
+      .filter((o) => o.scenario.name !== c.scenario)
+      .map((o) => {
+        const p = pairOf.get(`${c.scenario}\u0000${o.scenario.name}\u0000${c.metric}`) as PairCell;
+        return csvLine([c.scenario, c.metric, c.seeds, c.mean, c.sd, c.lo, c.hi, p.versus, p.mean, p.sd, p.lo, p.hi]);
+      }),
   );
+  writeFileAtomic(join(dir, 'compare.csv'), csvLine([...COMPARE_COLUMNS]) + rows.join(''));
   const keys = [...Object.keys(RUN_METRICS).filter((k) => k !== 'verdict' && k !== 'recent'), ...Object.keys(results[0].summaries[0].final).map((k) => `final.${k}`)];
-  const rows = results.flatMap((r) => r.summaries.map((s, k) => csvLine([r.scenario.name, s.seed, s.verdict, s.recent, r.dirs[k], ...keys.map((key) => metricValue(s, key) ?? NaN)])));
-  writeFileAtomic(join(dir, 'compare-runs.csv'), csvLine(['scenario', 'seed', 'verdict', 'recent', 'run_dir', ...keys]) + rows.join(''));
+  const runRows = results.flatMap((r) => r.summaries.map((s, k) => csvLine([r.scenario.name, s.seed, s.verdict, s.recent, r.dirs[k], ...keys.map((key) => metricValue(s, key) ?? NaN)])));
+  writeFileAtomic(join(dir, 'compare-runs.csv'), csvLine(['scenario', 'seed', 'verdict', 'recent', 'run_dir', ...keys]) + runRows.join(''));
+  const json = { reference: meta.reference, scenarios: results.map((r) => r.scenario.name), seeds: results[0].summaries.map((s) => s.seed), ...(meta.text ?? {}) };
+  writeFileAtomic(join(dir, 'compare.json'), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** The index of the reference scenario named `reference` (default the first); bad names are the caller's input error. */
+export function referenceIndex(results: readonly { scenario: Scenario }[] | readonly Scenario[], reference?: string): number {
+  if (reference === undefined) return 0;
+  return results.findIndex((r) => ('scenario' in r ? r.scenario.name : r.name) === reference);
 }
 
 /**
- * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells and
- * writes compare.csv, compare-runs.csv and reading.txt (readComparison). What `urd compare` and `urd demo` share.
+ * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells
+ * (differences to the reference, default the first scenario) and writes compare.csv,
+ * compare-runs.csv, compare.json and reading.txt (readComparison). What `urd compare` and
+ * `urd demo` share.
  */
 export function compareInto(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
-): { results: ComparedScenario[]; cells: CompareCell[] } {
+  opts: { reference?: string; text?: ComparisonText } = {},
+): { results: ComparedScenario[]; cells: CompareCell[]; ref: number } {
+  const ref = Math.max(0, referenceIndex(scenarios, opts.reference));
   const results = runComparison(scenarios, seeds, dir, onRun);
-  const cells = compareCells(results);
-  writeComparison(dir, results, cells);
-  // The plain-language reading, for the report and for anyone opening the folder.
-  writeFileAtomic(join(dir, 'reading.txt'), `${readComparison(results, cells)}\n`);
-  return { results, cells };
+  const cells = compareCells(results, COMPARE_METRICS, ref);
+  writeComparison(dir, results, cells, { reference: results[ref].scenario.name, text: opts.text });
+  // The plain-language reading, for anyone opening the folder.
+  writeFileAtomic(join(dir, 'reading.txt'), `${readComparison(results, cells, ref, 'en')}\n`);
+  return { results, cells, ref };
 }
 
-/** A plain-text table of means (± sd) and differences to the first scenario, for the terminal. */
-export function formatComparison(results: readonly ComparedScenario[], cells: readonly CompareCell[], metrics: readonly string[] = COMPARE_METRICS): string {
+/**
+ * A plain-text table for the terminal: the reference's mean (± sd) and every other scenario's
+ * paired difference to it. Columns are as wide as their widest entry plus two spaces, so
+ * entries never run together; numbers are rounded for reading (the CSVs keep full precision).
+ */
+export function formatComparison(results: readonly ComparedScenario[], cells: readonly CompareCell[], metrics: readonly string[] = COMPARE_METRICS, ref = 0): string {
   const names = results.map((r) => r.scenario.name);
-  const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(3)) : 'NA');
+  const num = (v: number, o: ReadableOptions = {}) => (Number.isFinite(v) ? readable(v, { minus: '-', group: false, ...o }) : 'NA');
   const cell = (scenario: string, metric: string) => cells.find((c) => c.scenario === scenario && c.metric === metric) as CompareCell;
-  const width = Math.max(14, ...names.map((n) => n.length + 2));
-  const lines = [`${'metric'.padEnd(24)}${names.map((n) => n.padStart(width)).join('')}`];
-  lines.push(`${'verdict (net)'.padEnd(24)}${results.map((r) => verdictCounts(r).split(',')[0].padStart(width)).join('')}`);
-  lines.push(`${'recent'.padEnd(24)}${results.map((r) => verdictCounts(r, 'recent').split(',')[0].padStart(width)).join('')}`);
+  const seeds = results[ref].summaries.length;
+  const body: string[][] = [['metric', ...names.map((n, s) => (s === ref ? `${n} (reference)` : n))]];
+  body.push(['verdict (net)', ...results.map((r) => verdictCounts(r))]);
+  body.push(['recent', ...results.map((r) => verdictCounts(r, 'recent'))]);
   for (const m of metrics) {
-    const row = names.map((n, s) => {
-      const c = cell(n, m);
-      const spread = (sd: number) => (c.seeds > 1 ? `±${fmt(sd)}` : '');
-      const text = s === 0 ? `${fmt(c.mean)}${spread(c.sd)}` : `${c.diffMean >= 0 ? '+' : ''}${fmt(c.diffMean)}${spread(c.diffSd)}`;
-      return text.padStart(width);
-    });
-    lines.push(`${m.padEnd(24)}${row.join('')}`);
+    body.push([
+      m,
+      ...names.map((n, s) => {
+        const c = cell(n, m);
+        const scale = Math.max(Math.abs(c.mean), Math.abs(cell(names[ref], m).mean));
+        const spread = (sd: number) => (c.seeds > 1 ? ` ±${num(sd, { scale })}` : '');
+        return s === ref ? `${num(c.mean, { scale })}${spread(c.sd)}` : `${num(c.diffMean, { scale, sign: true })}${spread(c.diffSd)}`;
+      }),
+    ]);
   }
-  lines.push(`(first column: mean${results[0].summaries.length > 1 ? ' ± sd' : ''} over ${results[0].summaries.length} seed(s); others: paired difference to ${names[0]})`);
+  const widths = body[0].map((_, k) => Math.max(...body.map((r) => r[k].length)));
+  const lines = body.map((r) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]) : v.padStart(widths[k]))).join('  '));
+  lines.push(`(${names[ref]}: mean${seeds > 1 ? ' ± sd' : ''} over ${seeds} seed(s); other columns: paired difference to ${names[ref]}${seeds > 1 ? ' ± sd of the differences' : ''})`);
   return lines.join('\n');
 }

@@ -4,12 +4,14 @@
  * a final gap per programme with intervals, and a heat map over two swept parameters.
  */
 import type { Chart, Plugin } from 'chart.js';
-import { type Band, bandsPlugin, errorBarsPlugin, refLinesPlugin } from './plugins.ts';
+import { CHART_TEXT } from '../i18n/charts.ts';
+import { reportText } from '../i18n/report.ts';
+import type { Lang } from '../i18n/terms.ts';
+import { type Band, END_LABEL_ROOM, bandsPlugin, endLabelsPlugin, errorBarsPlugin, refLinesPlugin, timelineRoom } from './plugins.ts';
 import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
-import { niceTicks } from './ringCharts.ts';
+import { niceTicks } from './ticks.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { DASHES, FONT, FONT_FAMILY, INK, diverging, fmtNumber, inkOn, seriesColour, viridis, withAlpha } from './theme.ts';
-import { TIME_AXIS } from './timeCharts.ts';
 
 /** One scenario's trajectory: the mean over replications and its band (lo/hi may be NaN where n < 2). */
 export interface TrajectorySeries {
@@ -26,6 +28,7 @@ export interface ChartText {
   subtitle?: string;
   metric?: string;
   yTitle?: string | string[];
+  lang?: Lang;
 }
 
 const pts = (ticks: readonly number[], ys: readonly number[] | undefined) =>
@@ -37,8 +40,10 @@ const pts = (ticks: readonly number[], ys: readonly number[] | undefined) =>
  */
 export function trajectoriesChart(series: readonly TrajectorySeries[], text: ChartText = {}, bands: readonly Band[] = []): ChartConfig {
   const metric = text.metric ?? 'dpd';
-  const title = text.title ?? `${metricName(metric)}: scenarios compared`;
-  if (!series.length) return emptyChart(title, 'No series to compare.');
+  const lang = text.lang ?? 'en';
+  const T = CHART_TEXT[lang];
+  const title = text.title ?? T.compared(metricName(metric, lang));
+  if (!series.length) return emptyChart(title, T.noSeries);
   const datasets: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
     const c = seriesColour(i);
@@ -60,15 +65,16 @@ export function trajectoriesChart(series: readonly TrajectorySeries[], text: Cha
     });
   });
   const xs = series.flatMap((s) => s.ticks);
+  const lanes = bands.length ? Math.max(...bands.map((b) => b.lane)) + 1 : 0;
   const options = chartOptions({
     title,
-    subtitle: text.subtitle ?? 'Lines: mean over replications. Shaded: 95% confidence band.',
-    x: { title: TIME_AXIS, min: Math.min(...xs), max: Math.max(...xs) },
-    y: { title: text.yTitle ?? axisTitle(metric), format: (v) => fmtNumber(v, 3) },
+    subtitle: text.subtitle ?? T.comparedSubtitle,
+    x: { title: reportText(lang).time, min: Math.min(...xs), max: Math.max(...xs) },
+    y: { title: text.yTitle ?? axisTitle(metric, lang), format: (v) => fmtNumber(v, 3) },
+    legend: false,
+    padding: { right: END_LABEL_ROOM, bottom: 8 + timelineRoom(lanes) },
   });
-  options.plugins.legend.labels.filter = (item: { datasetIndex?: number }, data: { datasets: Record<string, unknown>[] }) =>
-    !data.datasets[item.datasetIndex ?? 0].urdBand;
-  const plugins = [refLinesPlugin([{ value: 0, label: '', colour: '#555555' }])];
+  const plugins = [refLinesPlugin([{ value: 0, label: '', colour: '#555555' }]), endLabelsPlugin()];
   if (bands.length) plugins.push(bandsPlugin(bands));
   return { type: 'line', data: { datasets }, options, plugins };
 }
@@ -84,26 +90,30 @@ export interface BarDatum {
 /** A bar chart of a final gap, one bar per programme, with interval whiskers where given. */
 export function gapBarsChart(bars: readonly BarDatum[], text: ChartText = {}): ChartConfig {
   const metric = text.metric ?? 'dpd_final';
-  const title = text.title ?? `${metricName(metric)} by programme`;
-  if (!bars.length) return emptyChart(title, 'No programmes to compare.');
+  const lang = text.lang ?? 'en';
+  const T = CHART_TEXT[lang];
+  const title = text.title ?? T.byProgramme(metricName(metric, lang));
+  if (!bars.length) return emptyChart(title, T.noSeries);
   const lo = bars.map((b) => b.lo);
   const hi = bars.map((b) => b.hi);
   const all = bars.flatMap((b) => [b.value, b.lo ?? b.value, b.hi ?? b.value]).filter(Number.isFinite);
   const options = chartOptions({
     title,
-    subtitle: text.subtitle ?? (bars.some((b) => b.lo !== undefined) ? 'Bars: mean over replications. Whiskers: 95% confidence interval.' : undefined),
-    x: { title: 'Programme', type: 'category' },
+    subtitle: text.subtitle ?? (bars.some((b) => b.lo !== undefined) ? T.barsSubtitle : undefined),
+    x: { title: T.programme, type: 'category' },
     y: {
-      title: text.yTitle ?? axisTitle(metric),
+      title: text.yTitle ?? axisTitle(metric, lang),
       format: (v) => fmtNumber(v, 3),
       extra: { suggestedMin: Math.min(0, ...all), suggestedMax: Math.max(0, ...all) },
     },
     legend: false,
   });
   options.scales.x.ticks.autoSkip = false;
-  options.scales.x.ticks.maxRotation = 30;
+  options.scales.x.ticks.maxRotation = 0;
+  // Long scenario titles wrap onto several lines under their bar instead of slanting.
+  options.scales.x.ticks.callback = (_: unknown, i: number) => wrapLabel(bars[i]?.label ?? '', Math.max(12, Math.floor(110 / bars.length)));
   const dataset = {
-    label: metricName(metric),
+    label: metricName(metric, lang),
     data: bars.map((b) => b.value),
     backgroundColor: bars.map((_, i) => withAlpha(seriesColour(i), 0.85)),
     borderColor: bars.map((_, i) => seriesColour(i)),
@@ -127,6 +137,41 @@ export interface HeatGrid {
   values: number[][];
   /** Name of the summary metric (e.g. dpd_final), for titles. */
   metric?: string;
+  /** Readable names of the parameters for the axes (default: their paths). */
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/**
+ * The colour range of a heat map, anchored so colours mean the same in every sweep: shares on
+ * 0–100%; values on both sides of 0 symmetric around 0 (diverging); one-signed values from 0,
+ * so 0.98 against 1.36 looks like the 30% difference it is, not like the two ends of the scale.
+ */
+export function heatRange(finite: readonly number[], share: boolean): { lo: number; hi: number; div: boolean } {
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  if (share) return { lo: 0, hi: 1, div: false };
+  if (lo < 0 && hi > 0) {
+    const m = Math.max(-lo, hi);
+    return { lo: -m, hi: m, div: true };
+  }
+  return hi <= 0 ? { lo, hi: 0, div: false } : { lo: 0, hi, div: false };
+}
+
+/** Splits a label into lines of at most `width` characters at spaces (CJK text: by characters). */
+export function wrapLabel(label: string, width: number): string | string[] {
+  if (label.length <= width) return label;
+  if (!/\s/.test(label)) return Array.from({ length: Math.ceil(label.length / width) }, (_, i) => label.slice(i * width, (i + 1) * width));
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of label.split(/\s+/)) {
+    if (cur && (cur + ' ' + w).length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
 }
 
 const HEAT_BAR = 170;
@@ -191,23 +236,20 @@ function drawHeat(chart: Chart, g: HeatGrid, lo: number, hi: number, colour: (t:
  */
 export function heatMapChart(g: HeatGrid, text: ChartText = {}): ChartConfig {
   const metric = text.metric ?? g.metric ?? 'value';
-  const title = text.title ?? `${metricName(metric)} over ${g.xName} and ${g.yName}`;
+  const lang = text.lang ?? 'en';
+  const title = text.title ?? `${metricName(metric, lang)}: ${g.xLabel ?? g.xName} × ${g.yLabel ?? g.yName}`;
   const finite = g.values.flat().filter(Number.isFinite);
-  if (!g.xs.length || !g.ys.length || !finite.length) return emptyChart(title, 'No values to draw.');
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+  if (!g.xs.length || !g.ys.length || !finite.length) return emptyChart(title, CHART_TEXT[lang].noPlaceValues);
   const share = isShare(metric);
-  const div = !share && lo < 0 && hi > 0;
-  if (div) [lo, hi] = [-Math.max(-lo, hi), Math.max(-lo, hi)];
-  if (share) [lo, hi] = [0, 1];
+  const { lo, hi, div } = heatRange(finite, share);
   const fmt = share ? (v: number) => `${Math.round(v * 100)}%` : (v: number) => fmtNumber(v, 3);
-  const label = text.yTitle !== undefined ? [text.yTitle].flat().join(' ') : axisTitleLine(metric);
+  const label = text.yTitle !== undefined ? [text.yTitle].flat().join(' ') : axisTitleLine(metric, lang);
   const plugin: Plugin = { id: 'urdHeat', beforeDatasetsDraw: (chart) => drawHeat(chart, g, lo, hi, div ? diverging : viridis, label, fmt) };
   const options = chartOptions({
     title,
-    subtitle: text.subtitle ?? (div ? 'Blue: below zero; vermillion: above zero. Each cell: mean over replications.' : 'Each cell: mean over replications.'),
-    x: { title: g.xName, type: 'category', extra: { labels: g.xs.map(String), offset: true, grid: { display: false } } },
-    y: { title: g.yName, type: 'category', extra: { labels: g.ys.map(String), offset: true, reverse: true, grid: { display: false } } },
+    subtitle: text.subtitle ?? (lang === 'zh' ? (div ? '蓝色：低于零；朱红：高于零。每格：各重复运行的均值。' : '每格：各重复运行的均值。') : div ? 'Blue: below zero; vermillion: above zero. Each cell: mean over replications.' : 'Each cell: mean over replications.'),
+    x: { title: g.xLabel ?? g.xName, type: 'category', extra: { labels: g.xs.map(String), offset: true, grid: { display: false } } },
+    y: { title: g.yLabel ?? g.yName, type: 'category', extra: { labels: g.ys.map(String), offset: true, reverse: true, grid: { display: false } } },
     legend: false,
     padding: { right: HEAT_BAR },
   });

@@ -2,6 +2,8 @@
  * The HTML of a report: one self-contained page (styles inline, pictures as base64 data URIs,
  * no scripts, no fonts or files fetched), sized for a projector and fine in print.
  */
+import { reportText } from '../i18n/report.ts';
+import type { Lang } from '../i18n/terms.ts';
 import type { ChartImage } from './render.ts';
 
 /** Escapes text for HTML content and attribute values. */
@@ -20,11 +22,22 @@ export function dataUri(png: Buffer): string {
 }
 
 /** A numbered figure with its picture embedded and its caption. */
-export function figureHtml(img: ChartImage, n: number): string {
+export function figureHtml(img: ChartImage, n: number, lang: Lang = 'en'): string {
   return `<figure id="fig-${escapeHtml(img.id)}">
 <img src="${dataUri(img.png)}" width="${img.width}" height="${img.height}" alt="${escapeHtml(img.title)}">
-<figcaption><strong>Figure ${n}. ${escapeHtml(img.title)}.</strong> ${escapeHtml(img.caption)}</figcaption>
+<figcaption><strong>${escapeHtml(reportText(lang).figure(n))} ${escapeHtml(img.title)}.</strong> ${escapeHtml(img.caption)}</figcaption>
 </figure>`;
+}
+
+/** Every figure, numbered in order. */
+export function figuresHtml(charts: readonly ChartImage[], lang: Lang, from = 1): string {
+  return charts.map((c, i) => figureHtml(c, from + i, lang)).join('\n');
+}
+
+/** Links to the files a report was made from or points to (relative paths, so the folder can move). */
+export function filesHtml(title: string, links: readonly { href: string; text: string }[], note = ''): string {
+  if (!links.length) return '';
+  return `<section id="files"><h2>${escapeHtml(title)}</h2>${note ? `<p>${escapeHtml(note)}</p>` : ''}<ul>${links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul></section>`;
 }
 
 /** A table; cells are escaped, numbers right-aligned. */
@@ -38,16 +51,27 @@ ${rows.map((r) => `<tr>${r.map((v, i) => cell(v, i === 0 ? 'th' : 'td')).join(''
 }
 
 /** A list of figure links, for moving around the page during a lesson. */
-export function contentsHtml(charts: readonly ChartImage[]): string {
-  if (!charts.length) return '';
-  return `<nav aria-label="Figures"><h2>Figures</h2><ol>${charts.map((c) => `<li><a href="#fig-${escapeHtml(c.id)}">${escapeHtml(c.title)}</a></li>`).join('')}</ol></nav>`;
+export function contentsHtml(charts: readonly ChartImage[], lang: Lang = 'en', sections: readonly { id: string; title: string }[] = []): string {
+  if (!charts.length && !sections.length) return '';
+  const T = reportText(lang);
+  const figs = charts.map((c) => `<li><a href="#fig-${escapeHtml(c.id)}">${escapeHtml(c.title)}</a></li>`).join('');
+  const secs = sections.map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join('');
+  return `<nav aria-label="${escapeHtml(T.contents)}"><h2>${escapeHtml(T.contents)}</h2><ol>${figs}${secs}</ol></nav>`;
 }
+
+/**
+ * Latin fonts first, then the common Chinese fonts of each system — Windows (Microsoft YaHei,
+ * SimHei), macOS (PingFang SC, Hiragino Sans GB, Heiti SC) and Linux (Noto Sans CJK SC, Source
+ * Han Sans SC, WenQuanYi Micro Hei) — so a Chinese report reads on any projector's computer.
+ */
+export const FONT_STACK =
+  "'DejaVu Sans', 'Segoe UI', Helvetica, Arial, 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Heiti SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', SimHei, sans-serif";
 
 const STYLE = `
 :root { --ink: #222; --muted: #555; --line: #ccc; --blue: #0072B2; --orange: #E69F00; --green: #009E73; --red: #D55E00; }
 * { box-sizing: border-box; }
 html { font-size: 21px; }
-body { margin: 0; color: var(--ink); background: #fff; font-family: 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; line-height: 1.5; }
+body { margin: 0; color: var(--ink); background: #fff; font-family: ${FONT_STACK}; line-height: 1.5; }
 header, main, footer { max-width: 1320px; margin: 0 auto; padding: 0 1.2rem; }
 header { padding-top: 1.4rem; border-bottom: 4px solid var(--blue); }
 h1 { font-size: 2.1rem; line-height: 1.2; margin: 0 0 .4rem; }
@@ -67,6 +91,8 @@ figure { margin: 2rem 0; page-break-inside: avoid; break-inside: avoid; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { margin-top: .5rem; color: var(--ink); }
 nav ol { columns: 2; }
+.lead figure { margin-top: 1rem; }
+.answer-first .question { margin-top: .2rem; }
 table { border-collapse: collapse; margin: .6rem 0 1.4rem; min-width: 60%; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .9rem; text-align: left; vertical-align: top; }
@@ -79,9 +105,9 @@ footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3re
 `;
 
 /** The whole page around a body. No dates, so re-reporting the same folder gives the same file. */
-export function pageHtml(o: { title: string; subtitle: string; body: string; footer: string }): string {
+export function pageHtml(o: { title: string; subtitle: string; body: string; footer: string; lang?: Lang }): string {
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${reportText(o.lang ?? 'en').htmlLang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

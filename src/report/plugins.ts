@@ -5,49 +5,146 @@
 import type { Chart, Plugin } from 'chart.js';
 import { FONT, FONT_FAMILY, INK, withAlpha } from './theme.ts';
 
-/** A shaded period on the x axis (e.g. an intervention), labelled in its own lane at the top. */
+/** A period on the x axis (e.g. an intervention), drawn as a bar in its lane of the timeline strip. */
 export interface Band {
   from: number;
   to: number;
   label: string;
   colour: string;
-  /** Lane of the label, 0 at the top. */
+  /** Lane of the bar, 0 at the top of the strip. */
   lane: number;
 }
 
-/** Height of one label lane, in pixels. */
-export const BAND_LANE = FONT.note + 10;
+/** Height of one lane of the timeline strip, in pixels. */
+export const BAND_LANE = FONT.note + 12;
+
+/** Room the timeline strip of `lanes` lanes needs under the x axis (reserve it as bottom padding). */
+export function timelineRoom(lanes: number): number {
+  return lanes > 0 ? lanes * BAND_LANE + 14 : 0;
+}
 
 /**
- * Shades each band across the plot area and writes its label in a strip at the top of the
- * plot, one lane per band (reserve lanes × BAND_LANE pixels with the y axis `grace` or max).
+ * Draws programmes as a timeline strip under the plot, aligned with its time axis: one solid
+ * bar per band in its own lane, the label inside in a colour that reads on the bar (or just
+ * after it when the bar is short). Nothing is drawn over the data, so any number of
+ * overlapping programmes stay readable.
  */
 export function bandsPlugin(bands: readonly Band[]): Plugin {
   return {
     id: 'urdBands',
-    beforeDatasetsDraw(chart: Chart) {
+    afterDraw(chart: Chart) {
       const { ctx, chartArea: a, scales } = chart;
       const x = scales.x;
+      const lanes = bands.length ? Math.max(...bands.map((b) => b.lane)) + 1 : 0;
+      const top = chart.height - timelineRoom(lanes) + 6;
       ctx.save();
+      ctx.font = `bold ${FONT.note}px ${FONT_FAMILY}`;
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'left';
       for (const b of bands) {
         const x0 = Math.max(a.left, x.getPixelForValue(b.from));
         const x1 = Math.min(a.right, x.getPixelForValue(b.to));
         if (x1 <= x0) continue;
-        ctx.fillStyle = withAlpha(b.colour, 0.13);
-        ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
-        const y = a.top + b.lane * BAND_LANE + 2;
-        ctx.fillStyle = withAlpha(b.colour, 0.85);
+        const y = top + b.lane * BAND_LANE;
+        ctx.fillStyle = b.colour;
         ctx.fillRect(x0, y, x1 - x0, BAND_LANE - 4);
-        ctx.fillStyle = '#FFFFFF';
-        ctx.font = `bold ${FONT.note}px ${FONT_FAMILY}`;
-        ctx.textBaseline = 'middle';
-        ctx.textAlign = 'left';
-        const text = fitText(ctx, b.label, x1 - x0 - 8);
-        if (text) ctx.fillText(text, x0 + 4, y + (BAND_LANE - 4) / 2 + 1);
+        const mid = y + (BAND_LANE - 4) / 2 + 1;
+        const inside = fitText(ctx, b.label, x1 - x0 - 10);
+        if (inside === b.label) {
+          ctx.fillStyle = inkOnHex(b.colour);
+          ctx.fillText(b.label, x0 + 5, mid);
+        } else {
+          ctx.fillStyle = INK;
+          const after = fitText(ctx, b.label, chart.width - x1 - 12);
+          if (after) ctx.fillText(after, x1 + 6, mid);
+          else if (inside) {
+            ctx.fillStyle = inkOnHex(b.colour);
+            ctx.fillText(inside, x0 + 5, mid);
+          }
+        }
       }
       ctx.restore();
     },
   };
+}
+
+/** Black or white text, whichever reads on a `#RRGGBB` colour. */
+function inkOnHex(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return 0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255) > 140 ? INK : '#FFFFFF';
+}
+
+/** Room at the right of the plot for labels at the ends of lines. */
+export const END_LABEL_ROOM = 250;
+
+/**
+ * Labels each line at its right end, in its colour and with a sample of its dash, instead of a
+ * legend: the eye goes from the line to its name. Labels that would overlap are pushed apart.
+ * Datasets with `urdBand` (confidence bands) or `urdNoLabel` are skipped.
+ */
+export function endLabelsPlugin(): Plugin {
+  return {
+    id: 'urdEndLabels',
+    afterDatasetsDraw(chart: Chart) {
+      const { ctx, chartArea: a } = chart;
+      const lineH = FONT.legend + 3;
+      const items: { y: number; lines: string[]; colour: string; dash: number[] }[] = [];
+      ctx.save();
+      ctx.font = `bold ${FONT.legend}px ${FONT_FAMILY}`;
+      chart.data.datasets.forEach((ds, i) => {
+        const d = ds as unknown as Record<string, unknown>;
+        if (d.urdBand || d.urdNoLabel || !chart.isDatasetVisible(i)) return;
+        const meta = chart.getDatasetMeta(i);
+        const pts = meta.data.filter((p) => Number.isFinite(p.y) && !(p as unknown as { skip?: boolean }).skip);
+        if (!pts.length) return;
+        const last = pts[pts.length - 1];
+        items.push({ y: Math.min(a.bottom, Math.max(a.top, last.y)), lines: wrapWords(ctx, String(ds.label ?? ''), END_LABEL_ROOM - 48), colour: String(d.borderColor ?? INK), dash: (d.borderDash as number[]) ?? [] });
+      });
+      items.sort((p, q) => p.y - q.y);
+      // Push apart downwards, then back up if the last one fell off the canvas.
+      for (let k = 1; k < items.length; k++) {
+        const need = items[k - 1].y + (items[k - 1].lines.length * lineH) / 2 + (items[k].lines.length * lineH) / 2 + 10;
+        if (items[k].y < need) items[k].y = need;
+      }
+      for (let k = items.length - 1; k >= 0; k--) {
+        const limit = k === items.length - 1 ? chart.height - 8 - (items[k].lines.length * lineH) / 2 : items[k + 1].y - (items[k + 1].lines.length * lineH) / 2 - (items[k].lines.length * lineH) / 2 - 10;
+        if (items[k].y > limit) items[k].y = limit;
+      }
+      const x = a.right + 8;
+      for (const it of items) {
+        ctx.strokeStyle = it.colour;
+        ctx.lineWidth = 4;
+        ctx.setLineDash(it.dash);
+        ctx.beginPath();
+        ctx.moveTo(x, it.y);
+        ctx.lineTo(x + 34, it.y);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = it.colour === '#F0E442' ? INK : it.colour;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'middle';
+        it.lines.forEach((line, j) => ctx.fillText(line, x + 40, it.y + (j - (it.lines.length - 1) / 2) * lineH));
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** Splits text into lines no wider than `width` (at spaces, or between CJK characters). */
+export function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const words = /\s/.test(text) ? text.split(/\s+/) : [...text];
+  const sep = /\s/.test(text) ? ' ' : '';
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    const next = cur ? cur + sep + w : w;
+    if (cur && ctx.measureText(next).width > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = next;
+  }
+  if (cur) lines.push(cur);
+  return lines.slice(0, 3);
 }
 
 /** Shortens text with an ellipsis to fit a width; '' when not even one character fits. */

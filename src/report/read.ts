@@ -184,7 +184,7 @@ export interface RunFolder {
   metrics: MetricTable;
 }
 
-function readJson<T>(path: string): T {
+export function readJson<T>(path: string): T {
   if (!existsSync(path)) throw new InputError(path, null, null, 'file not found (is this a finished urd run folder?)');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;

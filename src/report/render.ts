@@ -5,7 +5,8 @@
  */
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import { DEFAULT_SIZE, FONT, FONT_FAMILY, GRID, INK } from './theme.ts';
+import { existsSync } from 'node:fs';
+import { CJK_FONT, DEFAULT_SIZE, FONT, FONT_FAMILY, GRID, INK } from './theme.ts';
 
 /* `any` below: Chart.js' generic types do not survive mixed charts; configs are checked by rendering them. */
 /** Chart.js options, loosely typed (Chart.js' own generics reject mixed and multi-panel charts). */
@@ -57,6 +58,8 @@ export function canvasFor(size: Size): ChartJSNodeCanvas {
         ChartJS.defaults.devicePixelRatio = 1;
       },
     });
+    // Registered by file, not left to fontconfig's fallback, so a Chinese label never depends on the host's font configuration.
+    if (existsSync(CJK_FONT.path)) c.registerFont(CJK_FONT.path, { family: CJK_FONT.family });
     canvases.set(key, c);
   }
   return c;

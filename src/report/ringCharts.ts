@@ -7,10 +7,15 @@
 import type { Chart, Plugin } from 'chart.js';
 import { buildLayout } from '../engine/geometry.ts';
 import type { RingSpec } from '../scenario/schema.ts';
+import { CHART_TEXT } from '../i18n/charts.ts';
+import { reportText } from '../i18n/report.ts';
+import type { Lang } from '../i18n/terms.ts';
 import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
 import type { MetricTable } from './read.ts';
+import { END_LABEL_ROOM, endLabelsPlugin } from './plugins.ts';
 import { type ChartConfig, chartOptions, emptyChart } from './render.ts';
 import { DASHES, FONT, FONT_FAMILY, INK, fmtNumber, viridis } from './theme.ts';
+import { logTicks, niceTicks } from './ticks.ts';
 
 /** Up to n ticks spread evenly over the available ones: always the first and the last. */
 export function pickTicks(available: readonly number[], n = 3): number[] {
@@ -31,12 +36,13 @@ export function ringLabel(rings: readonly RingSpec[], k: number): string {
 }
 
 /** The mean of a metric by ring (scopes ring:k) at chosen ticks, one line per tick. */
-export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[], metric: string, ticks: readonly number[]): ChartConfig {
-  const title = `${metricName(metric)} by ring`;
-  if (!table.has(metric, 'ring:0')) return emptyChart(title, `This run has no ${metric} rows by ring.`);
+export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[], metric: string, ticks: readonly number[], lang: Lang = 'en'): ChartConfig {
+  const T = CHART_TEXT[lang];
+  const title = T.byRing(metricName(metric, lang));
+  if (!table.has(metric, 'ring:0')) return emptyChart(title, T.noRows(metric));
   const share = isShare(metric);
   const datasets = ticks.map((t, i) => ({
-    label: `tick ${t}`,
+    label: reportText(lang).tick(t),
     data: rings.map((_, k) => {
       const v = table.valueAt(metric, `ring:${k}`, t);
       return Number.isFinite(v) ? v : null;
@@ -51,16 +57,18 @@ export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[],
   }));
   const options = chartOptions({
     title,
-    subtitle: 'From the core (left) to the periphery (right), at chosen ticks.',
-    x: { title: 'Ring, from the core outward', type: 'category', extra: { offset: true } },
+    subtitle: T.profileSubtitle,
+    x: { title: T.profileAxis, type: 'category', extra: { offset: true } },
     y: {
-      title: axisTitle(metric),
+      title: axisTitle(metric, lang),
       format: share ? (v) => `${Math.round(v * 100)}%` : (v) => fmtNumber(v, 3),
       extra: share ? { suggestedMin: 0, suggestedMax: 1 } : { beginAtZero: true },
     },
   });
-  options.plugins.legend.labels.pointStyleWidth = undefined;
-  return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options };
+  // Each tick's line named at its outer end, in its colour and dash, instead of a legend of swatches.
+  options.plugins.legend.display = false;
+  options.layout.padding.right = END_LABEL_ROOM;
+  return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options, plugins: [endLabelsPlugin()] };
 }
 
 /** What a ring map shows: a metric per place at several ticks, over the layout of `rings`. */
@@ -86,15 +94,27 @@ export function ringMapData(table: MetricTable, rings: readonly RingSpec[], metr
 const COLOUR_BAR = 150;
 const PANEL_TITLE = 34;
 
-function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void {
+/** Where a value sits on the colour scale, 0..1: linear, or logarithmic when `log`. */
+function scaler(lo: number, hi: number, log: boolean): (v: number) => number {
+  if (log) return (v) => (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo));
+  return (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+}
+
+function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: boolean, lang: Lang): void {
   const { ctx, chartArea: a } = chart;
   const layout = buildLayout(d.rings);
   const n = d.ticks.length;
   const panelW = (a.right - a.left - COLOUR_BAR) / n;
   const size = Math.min(panelW, a.bottom - a.top - PANEL_TITLE);
   const maxR = Math.max(1e-9, ...d.rings.map((r) => r.radius));
-  const scale = (size / 2 - 16) / maxR;
-  const norm = (v: number) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  const scale = (size / 2 - 22) / maxR;
+  const norm = scaler(lo, hi, log);
+  // Dot area follows residents against the ring's mean place at the first tick (a village that empties shrinks); each ring's dots are sized to its spacing so neighbours never cover each other.
+  const ringMean = d.rings.map((_, k) => {
+    const pops = (d.population?.[0] ?? []).slice(layout.ringStart[k], layout.ringStart[k + 1]).filter((v) => v > 0);
+    return pops.length ? pops.reduce((x, y) => x + y, 0) / pops.length : 1;
+  });
+  const firstRing = d.rings.find((r) => r.radius > 0)?.radius ?? maxR;
   ctx.save();
   for (let i = 0; i < n; i++) {
     const cx = a.left + panelW * (i + 0.5);
@@ -103,47 +123,50 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void
     ctx.font = `bold ${FONT.axisTitle}px ${FONT_FAMILY}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText(`tick ${d.ticks[i]}`, cx, a.top + 2);
+    ctx.fillText(reportText(lang).tick(d.ticks[i]), cx, a.top + 2);
+    for (let k = 0; k < d.rings.length; k++) {
+      const ring = d.rings[k];
+      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : firstRing * scale;
+      const base = Math.max(7, Math.min(16, spacing * 0.42));
+      for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
+        const x = cx + layout.x[p] * scale;
+        const y = cy - layout.y[p] * scale;
+        const v = d.values[i][p];
+        const pop = d.population?.[i][p];
+        const empty = pop !== undefined && !(pop > 0);
+        const r = pop !== undefined && pop > 0 ? Math.max(4, Math.min(1.15 * base, base * Math.sqrt(pop / ringMean[k]))) : base;
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+        if (empty || !Number.isFinite(v) || (log && !(v > 0))) {
+          ctx.strokeStyle = '#555555';
+          ctx.lineWidth = 2;
+          ctx.stroke();
+        } else {
+          ctx.fillStyle = viridis(norm(v));
+          ctx.fill();
+          ctx.strokeStyle = 'rgba(0,0,0,0.6)';
+          ctx.lineWidth = 1;
+          ctx.stroke();
+        }
+      }
+    }
+    // Rings over the dots, so the rural (dashed) circles are never hidden.
     for (const ring of d.rings) {
       if (ring.radius <= 0) continue;
-      ctx.strokeStyle = 'rgba(0,0,0,0.35)';
-      ctx.lineWidth = 1.5;
-      ctx.setLineDash(ring.class === 'urban' ? [] : [6, 5]);
+      ctx.strokeStyle = ring.class === 'urban' ? 'rgba(0,0,0,0.45)' : 'rgba(0,0,0,0.8)';
+      ctx.lineWidth = ring.class === 'urban' ? 1.5 : 2.5;
+      ctx.setLineDash(ring.class === 'urban' ? [] : [10, 7]);
       ctx.beginPath();
       ctx.arc(cx, cy, ring.radius * scale, 0, 2 * Math.PI);
       ctx.stroke();
     }
     ctx.setLineDash([]);
-    for (let k = 0; k < d.rings.length; k++) {
-      const ring = d.rings[k];
-      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : 40;
-      const r = Math.max(2.5, Math.min(12, spacing * 0.42));
-      for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
-        const x = cx + layout.x[p] * scale;
-        const y = cy - layout.y[p] * scale;
-        const v = d.values[i][p];
-        const empty = d.population !== undefined && !(d.population[i][p] > 0);
-        ctx.beginPath();
-        ctx.arc(x, y, r, 0, 2 * Math.PI);
-        if (empty || !Number.isFinite(v)) {
-          ctx.strokeStyle = '#777777';
-          ctx.lineWidth = 1.5;
-          ctx.stroke();
-        } else {
-          ctx.fillStyle = viridis(norm(v));
-          ctx.fill();
-          ctx.strokeStyle = 'rgba(0,0,0,0.45)';
-          ctx.lineWidth = 0.75;
-          ctx.stroke();
-        }
-      }
-    }
   }
-  drawColourBar(ctx, a.right - COLOUR_BAR + 40, a.top + PANEL_TITLE + 10, a.bottom - 10, lo, hi, d.metric);
+  drawColourBar(ctx, a.right - COLOUR_BAR + 40, a.top + PANEL_TITLE + 10, a.bottom - 10, lo, hi, d.metric, log, lang);
   ctx.restore();
 }
 
-function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bottom: number, lo: number, hi: number, metric: string): void {
+function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bottom: number, lo: number, hi: number, metric: string, log: boolean, lang: Lang): void {
   const w = 26;
   const h = bottom - top;
   for (let y = 0; y < h; y++) {
@@ -158,8 +181,10 @@ function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bo
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   const share = isShare(metric);
-  for (const v of niceTicks(lo, hi, 5)) {
-    const y = bottom - (hi > lo ? (h * (v - lo)) / (hi - lo) : h / 2);
+  const norm = scaler(lo, hi, log);
+  const ticks = log ? logTicks(lo, hi).filter((v) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) : niceTicks(lo, hi, 5);
+  for (const v of ticks) {
+    const y = bottom - h * norm(v);
     ctx.fillRect(x + w, y - 1, 6, 2);
     ctx.fillText(share ? `${Math.round(v * 100)}%` : fmtNumber(v, 3), x + w + 9, y);
   }
@@ -169,33 +194,30 @@ function drawColourBar(ctx: CanvasRenderingContext2D, x: number, top: number, bo
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
   ctx.font = `bold ${FONT.tick}px ${FONT_FAMILY}`;
-  ctx.fillText(axisTitleLine(metric), 0, 0);
+  ctx.fillText(`${axisTitleLine(metric, lang)}${log ? `, ${CHART_TEXT[lang].logScale}` : ''}`, 0, 0);
   ctx.restore();
 }
 
-/** Round values inside [lo, hi], about `count` of them, at a 1-2-5 step. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count - 1);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
+/** Whether a ring map's colours go on a log scale: positive values spanning more than a factor 4, where a linear scale lets the core swamp the villages. */
+export function ringMapLog(d: RingMapData): boolean {
+  const finite = d.values.flat().filter(Number.isFinite);
+  return !isShare(d.metric) && finite.length > 0 && Math.min(...finite) > 0 && Math.max(...finite) / Math.min(...finite) > 4;
 }
 
 /** The ring map: places as dots on their rings, coloured by the metric, one panel per tick, one shared colour scale. */
-export function ringMapChart(d: RingMapData): ChartConfig {
-  const title = `Ring map: ${metricName(d.metric)}`;
+export function ringMapChart(d: RingMapData, lang: Lang = 'en'): ChartConfig {
+  const T = CHART_TEXT[lang];
+  const title = T.ringMap(metricName(d.metric, lang));
   const finite = d.values.flat().filter(Number.isFinite);
-  if (!finite.length) return emptyChart(title, 'No place values to draw.');
+  if (!finite.length) return emptyChart(title, T.noPlaceValues);
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
   if (isShare(d.metric)) [lo, hi] = [Math.min(0, lo), Math.max(1, hi)];
-  const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi) };
+  const log = ringMapLog(d);
+  const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi, log, lang) };
   const options = chartOptions({
     title,
-    subtitle: `Each dot is a place. Rings from the centre: ${d.rings.map((r) => r.label).join(', ')} (dashed circles: rural). Hollow dots: emptied places.`,
+    subtitle: T.ringMapSubtitle(d.rings.map((r) => r.label).join(', ')).split('\n') as unknown as string,
     x: { title: '' },
     y: { title: '' },
     legend: false,

@@ -6,14 +6,18 @@ import { join } from 'node:path';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
 import { LEVERS } from '../scenario/schema.ts';
 import { writeOutput, writePngs } from './files.ts';
-import { contentsHtml, escapeHtml, figureHtml, noteHtml, pageHtml, tableHtml } from './html.ts';
+import { CHART_TEXT } from '../i18n/charts.ts';
+import { localText, reportText } from '../i18n/report.ts';
+import { type Lang, TERMS } from '../i18n/terms.ts';
+import { verdictWord } from './comparisonReading.ts';
+import { contentsHtml, escapeHtml, figureHtml, figuresHtml, filesHtml, noteHtml, pageHtml, tableHtml } from './html.ts';
 import { metricName } from './labels.ts';
 import { type RunFolder, readRunFolder } from './read.ts';
 import { type ChartConfig, type ChartImage, type Size, renderChart } from './render.ts';
-import { pickTicks, ringMapChart, ringMapData, ringProfileChart } from './ringCharts.ts';
+import { pickTicks, ringMapChart, ringMapData, ringMapLog, ringProfileChart } from './ringCharts.ts';
 import { runStory } from './story.ts';
 import { DEFAULT_SIZE, fmtNumber, fmtPercent } from './theme.ts';
-import { dpdChart, flowsChart, hasSpending, inequalityChart, ladderChart, stageRatiosChart, spendingChart } from './timeCharts.ts';
+import { dpdChart, flowsChart, hasSpending, inequalityChart, ladderChart, spendingByRingChart, spendingChart, stageRatiosChart } from './timeCharts.ts';
 
 /** What to draw; every field has a default. */
 export interface RunChartOptions {
@@ -25,6 +29,8 @@ export interface RunChartOptions {
   mapMetrics?: string[];
   /** Number of ticks compared in profiles and maps (default 3: first, middle, last). */
   panels?: number;
+  /** Language of titles, captions and text (default en). */
+  lang?: Lang;
 }
 
 /** The charts of a run, with what the report needs to say about them. */
@@ -55,108 +61,136 @@ export function renderRunCharts(dir: string, opts: RunChartOptions = {}): RunCha
   const notes: string[] = [];
   const add = (id: string, title: string, caption: string, config: ChartConfig) => charts.push(renderChart(id, title, caption, config, size));
 
-  const shaded = (scenario.interventions ?? []).length ? ' Shaded periods show when each intervention acted.' : '';
-  add('dpd', 'Digital potential difference over time', `The DPD adds up the weighted logarithms of the five urban/rural ratios: 0 means no gap, above 0 means the urban places are ahead.${shaded}`, dpdChart(table, scenario.interventions ?? [], `Verdict: ${summary.verdict}. ${summary.trend.n}-tick trend ${fmtNumber(summary.trend.slope, 3)} per tick.`));
-  add('stage-ratios', 'Urban/rural ratio of each stage', 'One line per stage of the chain, technology → capital → talent → production → rights. The scale is logarithmic, so twice and half are equally far from parity (1).', stageRatiosChart(table));
-  add('flows', 'Net flows toward the rural places', 'Capital and residents moving each tick between urban and rural places; below zero they leave the villages for the city (backwash, the “digital run”).', flowsChart(table));
-  add('ladder', 'The divide ladder', 'Shares of residents at each level of the digital divide: 0 no access, 1 access, 2 skills and use, 3 outcomes (earning from digital production).', ladderChart(table));
-  add('inequality', 'Income inequality', 'The Gini index (top) and the Theil index (bottom), split into inequality between urban and rural residents and inequality within each group.', inequalityChart(table));
-  if (hasSpending(table, LEVERS)) add('spending', 'Public spending by lever', 'Spending per tick by the lever it goes through; overspend is scaled down in proportion to the budget.', spendingChart(table, LEVERS));
+  const lang = opts.lang ?? 'en';
+  const T = CHART_TEXT[lang];
+  const ivs = scenario.interventions ?? [];
+  const verdictLine = lang === 'zh' ? `判定：${verdictWord(summary.verdict, lang)}。最后 ${summary.trend.n} 期趋势每期 ${fmtNumber(summary.trend.slope, 3)}。` : `Verdict: ${summary.verdict}. ${summary.trend.n}-tick trend ${fmtNumber(summary.trend.slope, 3)} per tick.`;
+  add('dpd', T.dpdTitle, T.dpdCaption + (ivs.length ? T.programmesCaption : ''), dpdChart(table, ivs, verdictLine, lang));
+  add('stage-ratios', T.ratiosShort, T.ratiosCaption, stageRatiosChart(table, lang));
+  add('flows', T.flowsTitle, T.flowsCaption, flowsChart(table, lang));
+  add('ladder', T.ladderShort, T.ladderCaption, ladderChart(table, lang));
+  add('inequality', T.inequalityShort, T.inequalityCaption, inequalityChart(table, lang));
+  if (hasSpending(table, LEVERS)) {
+    add('spending', T.spendingTitle, T.spendingCaption, spendingChart(table, LEVERS, lang));
+    add('spending-by-ring', T.ringSpendingTitle, T.ringSpendingCaption, spendingByRingChart(table, rings, LEVERS, lang));
+  }
 
   const ticks = pickTicks(table.ticks(), opts.panels ?? 3);
   for (const m of opts.profileMetrics ?? ['population', 'tau', 'capital_pc', 'income_pc']) {
-    const what = m === 'population' ? 'The residents living on each ring' : "The mean over each ring's residents";
-    add(`profile-${m}`, `${metricName(m)} by ring`, `${what} at ticks ${ticks.join(', ')}: the circle layers from the core outward.`, ringProfileChart(table, rings, m, ticks));
+    const what = m === 'population' ? T.residentsOnRing : T.meanOverRing;
+    add(`profile-${m}`, T.byRing(metricName(m, lang)), T.profileCaption(what, ticks.join(', ')), ringProfileChart(table, rings, m, ticks, lang));
   }
   const maps = opts.mapMetrics ?? ['tau', 'income_pc'];
   if (table.places().length === 0) {
-    notes.push(`This run has no per-place rows, so the ring maps cannot be drawn. Run it again with \`${PLACE_ROWS_FLAG}\` to get them.`);
+    notes.push(lang === 'zh' ? `此次运行没有逐地点数据，无法绘制圈层地图。加上 \`${PLACE_ROWS_FLAG}\` 重新运行即可。` : `This run has no per-place rows, so the ring maps cannot be drawn. Run it again with \`${PLACE_ROWS_FLAG}\` to get them.`);
   } else {
     for (const m of maps) {
       const data = ringMapData(table, rings, m, opts.panels ?? 3);
       if (!data) {
-        notes.push(`No per-place rows of ${m}, so its ring map is left out.`);
+        notes.push(lang === 'zh' ? `没有 ${m} 的逐地点数据，略去其圈层地图。` : `No per-place rows of ${m}, so its ring map is left out.`);
         continue;
       }
-      add(`map-${m}`, `Ring map: ${metricName(m)}`, `Every place as a dot on its ring around the core, coloured by ${metricName(m).toLowerCase()}, at ticks ${data.ticks.join(', ')} on one colour scale.`, ringMapChart(data));
+      add(`map-${m}`, T.ringMap(metricName(m, lang)), T.ringMapCaption(metricName(m, lang), data.ticks.join(', '), ringMapLog(data)), ringMapChart(data, lang));
     }
   }
   return { run, charts, notes, readMs, timings: Object.fromEntries(charts.map((c) => [c.id, c.ms])) };
 }
 
-function summaryRows(rc: RunCharts): (string | number)[][] {
+function summaryRows(rc: RunCharts, lang: Lang): (string | number)[][] {
   const { summary, metrics: table } = rc.run;
   const first = table.ticks()[0];
   const rows: (string | number)[][] = [];
   for (const m of SUMMARY_METRICS) {
     if (!(m in summary.final)) continue;
-    rows.push([metricName(m), fmtNumber(table.valueAt(m, 'all', first)), fmtNumber(summary.final[m])]);
+    const v0 = table.valueAt(m, 'all', first);
+    rows.push([metricName(m, lang), fmtNumber(v0), fmtNumber(summary.final[m], 4, v0)]);
   }
   const rural0 = table.valueAt('population', 'rural', first) / table.valueAt('population', 'all', first);
-  rows.push(['Share of residents in rural places', fmtPercent(rural0), fmtPercent(summary.ruralShare)]);
+  rows.push([reportText(lang).ruralShareRow, fmtPercent(rural0), fmtPercent(summary.ruralShare)]);
   return rows;
 }
 
-function settingsHtml(run: RunFolder): string {
+function settingsHtml(run: RunFolder, lang: Lang): string {
+  const zh = lang === 'zh';
   const s = run.manifest.scenario;
   const rings = tableHtml(
-    ['Ring', 'Class', 'Places', 'Radius', 'Start share of residents', 'Start τ', 'Start rights'],
+    zh ? ['圈层', '类别', '地点数', '半径', '期初居民占比', '期初 τ', '期初权利'] : ['Ring', 'Class', 'Places', 'Radius', 'Start share of residents', 'Start τ', 'Start rights'],
     s.world.rings.map((r, k) => [`${k} ${r.label}`, r.class, r.count, r.radius, fmtPercent(r.popShare, 0), r.tech, r.rights]),
-    'Rings, from the core outward',
+    zh ? '各圈层，由核心向外' : 'Rings, from the core outward',
   );
   const ivs = (s.interventions ?? []).length
     ? tableHtml(
-        ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
-        s.interventions.map((iv, i) => [iv.label || `#${i + 1}`, iv.lever, iv.instrument, iv.allocation, `${iv.start}–${Math.min(iv.end, s.ticks)}`, iv.budget > 0 ? fmtNumber(iv.budget) : `intensity ${fmtNumber(iv.intensity)}`]),
-        'Interventions',
+        zh ? ['政策', '杠杆', '工具', '分配', '时期', '每期预算'] : ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
+        s.interventions.map((iv, i) => [iv.label || `#${i + 1}`, iv.lever, iv.instrument, iv.allocation, `${iv.start}–${Math.min(iv.end, s.ticks)}`, iv.budget > 0 ? fmtNumber(iv.budget) : `${zh ? '强度' : 'intensity'} ${fmtNumber(iv.intensity)}`]),
+        zh ? '政策干预' : 'Interventions',
       )
-    : '<p>No interventions: nobody governs in this run.</p>';
+    : `<p>${zh ? '没有政策干预：此次运行无人治理。' : 'No interventions: nobody governs in this run.'}</p>`;
   const w = s.metrics?.dpdWeights ?? {};
-  return `<details><summary>Scenario settings</summary>
+  const weights = Object.entries(w).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `<details id="settings"><summary>${escapeHtml(reportText(lang).scenarioSettings)}</summary>
 ${rings}
 ${ivs}
-<p>DPD weights: ${escapeHtml(Object.entries(w).map(([k, v]) => `${k} ${v}`).join(', '))}. ${escapeHtml(s.world.residents.toLocaleString('en-US'))} residents, seed ${escapeHtml(s.seed)}.</p>
+<p>${escapeHtml(zh ? `${TERMS.dpd.zh}权重：${weights}。${s.world.residents.toLocaleString('en-US')} 名居民，种子 ${s.seed}。` : `DPD weights: ${weights}. ${s.world.residents.toLocaleString('en-US')} residents, seed ${s.seed}.`)}</p>
 </details>`;
 }
 
-/** The report page of a run, from its rendered charts. */
-export function runReportHtml(rc: RunCharts): string {
+/** The report page of a run, from its rendered charts: the answer and the key chart first, then the rest. */
+export function runReportHtml(rc: RunCharts, lang: Lang = 'en'): string {
   const { run, charts, notes } = rc;
+  const T = reportText(lang);
   const s = run.manifest.scenario;
+  const text = localText(s, lang);
   const summary = run.summary;
-  const story = runStory(summary, s, run.metrics);
+  const story = runStory(summary, s, run.metrics, lang);
   const places = s.world.rings.reduce((n, r) => n + r.count, 0);
   const finals = Object.keys(summary.final)
     .sort()
     .map((k) => [k, fmtNumber(summary.final[k])]);
+  const [lead, ...rest] = charts;
+  const files = [
+    { href: 'metrics.csv', text: 'metrics.csv' },
+    { href: 'summary.json', text: 'summary.json' },
+    { href: 'manifest.json', text: 'manifest.json' },
+    { href: 'events.ndjson', text: 'events.ndjson' },
+    { href: 'charts/', text: 'charts/' },
+  ];
   const body = `
-<section class="story">
-<h2>The story</h2>
-<p>${escapeHtml(s.description || 'This scenario has no description.')}</p>
-${s.question ? `<h2>The question</h2>\n<p class="question">${escapeHtml(s.question)}</p>` : ''}
-</section>
-<section class="verdict ${escapeHtml(summary.verdict)}">
-<h2>The answer</h2>
+<section class="answer-first">
+${text.question ? `<p class="question">${escapeHtml(text.question)}</p>` : ''}
+<section class="verdict ${escapeHtml(summary.verdict)}" id="answer">
+<h2>${escapeHtml(T.theAnswer)}</h2>
 <p class="big">${escapeHtml(story.headline)}</p>
 <ul>${story.points.map((p) => `<li>${escapeHtml(p)}</li>`).join('\n')}</ul>
 </section>
+</section>
+${lead ? `<div class="lead">${figureHtml(lead, 1, lang)}</div>` : ''}
+${contentsHtml(rest, lang, [
+  { id: 'story', title: T.theStory },
+  { id: 'summary', title: T.summaryTable },
+  { id: 'files', title: T.files },
+])}
+<section class="story" id="story">
+<h2>${escapeHtml(T.theStory)}</h2>
+<p>${escapeHtml(text.description || T.noDescription)}</p>
+</section>
 ${notes.map(noteHtml).join('\n')}
-${contentsHtml(charts)}
-${charts.map((c, i) => figureHtml(c, i + 1)).join('\n')}
-<section>
-<h2>Summary table</h2>
-${tableHtml(['Measure (scope: all residents)', `Start (tick ${run.metrics.ticks()[0] ?? 0})`, `End (tick ${summary.ticks})`], summaryRows(rc))}
-<p>Verdict rules: ${escapeHtml(summary.gap.rules.net)} ${escapeHtml(summary.gap.rules.recent)}${summary.gap.qualifiers.map((q) => ` ${escapeHtml(q.rule)}`).join('')}</p>
-<details><summary>All final values (summary.json)</summary>
-${tableHtml(['Metric', 'Final value'], finals)}
+${figuresHtml(rest, lang, 2)}
+<section id="summary">
+<h2>${escapeHtml(T.summaryTable)}</h2>
+${tableHtml([T.measureAll, T.start(run.metrics.ticks()[0] ?? 0), T.end(summary.ticks)], summaryRows(rc, lang))}
+<p>${escapeHtml(T.verdictRule)}: ${escapeHtml(summary.gap.rules.net)} ${escapeHtml(summary.gap.rules.recent)}${summary.gap.qualifiers.map((q) => ` ${escapeHtml(q.rule)}`).join('')}</p>
+<details><summary>${escapeHtml(T.allFinals)}</summary>
+${tableHtml([T.metric, T.finalValue], finals)}
 </details>
-${settingsHtml(run)}
-</section>`;
+${settingsHtml(run, lang)}
+</section>
+${filesHtml(T.files, files)}`;
   return pageHtml({
-    title: s.title || s.name,
-    subtitle: `Scenario ${s.name} · seed ${summary.seed} · ${summary.ticks} ticks · ${s.world.residents.toLocaleString('en-US')} residents in ${places} places · urd ${run.manifest.urd ?? ''}`,
+    title: text.title || s.name,
+    subtitle: `${T.runSubtitle(s.name, summary.seed, summary.ticks, s.world.residents.toLocaleString('en-US'), places)} · urd ${run.manifest.urd ?? ''}`,
     body,
-    footer: `Made by <code>urd report</code> on this folder from the run folder's manifest.json, metrics.csv, events.ndjson and summary.json; re-running it gives the same page. The pictures are also in <code>charts/</code>.`,
+    footer: T.footerRun,
+    lang,
   });
 }
 
@@ -174,6 +208,6 @@ export function writeRunReport(dir: string, opts: RunChartOptions & { pngs?: boo
   const rc = renderRunCharts(dir, opts);
   if (opts.pngs !== false) writePngs(join(dir, 'charts'), rc.charts);
   const path = join(dir, 'report.html');
-  writeOutput(path, runReportHtml(rc));
+  writeOutput(path, runReportHtml(rc, opts.lang));
   return { path, charts: rc.charts, notes: rc.notes, ms: performance.now() - t0 };
 }

@@ -134,12 +134,12 @@ export function sweepGrid(sweep: SweepData, metric = 'dpd_final', xName?: string
 }
 
 /** A metric against one parameter: mean and 95% band per value (for sweeps of one parameter). */
-export function sweepLine(sweep: SweepData, param: string, metric = 'dpd_final'): { xs: number[]; mean: number[]; lo: number[]; hi: number[] } {
+export function sweepLine(sweep: SweepData, param: string, metric = 'dpd_final'): { xs: (number | string)[]; mean: number[]; lo: number[]; hi: number[] } {
   const pi = sweep.runs.columns.indexOf(param);
   const stats = groupStats(sweep, metric, (r) => r[pi]);
   const xs = distinctValues(column(sweep.runs, param)).filter((v) => stats.has(v));
   return {
-    xs: xs.map(Number),
+    xs: xs.every((v) => Number.isFinite(Number(v))) ? xs.map(Number) : xs,
     mean: xs.map((v) => stats.get(v)!.mean),
     lo: xs.map((v) => stats.get(v)!.lo),
     hi: xs.map((v) => stats.get(v)!.hi),

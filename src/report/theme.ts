@@ -3,6 +3,7 @@
  * blindness), a viridis ramp for continuous values, projector-sized fonts, and number
  * formatting. One place, so every picture in a report reads the same way.
  */
+import { readable } from '../i18n/format.ts';
 
 /** Okabe & Ito (2008) colour-universal-design palette. */
 export const OKABE_ITO = {
@@ -22,15 +23,17 @@ export const SERIES_COLOURS = [
   OKABE_ITO.blue,
   OKABE_ITO.orange,
   OKABE_ITO.green,
+  OKABE_ITO.black,
+  OKABE_ITO.sky,
   OKABE_ITO.vermillion,
   OKABE_ITO.purple,
-  OKABE_ITO.sky,
-  OKABE_ITO.black,
   OKABE_ITO.yellow,
 ] as const;
+// The first five avoid the two Okabe-Ito pairs that come close under deuteranopia
+// (orange–vermillion, green–purple); tests/report/colour.test.ts simulates it.
 
 /** Dash patterns that back up colour, so series stay apart in greyscale too. */
-export const DASHES: readonly number[][] = [[], [12, 6], [4, 4], [14, 5, 3, 5], [2, 6], [20, 6]];
+export const DASHES: readonly number[][] = [[], [16, 6], [3, 5], [14, 5, 3, 5], [14, 4, 3, 4, 3, 4], [7, 5]];
 
 /** Colour of series number i (cycles). */
 export function seriesColour(i: number): string {
@@ -45,20 +48,32 @@ export const STAGE_COLOURS: Record<string, string> = {
   technology: OKABE_ITO.blue,
   capital: OKABE_ITO.orange,
   talent: OKABE_ITO.green,
-  production: OKABE_ITO.purple,
-  rights: OKABE_ITO.vermillion,
+  production: OKABE_ITO.black,
+  rights: OKABE_ITO.sky,
   policy: OKABE_ITO.blue,
-  industry: OKABE_ITO.purple,
+  industry: OKABE_ITO.black,
+};
+
+/** One dash per stage (and its lever), so no two stages share a line style. */
+export const STAGE_DASHES: Record<string, number[]> = {
+  technology: DASHES[0],
+  capital: DASHES[1],
+  talent: DASHES[2],
+  production: DASHES[3],
+  rights: DASHES[4],
+  policy: DASHES[0],
+  industry: DASHES[3],
 };
 
 /** Divide levels 0 (no access) to 3 (outcomes): grey, then lighter to stronger blues, then orange. */
 export const LEVEL_COLOURS = ['#BBBBBB', OKABE_ITO.sky, OKABE_ITO.blue, OKABE_ITO.orange] as const;
 
-/** Names of the divide levels (van Dijk / van Deursen). */
-export const LEVEL_NAMES = ['Level 0: no access', 'Level 1: access', 'Level 2: skills and use', 'Level 3: outcomes'] as const;
 
-/** Font family used everywhere; DejaVu ships with fontconfig on Debian. */
-export const FONT_FAMILY = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
+/** The CJK font the setup installs on Debian; charts register it so Chinese labels are drawn, not boxes. */
+export const CJK_FONT = { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYi Micro Hei' } as const;
+
+/** Font family of the charts: DejaVu (ships with fontconfig on Debian) for Latin, then the CJK font. */
+export const FONT_FAMILY = `'DejaVu Sans', '${CJK_FONT.family}', 'Helvetica Neue', Arial, sans-serif`;
 
 /** Font sizes in pixels for a 1280×720 chart seen from the back of a classroom. */
 export const FONT = { title: 30, subtitle: 20, axisTitle: 21, tick: 18, legend: 19, note: 17 } as const;
@@ -122,15 +137,9 @@ export function inkOn(rgb: string): string {
   return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? INK : '#FFFFFF';
 }
 
-/** A number for a label: 4 significant digits, thousands grouped, no exponent for everyday sizes. */
-export function fmtNumber(v: number, digits = 4): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e9 || a < 1e-4) return v.toExponential(digits - 1).replace('-', '−');
-  const s = Number(v.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 10 });
-  return s.replace('-', '−');
+/** A number for a label: 4 significant digits, thousands grouped, noise below 1e-9 of `scale` as 0. */
+export function fmtNumber(v: number, digits = 4, scale?: number): string {
+  return readable(v, { digits, scale });
 }
 
 /** A share in [0, 1] as a percentage. */

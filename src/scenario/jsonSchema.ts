@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scenarioSchema } from './schema.ts';
+import { INSTRUMENTS, LEVERS, scenarioSchema } from './schema.ts';
 
 /**
  * The scenario schema as JSON Schema (draft 2020-12), for editors: every field with its
@@ -10,5 +10,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   const properties = schema.properties as Record<string, unknown>;
   properties.extends = { type: 'string', description: 'Path of a scenario file this one inherits from and overrides (relative to this file)' };
+  // The instruments each lever offers, so an editor flags a mistyped instrument as it is typed.
+  const items = (properties.interventions as { items: Record<string, unknown> }).items;
+  items.allOf = LEVERS.map((lever) => ({ if: { properties: { lever: { const: lever } }, required: ['lever'] }, then: { properties: { instrument: { enum: [...INSTRUMENTS[lever]] } } } }));
   return { ...schema, $id: 'https://urd.invalid/scenario.schema.json', title: 'urd scenario' };
 }

@@ -5,7 +5,9 @@ import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { buildLayout } from '../engine/geometry.ts';
 import { countInfoPairs } from '../engine/world.ts';
+import { scenarioJsonSchema } from './jsonSchema.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
+import { didYouMean } from './suggest.ts';
 
 /** Largest scenario or experiment file read; bigger ones are refused before parsing. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -24,6 +26,19 @@ export class InputError extends Error {
   ) {
     super(`${file}${line !== null ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${expected}`);
   }
+}
+
+/** Every problem found in an input at once, one line each, in file order (so a user fixes them in one pass). */
+export class InputErrors extends InputError {
+  constructor(readonly errors: readonly InputError[]) {
+    super(errors[0].file, errors[0].field, errors[0].line, errors[0].expected);
+    this.message = errors.map((e) => e.message).join('\n');
+  }
+}
+
+/** Throws the errors (at least one): one as itself, several together. */
+export function throwAll(errors: readonly InputError[]): never {
+  throw errors.length === 1 ? errors[0] : new InputErrors(errors);
 }
 
 /** A parsed input file: its data and its document, for mapping field paths to lines. */
@@ -183,7 +198,7 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
 
 /** Sets `value` at a dotted path (`capital.alpha`, `interventions.0.budget`) in a plain object. */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
+  const keys = normalPath(dotted).split('.');
   const bad = keys.find((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype');
   if (bad !== undefined) throw new InputError('--set', dotted, null, bad === '' ? 'expected a field path such as capital.alpha' : `"${bad}" is not a scenario field`);
   let node: Record<string, unknown> = target;
@@ -193,6 +208,22 @@ export function setPath(target: Record<string, unknown>, dotted: string, value: 
     node = node[keys[k]] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;
+}
+
+/** A field path as --set takes it: `interventions[0].budget` (as errors print it) or `interventions.0.budget`. */
+export function normalPath(path: string): string {
+  return path.replace(/\[(\d+)\]/g, '.$1');
+}
+
+/** The field names the schema allows at a path (for "did you mean"), from the JSON Schema. */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  let node = scenarioJsonSchema() as Record<string, unknown>;
+  for (const k of path) {
+    const next = (typeof k === 'number' || /^\d+$/.test(String(k)) ? node.items : (node.properties as Record<string, unknown> | undefined)?.[String(k)]) as Record<string, unknown> | undefined;
+    if (!next) return [];
+    node = next;
+  }
+  return Object.keys((node.properties as Record<string, unknown>) ?? {});
 }
 
 /** Overrides from the command line: `--set path=value` (value read as YAML), `--seed`, `--ticks`. */
@@ -206,8 +237,10 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
   const shown = got === undefined ? 'nothing' : typeof got === 'number' && !Number.isFinite(got) ? String(got) : (JSON.stringify(got)?.slice(0, 60) ?? String(got));
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${clip(issue.keys.map((k) => JSON.stringify(k)).join(', '))}; expected only the fields in docs/scenario.schema.json`;
+    case 'unrecognized_keys': {
+      const hint = issue.keys.length === 1 ? didYouMean(issue.keys[0], knownFields(issue.path)) : '';
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${clip(issue.keys.map((k) => JSON.stringify(k)).join(', '))}${hint}; expected only the fields in docs/scenario.schema.json`;
+    }
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
@@ -215,25 +248,28 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     case 'too_small':
       return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ≥ ${String(issue.minimum)}, got ${shown}`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
-    default:
-      return `${issue.message}${got !== undefined ? `, got ${shown}` : ''}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}${typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : ''}`;
+    default: {
+      // Custom checks list their allowed values as "expected one of a, b for ...".
+      const allowed = /expected one of (.+?)(?: for |$)/.exec(issue.message)?.[1]?.split(', ');
+      return `${issue.message}${got !== undefined ? `, got ${shown}` : ''}${allowed && typeof got === 'string' ? didYouMean(got, allowed) : ''}`;
+    }
   }
 }
 
 /**
- * The issue to report: the first one, except that of two bounds on the same field the tighter
+ * One issue per field: the first, except that of two bounds on the same field the tighter
  * one wins (zod reports "≤ 2^53 - 1" for integers before the field's own maximum).
  */
-function mostSpecific(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
-  const first = issues[0];
-  if (first.code !== 'too_big') return first;
-  const key = first.path.join('.');
-  let best = first;
+function mostSpecific(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const byField = new Map<string, z.core.$ZodIssue>();
   for (const i of issues) {
-    if (i.code === 'too_big' && i.path.join('.') === key && Number(i.maximum) < Number(best.maximum as number)) best = i;
+    const key = i.code === 'unrecognized_keys' ? [...i.path, ...i.keys].join('.') : i.path.join('.');
+    const best = byField.get(key);
+    if (!best) byField.set(key, i);
+    else if (best.code === 'too_big' && i.code === 'too_big' && Number(i.maximum) < Number(best.maximum)) byField.set(key, i);
   }
-  return best;
+  return [...byField.values()];
 }
 
 /** Cross-field limits the schema cannot express, checked before anything is allocated. */
@@ -266,6 +302,18 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
 }
 
 /**
+ * A translation belongs to the layer of its English: when a file that extends another sets its
+ * own title, description or question but no Chinese for it, the parent's Chinese (which tells
+ * the parent's story) is dropped rather than shown beside the wrong scenario.
+ */
+function dropStaleTranslations(data: Record<string, unknown>, layers: readonly LoadedFile[]): void {
+  for (const key of ['title', 'description', 'question']) {
+    const last = [...layers].reverse().find((f) => Object.hasOwn(f.data, key) || Object.hasOwn(f.data, `${key}_zh`));
+    if (last && !Object.hasOwn(last.data, `${key}_zh`)) delete data[`${key}_zh`];
+  }
+}
+
+/**
  * Loads a scenario file: reads it and its `extends` chain, applies command-line overrides,
  * validates against the schema (filling defaults) and checks cross-field limits. Every problem
  * is an {@link InputError} naming the file, the field path, the line and what was expected.
@@ -273,6 +321,7 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
 export function loadScenario(path: string, overrides: Overrides = {}): Scenario {
   const layers = readWithExtends(path);
   let data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
+  dropStaleTranslations(data, layers);
   const top = layers[layers.length - 1];
   for (const assignment of overrides.set ?? []) {
     const eq = assignment.indexOf('=');
@@ -293,11 +342,23 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
   if (overrides.ticks !== undefined) data.ticks = overrides.ticks;
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
-    const issue = mostSpecific(result.error.issues);
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    // Blame the last layer that sets the field (or its nearest parent).
-    const owner = [...layers].reverse().find((f) => lineOf(f, path) !== null && f.doc.hasIn(path.slice(0, 1) as unknown[])) ?? top;
-    throw new InputError(owner.path, path.map(String).join('.') || null, lineOf(owner, path), describeIssue(issue, data));
+    const setPaths = (overrides.set ?? []).map((a) => normalPath(a.slice(0, a.indexOf('='))));
+    const found = mostSpecific(result.error.issues).map((issue) => {
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+      const dotted = path.map(String).join('.');
+      // Shown as the user writes it: interventions[0].budget (which --set takes too).
+      const shown = path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
+      // A field that --set wrote is the command line's mistake, not the file's.
+      const set = setPaths.find((p) => p === dotted || dotted.startsWith(`${p}.`) || p.startsWith(`${dotted}.`));
+      if (set !== undefined) return { order: -1, line: 0, error: new InputError('--set', set, null, describeIssue(issue, data)) };
+      // Blame the last layer that sets the field (or its nearest parent).
+      const owner = [...layers].reverse().find((f) => lineOf(f, path) !== null && f.doc.hasIn(path.slice(0, 1) as unknown[])) ?? top;
+      const line = lineOf(owner, path);
+      return { order: layers.indexOf(owner), line: line ?? 0, error: new InputError(owner.path, shown || null, line, describeIssue(issue, data)) };
+    });
+    // In file order: --set first, then each file of the extends chain from the base, by line.
+    found.sort((a, b) => a.order - b.order || a.line - b.line);
+    return throwAll(found.map((f) => f.error));
   }
   checkWorld(result.data, top);
   return result.data;

@@ -64,6 +64,14 @@ describe('urd run, end to end', () => {
     for (const c of ['run', 'validate', 'compare', 'demo', 'list']) expect(help.stdout).toContain(c);
     expect(urd(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(urd(['run', '--help']).stdout).toContain('--checkpoint-every');
+    // No command at all is a usage error: help on stderr, exit 2.
+    const bare = urd([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: urd <command>');
+    // A mistyped option gets a suggestion.
+    const typo = urd(['run', 'scenarios/baseline.yaml', '--seeds', '3']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option --seeds (did you mean "--seed"?)');
   });
 });
 
@@ -73,7 +81,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['wrong type', 'ticks: many\n', /bad\.yaml:1: ticks: expected number, got "many"/],
     ['out of range', 'capital:\n  alpha: 1.5\n', /bad\.yaml:2: capital\.alpha: expected a value ≤ 0\.95, got 1\.5/],
     ['broken YAML', 'ticks: [1, 2\nseed: 3\n', /bad\.yaml:\d+: not valid YAML\/JSON/],
-    ['unknown instrument', 'interventions:\n  - { lever: policy, instrument: bridges, budget: 5 }\n', /bad\.yaml:2: interventions\.0\.instrument: expected one of broadband, upgrade for lever policy/],
+    ['unknown instrument', 'interventions:\n  - { lever: policy, instrument: bridges, budget: 5 }\n', /bad\.yaml:2: interventions\[0\]\.instrument: expected one of broadband, upgrade for lever policy/],
   ];
   for (const [kind, text, message] of cases) {
     it(kind, () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, urd } from '../support.ts';
@@ -8,11 +8,22 @@ describe('urd compare and urd demo', () => {
     const out = join(tempDir(), 'cmp');
     const r = urd(['compare', 'scenarios/allocation-core-first.yaml', 'scenarios/allocation-periphery-first.yaml', '--seeds', '2', '--ticks', '8', '--set', 'world.residents=2000', '--out', out, '--no-report', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/allocation-core-first\s+allocation-periphery-first/);
+    expect(r.stdout).toMatch(/allocation-core-first \(reference\)  +allocation-periphery-first/);
+    // Columns never run together: every entry of the verdict row is set apart by at least two spaces.
+    expect(r.stdout.split('\n').find((l) => l.startsWith('verdict'))).toMatch(/^verdict +\S+ \d\/2(, \S+ \d\/2)*  +\S+ \d\/2/);
+    expect(r.stdout).not.toMatch(/e-1\d|−/); // no floating-point noise, one minus sign
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('scenario,metric,seeds,mean,sd,ci95_lo,ci95_hi,diff_vs_first,diff_sd,diff_ci95_lo,diff_ci95_hi');
-    const first = csv.filter((l) => l.startsWith('allocation-core-first,'));
-    for (const row of first) expect(row.split(',')[7]).toBe('0'); // the reference differs from itself by 0
+    expect(csv[0]).toBe('scenario,metric,seeds,mean,sd,ci95_lo,ci95_hi,versus,diff,diff_sd,diff_ci95_lo,diff_ci95_hi');
+    // Every pair both ways: A − B is minus (B − A), and each row's mean difference is its mean minus the other's mean.
+    const row = (a: string, b: string, m: string) => csv.find((l) => l.startsWith(`${a},${m},`) && l.split(',')[7] === b)!.split(',').map(Number);
+    const A = 'allocation-core-first';
+    const B = 'allocation-periphery-first';
+    for (const m of ['dpd_final', 'final.gini', 'rural_share']) {
+      expect(row(A, B, m)[8]).toBeCloseTo(-row(B, A, m)[8], 12);
+      expect(row(A, B, m)[8]).toBeCloseTo(row(A, B, m)[3] - row(B, A, m)[3], 12);
+      expect(row(A, B, m)[10]).toBeLessThanOrEqual(row(A, B, m)[11]);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')).reference).toBe(A);
     const runs = readFileSync(join(out, 'compare-runs.csv'), 'utf8').trim().split('\n').slice(1);
     expect(runs.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['allocation-core-first,1', 'allocation-core-first,2', 'allocation-periphery-first,1', 'allocation-periphery-first,2']);
     // Equal budgets: spending_total is the same for both programmes.
@@ -28,12 +39,27 @@ describe('urd compare and urd demo', () => {
     const out = join(tempDir(), 'demo');
     const r = urd(['demo', '--seeds', '1', '--out', out, '--no-report', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/laissez-faire-agglomeration\s+backwash-core-first\s+backwash-periphery-first/);
-    expect(r.stdout).toMatch(/Without governance \(laissez-faire-agglomeration\) the urban-rural gap \|DPD\| goes from [\d.]+ to [\d.]+ over 30 years \(widened 1\/1 of the seeds/);
-    // Efficiency and inequality stand beside the gap, and the reading says whether the orders trade off.
+    // The demo asks core first against periphery first, so core first is the reference.
+    expect(r.stdout).toMatch(/laissez-faire-agglomeration  +backwash-core-first \(reference\)  +backwash-periphery-first/);
+    expect(r.stdout).toMatch(/In the reference, Backwash world, governed core first, the digital potential difference goes from [\d.]+ to [\d.]+ over 30 years/);
+    expect(r.stdout).toMatch(/Backwash world, governed periphery first ends at [\d.]+, [-+][\d.]+ against the reference/);
+    // Efficiency and inequality stand beside the gap, and the reading says whether the options trade off.
     expect(r.stdout).toMatch(/final\.income_pc[\s\S]*final\.gini[\s\S]*final\.theil/);
-    expect(r.stdout).toMatch(/the orders (trade a smaller gap against efficiency or equality|do not trade off)/);
+    expect(r.stdout).toMatch(/the options (trade a smaller gap against efficiency or equality|do not trade off)/);
     expect(r.stdout).not.toMatch(/clos/);
     expect(r.stdout).toMatch(/At equal total budget/);
+    expect(JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'))).toMatchObject({ reference: 'backwash-core-first', question: expect.stringMatching(/periphery first/) });
+  });
+
+  it('--ref picks the reference; an unknown one is refused with a suggestion', () => {
+    const out = join(tempDir(), 'cmp');
+    const args = ['compare', 'scenarios/allocation-core-first.yaml', 'scenarios/allocation-periphery-first.yaml', '--seeds', '1', '--ticks', '3', '--set', 'world.residents=1000', '--out', out, '--no-report', '--quiet'];
+    const bad = urd([...args, '--ref', 'allocation-periphery_frist']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('did you mean "allocation-periphery-first"?');
+    expect(existsSync(out)).toBe(false);
+    const r = urd([...args, '--ref', 'allocation-periphery-first']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/allocation-core-first  +allocation-periphery-first \(reference\)/);
   });
 });

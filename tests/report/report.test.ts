@@ -1,18 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderKind, reportCommand } from '../../src/cli/report.ts';
 import { SUMMARY_METRICS } from '../../src/metrics/summary.ts';
 import { writeComparisonReport } from '../../src/report/compareReport.ts';
 import { pngSize } from '../../src/report/render.ts';
 import { PLACE_ROWS_FLAG, renderRunCharts, writeRunReport } from '../../src/report/runReport.ts';
-import { HEADLINES } from '../../src/report/story.ts';
+import { HEADLINES as HEADLINES_BY_LANG } from '../../src/i18n/report.ts';
+import { readCsv } from '../../src/report/sweepData.ts';
 import { writeSweepReport } from '../../src/report/sweepReport.ts';
 import { fmtNumber } from '../../src/report/theme.ts';
 import { runScenario } from '../../src/run/runScenario.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
 import { tempDir, writeFixtureComparison, writeFixtureRun, writeFixtureSweep } from './fixture.ts';
+
+const HEADLINES = HEADLINES_BY_LANG.en;
 
 /** Asserts that a page holds a text, without dumping the whole page (it embeds megabytes of PNG) on failure. */
 function has(html: string, text: string, yes = true): void {
@@ -37,7 +40,9 @@ describe('run report', () => {
     }
     // Self-contained: nothing fetched from anywhere.
     expect(/<(script|link)\b/.test(html)).toBe(false);
-    expect(/(src|href)="(?!data:|#)/.test(html)).toBe(false);
+    expect(/src="(?!data:)/.test(html)).toBe(false);
+    // Links only to the run's own files, relative, so the folder can move.
+    expect(/href="(?!#)(?!metrics\.csv|summary\.json|manifest\.json|events\.ndjson|charts\/)/.test(html)).toBe(false);
     // Story and question, escaped.
     expect(html).toContain('Fixture &lt;world&gt; &amp; &quot;friends&quot;');
     expect(html).toContain('Does the &lt;gap&gt; close?');
@@ -111,8 +116,25 @@ describe('sweep and comparison reports', () => {
     const html = readFileSync(r.path, 'utf8');
     expect(r.charts.map((c) => c.id)).toEqual(['trajectories', 'final-gap']);
     expect(imgCount(html)).toBe(2);
-    has(html, 'Final DPD is lowest for core-first');
-    expect(html).toContain('Does the &lt;gap&gt; close?');
+    // Without compare.json the first scenario is the reference, and no scenario's own question is borrowed.
+    has(html, 'Does the &lt;gap&gt; close?', false);
+    const finals = readCsv(join(dir, 'compare-runs.csv'));
+    const lowest = Math.min(...finals.rows.map((r) => Number(r[4])));
+    expect(lowest).toBeLessThan(Math.max(...finals.rows.map((r) => Number(r[4]))));
+    has(html, 'leaves the smallest gap');
+  });
+
+  it('asks the comparison’s own question against the chosen reference, in Chinese too', () => {
+    const dir = tempDir();
+    writeFixtureComparison(dir);
+    writeFileSync(join(dir, 'compare.json'), JSON.stringify({ reference: 'periphery-first', question: 'Does the <gap> close?', question_zh: '差距会缩小吗？' }));
+    const en = readFileSync(writeComparisonReport(dir).path, 'utf8');
+    expect(en).toContain('Does the &lt;gap&gt; close?');
+    expect(en).toMatch(/reference: [^<]*·|<em>\(reference\)<\/em> <code>periphery-first<\/code>/);
+    const zh = readFileSync(writeComparisonReport(dir, { lang: 'zh' }).path, 'utf8');
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('差距会缩小吗？');
+    expect(zh).toContain('参照');
   });
 
   it('takes plain data from a command that computed it', () => {

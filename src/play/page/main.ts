@@ -456,7 +456,7 @@ function renderTimeline(): void {
   $<HTMLButtonElement>('undo').disabled = !timeline.some((e) => !e.undone && !e.isUndo);
 }
 
-const VERDICTS: readonly string[] = ['converging', 'diverging', 'stable'] satisfies Word[];
+const VERDICTS: readonly string[] = ['widened', 'narrowed', 'unchanged'] satisfies Word[];
 
 function verdictWord(v: string): string {
   return VERDICTS.includes(v) ? word(v as Word, lang) : v;

@@ -1,0 +1,91 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, InputErrors, loadScenario } from '../../src/scenario/load.ts';
+import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.ts';
+import { INSTRUMENTS } from '../../src/scenario/schema.ts';
+import { closest } from '../../src/scenario/suggest.ts';
+import { noEffectWarnings } from '../../src/scenario/warnings.ts';
+import { tempDir, urd } from '../support.ts';
+
+const BASE = join(process.cwd(), 'scenarios/baseline.yaml');
+
+function errorsOf(fn: () => unknown): InputError[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InputErrors) return [...err.errors];
+    if (err instanceof InputError) return [err];
+    throw err;
+  }
+  throw new Error('expected an input error');
+}
+
+describe('validation ergonomics', () => {
+  it('reports every error of a file, in file order, with suggestions for typos', () => {
+    const file = join(tempDir(), 'bad.yaml');
+    writeFileSync(file, `extends: ${BASE}\ninterventions:\n  - { lever: policy, instrument: broadband, allocation: periphery_first, budget: 10 }\ncapital:\n  aglomeration: 0.2\n  alpha: 3\n`);
+    const errors = errorsOf(() => loadScenario(file));
+    expect(errors.map((e) => e.line)).toEqual([3, 5, 6]);
+    expect(errors[0].message).toContain('did you mean "periphery-first"?');
+    expect(errors[1].message).toContain('unknown field "aglomeration" (did you mean "agglomeration"?)');
+    expect(errors[2].message).toMatch(/capital\.alpha: expected a value ≤ 0\.95, got 3/);
+  });
+
+  it('blames a --set typo on --set, and takes interventions[0] paths as errors print them', () => {
+    const [e] = errorsOf(() => loadScenario(BASE, { set: ['capital.alpah=0.3'] }));
+    expect(e.file).toBe('--set');
+    expect(e.message).toContain('did you mean "alpha"?');
+    const s = loadScenario(BASE, { set: ['interventions[0]={lever: policy, instrument: broadband, budget: 5}', 'interventions[0].budget=7'] });
+    expect(s.interventions[0]).toMatchObject({ lever: 'policy', instrument: 'broadband', budget: 7 });
+  });
+
+  it('checks every file given and exits 2 naming each bad one', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), 'ticks: many\n');
+    writeFileSync(join(dir, 'b.yaml'), 'seed: -1\n');
+    const r = urd(['validate', join(dir, 'a.yaml'), 'scenarios/baseline.yaml', join(dir, 'b.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('scenarios/baseline.yaml: ok');
+    expect(r.stderr).toMatch(/a\.yaml:1: ticks/);
+    expect(r.stderr).toMatch(/b\.yaml:1: seed/);
+  });
+
+  it('warns (and still passes) when an intervention can have no effect', () => {
+    const base = loadScenario(BASE);
+    const reform = { lever: 'talent', instrument: 'registration', intensity: 1, budget: 0, allocation: 'uniform', start: 1, end: 10, ramp: 0 } as const;
+    expect(noEffectWarnings({ ...base, interventions: [{ ...reform, target: { class: 'rural' } }] })).toEqual([expect.stringMatching(/interventions\[0\]: registration reform acts only in urban places/)]);
+    // The control: the same reform aimed at all places can act, and is not flagged.
+    expect(noEffectWarnings({ ...base, interventions: [{ ...reform, target: { class: 'all' } }] })).toEqual([]);
+    expect(noEffectWarnings({ ...base, ticks: 5, interventions: [{ ...reform, start: 6, target: { class: 'all' } }] })).toEqual([expect.stringMatching(/after the run ends/)]);
+  });
+
+  it('the JSON Schema lists the instruments of each lever', () => {
+    const items = (scenarioJsonSchema().properties as Record<string, { items: { allOf: { if: { properties: { lever: { const: string } } }; then: { properties: { instrument: { enum: string[] } } } }[] } }>).interventions.items;
+    for (const rule of items.allOf) expect(rule.then.properties.instrument.enum).toEqual([...INSTRUMENTS[rule.if.properties.lever.const as keyof typeof INSTRUMENTS]]);
+    expect(items.allOf).toHaveLength(Object.keys(INSTRUMENTS).length);
+  });
+
+  it('suggests only close names', () => {
+    expect(closest('aglomeration', ['agglomeration', 'alpha'])).toBe('agglomeration');
+    expect(closest('alpah', ['alpha', 'delta'])).toBe('alpha');
+    expect(closest('bridges', ['broadband', 'upgrade'])).toBeNull();
+  });
+});
+
+describe('Chinese text of the scenarios', () => {
+  it('every stock scenario tells its title, story and question in Chinese', () => {
+    for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yaml'))) {
+      const s = loadScenario(join('scenarios', f));
+      for (const k of ['title_zh', 'description_zh', 'question_zh'] as const) expect(s[k], `${f} ${k}`).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('a file that rewrites the English without a translation does not inherit its parent’s Chinese', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'child.yaml'), `extends: ${BASE}\nquestion: "A different question?"\n`);
+    const child = loadScenario(join(dir, 'child.yaml'));
+    expect(child.question_zh).toBeUndefined();
+    expect(child.title_zh).toBe(loadScenario(BASE).title_zh); // the title was not rewritten: its translation still fits
+  });
+});

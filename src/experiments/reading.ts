@@ -11,7 +11,7 @@ export function comparisonFacts(results: readonly ComparedScenario[], cells: rea
     ticks: results[ref].summaries[0].ticks,
     scenarios: results.map((r) => scenarioFacts(r.scenario.name, r.scenario.title, r.summaries)),
     diffs: results.map((r) => {
-      const c = get(r.scenario.name, 'dpd_final');
+      const c = get(r.scenario.name, 'gap_final');
       return { scenario: r.scenario.name, versus: reference, mean: c.diffMean, lo: c.diffLo, hi: c.diffHi };
     }),
   };

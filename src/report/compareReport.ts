@@ -110,7 +110,7 @@ function factsFromFolder(groups: readonly RunGroup[], titles: Map<string, string
   const summaries = groups.map((g) => g.dirs.map((d) => readJson<RunSummary>(join(d, 'summary.json'))));
   const scenarios: ScenarioFacts[] = groups.map((g, k) => scenarioFacts(g.label, titles.get(g.label) ?? '', summaries[k]));
   const ticks = summaries[0]?.[0]?.ticks ?? NaN;
-  const diffs: DiffFacts[] = pairs.filter((p) => p.metric === 'dpd_final').map((p) => ({ scenario: p.scenario, versus: p.versus, mean: p.mean, lo: p.lo, hi: p.hi }));
+  const diffs: DiffFacts[] = pairs.filter((p) => p.metric === 'gap_final').map((p) => ({ scenario: p.scenario, versus: p.versus, mean: p.mean, lo: p.lo, hi: p.hi }));
   return { reference, ticks, scenarios, diffs };
 }
 

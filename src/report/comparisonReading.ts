@@ -19,8 +19,9 @@ export interface ScenarioFacts {
   /** Seeds that raised each qualifier (src/metrics/verdict.ts). */
   qualifiers: Record<string, number>;
   seeds: number;
-  dpdStart: number;
-  dpdFinal: number;
+  /** The gap |DPD| at the start and the end (means over the seeds): the verdict's own measure. */
+  gapStart: number;
+  gapFinal: number;
   spending: number;
   /** Efficiency and inequality beside the gap: orders can trade off (means over the seeds). */
   income: number;
@@ -53,8 +54,8 @@ export function scenarioFacts(name: string, title: string, summaries: readonly R
     recent: tally(summaries.map((s) => s.recent)),
     qualifiers: tally(summaries.flatMap((s) => [...new Set(s.gap.qualifiers.map((q) => q.id))])),
     seeds: summaries.length,
-    dpdStart: mean(summaries.map((s) => s.dpd.initial)),
-    dpdFinal: mean(summaries.map((s) => s.dpd.final)),
+    gapStart: mean(summaries.map((s) => s.gap.gapInitial)),
+    gapFinal: mean(summaries.map((s) => s.gap.gapFinal)),
     spending: mean(summaries.map((s) => Object.values(s.spending).reduce((a, b) => a + b, 0))),
     income: mean(summaries.map((s) => s.final.income_pc)),
     output: mean(summaries.map((s) => s.final.output_pc)),
@@ -66,7 +67,7 @@ export function scenarioFacts(name: string, title: string, summaries: readonly R
   };
 }
 
-/** The paired difference of the final DPD between two scenarios (scenario − versus). */
+/** The paired difference of the final gap |DPD| between two scenarios (scenario − versus). */
 export interface DiffFacts {
   scenario: string;
   versus: string;
@@ -134,8 +135,8 @@ export function comparisonReading(f: ComparisonFacts, lang: Lang, minus = MINUS)
   }
   out.push(
     zh
-      ? `参照情景“${title(ref)}”的${TERMS.dpd.zh}在 ${f.ticks} 年里从 ${n2(ref.dpdStart)} 变为 ${n2(ref.dpdFinal)}。`
-      : `In the reference, ${title(ref)}, the digital potential difference goes from ${n2(ref.dpdStart)} to ${n2(ref.dpdFinal)} over ${f.ticks} years.`,
+      ? `参照情景“${title(ref)}”的城乡${TERMS.dpd.zh}（|DPD|）在 ${f.ticks} 年里从 ${n2(ref.gapStart)} 变为 ${n2(ref.gapFinal)}。`
+      : `In the reference, ${title(ref)}, the urban–rural gap |DPD| goes from ${n2(ref.gapStart)} to ${n2(ref.gapFinal)} over ${f.ticks} years.`,
   );
   for (const s of f.scenarios) {
     if (s === ref) continue;
@@ -145,17 +146,17 @@ export function comparisonReading(f: ComparisonFacts, lang: Lang, minus = MINUS)
     const noise = clearOfNoise(d) ? '' : zh ? '，在种子噪声范围内' : ', within seed noise';
     out.push(
       zh
-        ? `${title(s)}最终为 ${n2(s.dpdFinal)}，比参照${d.mean <= 0 ? '低' : '高'} ${n2(Math.abs(d.mean))}${interval}${noise}。`
-        : `${title(s)} ends at ${n2(s.dpdFinal)}, ${n2(d.mean, true)} against the reference${interval}${noise}.`,
+        ? `${title(s)}最终为 ${n2(s.gapFinal)}，比参照${d.mean <= 0 ? '低' : '高'} ${n2(Math.abs(d.mean))}${interval}${noise}。`
+        : `${title(s)} ends at ${n2(s.gapFinal)}, ${n2(d.mean, true)} against the reference${interval}${noise}.`,
     );
   }
   if (f.scenarios.length >= 2) {
-    const ranked = [...f.scenarios].sort((a, b) => a.dpdFinal - b.dpdFinal);
+    const ranked = [...f.scenarios].sort((a, b) => a.gapFinal - b.gapFinal);
     const spends = f.scenarios.filter((s) => s.spending > 0).map((s) => s.spending);
     const equal = spends.length >= 2 && Math.max(...spends) - Math.min(...spends) <= 1e-6 * Math.max(...spends);
     const budget = equal ? (zh ? '在相同的总预算下，' : 'At equal total budget, ') : '';
-    out.push(zh ? `${budget}“${title(ranked[0])}”留下的差距最小（${n2(ranked[0].dpdFinal)}）。` : `${budget}${title(ranked[0])} leaves the smallest gap (${n2(ranked[0].dpdFinal)}).`);
-    out.push(tradeOff(ranked, lang, title));
+    out.push(zh ? `${budget}“${title(ranked[0])}”留下的差距最小（${n2(ranked[0].gapFinal)}）。` : `${budget}${title(ranked[0])} leaves the smallest gap (${n2(ranked[0].gapFinal)}).`);
+    out.push(tradeOff(ranked, lang, title, minus));
   }
   for (const s of f.scenarios) {
     const recent = Object.entries(s.recent).sort((a, b) => b[1] - a[1]).map(([v, n]) => (zh ? `${verdictWord(v, lang)} ${n}/${s.seeds}` : `${v} ${n}/${s.seeds}`)).join(zh ? '，' : ', ');
@@ -173,7 +174,7 @@ const pct = (v: number) => `${Math.round(100 * v)}%`;
  * per resident) and inequality (Gini, Theil), or whether another buys more of those. `ranked`
  * is sorted by final gap, smallest first.
  */
-function tradeOff(ranked: readonly ScenarioFacts[], lang: Lang, title: (s: ScenarioFacts) => string): string {
+function tradeOff(ranked: readonly ScenarioFacts[], lang: Lang, title: (s: ScenarioFacts) => string, minus: string): string {
   const zh = lang === 'zh';
   const [best, ...rest] = ranked;
   const criteria = [
@@ -188,8 +189,8 @@ function tradeOff(ranked: readonly ScenarioFacts[], lang: Lang, title: (s: Scena
     for (const other of rest) {
       const theirs = c.get(other);
       if (!Number.isFinite(mine) || !Number.isFinite(theirs) || !(c.higher ? theirs > mine : theirs < mine)) continue;
-      const rel = mine !== 0 ? ` ${c.higher ? '+' : '−'}${pct(Math.abs(theirs - mine) / Math.abs(mine))}` : '';
-      gains.set(other, [...(gains.get(other) ?? []), `${zh ? c.zh : c.en} (${readable(theirs, { digits: 3 })} ${zh ? '对' : 'against'} ${readable(mine, { digits: 3 })},${rel})`]);
+      const rel = mine !== 0 ? ` ${c.higher ? '+' : minus}${pct(Math.abs(theirs - mine) / Math.abs(mine))}` : '';
+      gains.set(other, [...(gains.get(other) ?? []), `${zh ? c.zh : c.en} (${readable(theirs, { digits: 3, minus })} ${zh ? '对' : 'against'} ${readable(mine, { digits: 3, minus })},${rel})`]);
       break;
     }
   }

@@ -10,7 +10,8 @@ describe('urd compare and urd demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/allocation-core-first \(reference\)  +allocation-periphery-first/);
     // Columns never run together: every entry of the verdict row is set apart by at least two spaces.
-    expect(r.stdout.split('\n').find((l) => l.startsWith('verdict'))).toMatch(/^verdict +\S+ \d\/2(, \S+ \d\/2)*  +\S+ \d\/2/);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('verdict (net)'))).toMatch(/^verdict \(net\) +(widened|narrowed|unchanged) \d\/2(, \S+ \d\/2)*  +\S+ \d\/2/);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('recent'))).toMatch(/^recent +(widening|narrowing|flat) \d\/2/);
     expect(r.stdout).not.toMatch(/e-1\d|−/); // no floating-point noise, one minus sign
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('scenario,metric,seeds,mean,sd,ci95_lo,ci95_hi,versus,diff,diff_sd,diff_ci95_lo,diff_ci95_hi');
@@ -18,7 +19,7 @@ describe('urd compare and urd demo', () => {
     const row = (a: string, b: string, m: string) => csv.find((l) => l.startsWith(`${a},${m},`) && l.split(',')[7] === b)!.split(',').map(Number);
     const A = 'allocation-core-first';
     const B = 'allocation-periphery-first';
-    for (const m of ['dpd_final', 'final.gini', 'rural_share']) {
+    for (const m of ['gap_final', 'final.gini', 'rural_share']) {
       expect(row(A, B, m)[8]).toBeCloseTo(-row(B, A, m)[8], 12);
       expect(row(A, B, m)[8]).toBeCloseTo(row(A, B, m)[3] - row(B, A, m)[3], 12);
       expect(row(A, B, m)[10]).toBeLessThanOrEqual(row(A, B, m)[11]);
@@ -31,7 +32,7 @@ describe('urd compare and urd demo', () => {
     expect(spend[0]).toBeCloseTo(spend[1], 6);
     // The reading printed is the one kept in the folder for the report.
     const reading = readFileSync(join(out, 'reading.txt'), 'utf8').trim();
-    expect(reading).toMatch(/^In the reference, Differential order: core first, the urban-rural gap \|DPD\| goes from/);
+    expect(reading).toMatch(/In the reference, Differential order: core first, the urban–rural gap \|DPD\| goes from/);
     expect(r.stdout).toContain(reading);
   });
 
@@ -41,7 +42,7 @@ describe('urd compare and urd demo', () => {
     expect(r.code, r.stderr).toBe(0);
     // The demo asks core first against periphery first, so core first is the reference.
     expect(r.stdout).toMatch(/laissez-faire-agglomeration  +backwash-core-first \(reference\)  +backwash-periphery-first/);
-    expect(r.stdout).toMatch(/In the reference, Backwash world, governed core first, the digital potential difference goes from [\d.]+ to [\d.]+ over 30 years/);
+    expect(r.stdout).toMatch(/In the reference, Backwash world, governed core first, the urban–rural gap \|DPD\| goes from [\d.]+ to [\d.]+ over 30 years/);
     expect(r.stdout).toMatch(/Backwash world, governed periphery first ends at [\d.]+, [-+][\d.]+ against the reference/);
     // Efficiency and inequality stand beside the gap, and the reading says whether the options trade off.
     expect(r.stdout).toMatch(/final\.income_pc[\s\S]*final\.gini[\s\S]*final\.theil/);

@@ -87,11 +87,11 @@ describe('schedule: time-varying parameters', () => {
     const dir = tempDir('urd-schedule-');
     mkdirSync(dir, { recursive: true });
     const cases: [string, RegExp][] = [
-      ['[{ path: talent.nothing, at: 2, value: 1 }]', /schedule\.0\.path.*expected a parameter path/],
-      ['[{ path: talent.herding, at: 2, value: 7 }]', /schedule\.0\.value.*talent\.herding.*<=\s*1/],
-      ['[{ path: diffusion.infoDecay, at: 2, value: 2 }]', /schedule\.0\.path.*only when the world is built/],
-      ['[{ path: world.rings.9.amenity, at: 2, value: 0 }]', /schedule\.0\.path.*ring index below 4/],
-      ['[{ path: talent.herding, at: 0, value: 0.1 }]', /schedule\.0\.at/],
+      ['[{ path: talent.nothing, at: 2, value: 1 }]', /schedule\[0\]\.path.*expected a parameter path/],
+      ['[{ path: talent.herding, at: 2, value: 7 }]', /schedule\[0\]\.value.*talent\.herding.*<=\s*1/],
+      ['[{ path: diffusion.infoDecay, at: 2, value: 2 }]', /schedule\[0\]\.path.*only when the world is built/],
+      ['[{ path: world.rings.9.amenity, at: 2, value: 0 }]', /schedule\[0\]\.path.*ring index below 4/],
+      ['[{ path: talent.herding, at: 0, value: 0.1 }]', /schedule\[0\]\.at/],
     ];
     for (const [schedule, message] of cases) {
       const file = join(dir, 'bad.yaml');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
+import { commitStaged, prepareOutput } from '../io/outputFolder.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -17,7 +18,10 @@ Options:
   --seed N         first seed (default 1)
   --ticks T        override every scenario's ticks
   --set path=value override a field in every scenario (repeatable)
-  --out DIR        output folder (default outputs/compare/<names>-<hash>)
+  --out DIR        output folder (default outputs/compare/<names>-<hash>): a new or empty
+                   folder; a complete comparison there is replaced only with --force
+  --force          replace a complete comparison in DIR: the new one is written
+                   beside it and swapped in only once complete
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet          no progress bar
   -h, --help       this help`;
@@ -32,6 +36,7 @@ export function compareCommand(args: string[]): number {
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -48,9 +53,11 @@ export function compareCommand(args: string[]): number {
   const seeds = commonSeeds(intOption('compare', 'seed', values.seed) ?? 1, count);
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
+  const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('compare', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo);
   progress.done();
+  commitStaged(target.writeTo);
   const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
   process.stdout.write(`${formatComparison(results, cells)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;

@@ -5,6 +5,7 @@ import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { commitStaged, prepareOutput } from '../io/outputFolder.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -23,7 +24,10 @@ every run folder and compare.csv.
 
 Options:
   --seeds K     number of seeds (default 3)
-  --out DIR     output folder (default outputs/demo)
+  --out DIR     output folder (default outputs/demo): a new or empty folder;
+                a complete comparison there is replaced only with --force
+  --force       replace a complete comparison in DIR: the new one is written
+                beside it and swapped in only once complete
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet       no progress bar
   -h, --help    this help`;
@@ -35,6 +39,7 @@ export function demoCommand(args: string[]): number {
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -44,9 +49,11 @@ export function demoCommand(args: string[]): number {
   const scenarios = DEMO_SCENARIOS.map((f) => loadScenario(join(scenariosDir, f)));
   const seeds = commonSeeds(1, Math.max(1, intOption('demo', 'seeds', values.seeds) ?? 3));
   const dir = values.out ?? join('outputs', 'demo');
+  const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('demo', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'));
+  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo);
   progress.done();
+  commitStaged(target.writeTo);
   const reports: string[] = [];
   if (reportWanted(values['no-report'])) {
     reports.push(writeComparisonReport(dir).path);

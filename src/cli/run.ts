@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
 import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
+import { commitStaged, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
@@ -20,7 +21,11 @@ Options:
   --seed N              run seed (overrides the scenario's)
   --ticks T             number of ticks (overrides the scenario's)
   --set path=value      override any field, e.g. --set capital.alpha=0.4 (repeatable)
-  --out DIR             write the run folder here
+  --out DIR             write the run folder here: a new or empty folder, or an unfinished run
+                        folder without a checkpoint; anything else is refused
+  --force               replace the complete run in DIR: the new run is written beside it
+                        (DIR.urd-new) and swapped in only once complete, so a run that is
+                        stopped or fails leaves the old result as it was
   --checkpoint-every K  save the full state to DIR/checkpoint.bin every K ticks (atomically;
                         only the latest is kept, and it is removed when the run completes)
   --resume DIR          continue the unfinished run in DIR from its last checkpoint (from tick 0
@@ -73,23 +78,6 @@ function stopOnSignals(): { stopped: () => string | null; remove: () => void } {
   };
 }
 
-/**
- * A new run into a folder clears it. If the folder holds an unfinished run with a checkpoint,
- * that would throw its progress away (typically by rerunning the command that was killed), so
- * the run is refused with the two ways forward.
- */
-function refuseToDiscardProgress(dir: string): void {
-  let folder: ReturnType<typeof inspectRunFolder>;
-  try {
-    folder = inspectRunFolder(dir);
-  } catch {
-    return; // not a run folder that could be resumed: nothing to lose
-  }
-  if (!folder.complete && folder.hasCheckpoint) {
-    throw new InputError(dir, null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${dir}, or delete the folder to start over`);
-  }
-}
-
 function isResumable(dir: string): boolean {
   try {
     return !inspectRunFolder(dir).complete;
@@ -125,6 +113,7 @@ export async function runCommand(args: string[]): Promise<number> {
     resume: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -137,8 +126,8 @@ export async function runCommand(args: string[]): Promise<number> {
   let start: (options: ResumableOptions) => Promise<ResumableResult>;
   if (values.resume !== undefined) {
     if (positionals.length > 0) throw new InputError('urd run', '--resume', null, 'takes the run folder only, not a scenario file (the scenario is in DIR/manifest.json)');
-    for (const opt of ['seed', 'ticks', 'set', 'out', 'replay'] as const) {
-      if (values[opt] !== undefined) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
+    for (const opt of ['seed', 'ticks', 'set', 'out', 'replay', 'force'] as const) {
+      if (values[opt] !== undefined && values[opt] !== false) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
     }
     dir = values.resume;
     const folder = inspectRunFolder(dir);
@@ -156,10 +145,9 @@ export async function runCommand(args: string[]): Promise<number> {
       seed: intOption('run', 'seed', values.seed),
       ticks: intOption('run', 'ticks', values.ticks),
     });
-    dir = values.out ?? defaultRunDir(scenario);
-    refuseToDiscardProgress(dir);
-    name = scenario.name;
     const edits = values.replay !== undefined ? readReplay(values.replay) : undefined;
+    dir = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force).writeTo;
+    name = scenario.name;
     start = (options) => runScenarioResumable(scenario, dir, { ...options, edits });
   }
   const progress = new Progress(`run ${name}`, values.quiet);
@@ -183,9 +171,12 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   progress.done();
   if (result.status === 'stopped') {
-    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}\n`);
+    const replaces = isStaging(dir) ? ` (it replaces ${stagedTarget(dir)} once complete)` : '';
+    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}${replaces}\n`);
     return 130;
   }
+  // A run that replaces a complete one was written beside it: swap it in now that it is complete.
+  if (isStaging(dir)) dir = commitStaged(dir);
   if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
   if (reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
   process.stdout.write(`${dir}\n`);

@@ -60,13 +60,15 @@ export function commonSeeds(first: number, count: number): number[] {
 
 /**
  * Runs every scenario with every seed (the same seeds for each, so differences between scenarios
- * are paired and not blurred by luck), writing each run folder to `<dir>/<scenario>/seed-<s>`.
+ * are paired and not blurred by luck), writing each run folder to `<writeTo>/<scenario>/seed-<s>`
+ * and naming it `<dir>/<scenario>/seed-<s>` (where it is once a staged comparison is in place).
  */
 export function runComparison(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
+  writeTo = dir,
 ): ComparedScenario[] {
   const total = scenarios.length * seeds.length;
   let done = 0;
@@ -74,9 +76,8 @@ export function runComparison(
     const summaries: RunSummary[] = [];
     const dirs: string[] = [];
     for (const seed of seeds) {
-      const runDir = join(dir, base.name, `seed-${seed}`);
-      summaries.push(runScenario({ ...base, seed }, { dir: runDir }).summary);
-      dirs.push(runDir);
+      summaries.push(runScenario({ ...base, seed }, { dir: join(writeTo, base.name, `seed-${seed}`) }).summary);
+      dirs.push(join(dir, base.name, `seed-${seed}`));
       onRun?.(++done, total);
     }
     return { scenario: base, summaries, dirs };
@@ -130,18 +131,20 @@ export function writeComparison(dir: string, results: readonly ComparedScenario[
 }
 
 /**
- * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells and
- * writes compare.csv and compare-runs.csv. What `urd compare` and `urd demo` share.
+ * A whole comparison: runs the scenarios on the common seeds into `writeTo` (a staging folder
+ * that becomes `dir`), computes the cells and writes compare.csv and compare-runs.csv. What
+ * `urd compare` and `urd demo` share.
  */
 export function compareInto(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
+  writeTo = dir,
 ): { results: ComparedScenario[]; cells: CompareCell[] } {
-  const results = runComparison(scenarios, seeds, dir, onRun);
+  const results = runComparison(scenarios, seeds, dir, onRun, writeTo);
   const cells = compareCells(results);
-  writeComparison(dir, results, cells);
+  writeComparison(writeTo, results, cells);
   return { results, cells };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intParam } from '../scenario/param.ts';
+import { SAFE_NAME, SAFE_NAME_TEXT } from '../scenario/schema.ts';
 import { DEFAULT_METRICS } from './metrics.ts';
 
 /** Hard limits of an experiment, checked before any run starts. */
@@ -49,7 +50,7 @@ const designSchema = z.discriminatedUnion('type', [
  */
 export const experimentSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional(),
+  name: z.string().max(80).regex(SAFE_NAME, SAFE_NAME_TEXT).optional(),
   title: z.string().default(''),
   description: z.string().default(''),
   base: z.string().min(1).meta({ description: 'Scenario file every point starts from, relative to the experiment file' }),

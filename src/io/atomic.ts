@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Suffix of files being written; a file with it is never a finished output. */
@@ -22,6 +22,7 @@ export function describe(err: unknown, path: string): OutputError {
     EISDIR: 'a folder stands where a file is needed',
     ENOENT: 'no such folder, or this file system does not allow creating files there',
     EIO: 'input/output error (a failing disk or a lost network mount?)',
+    ELOOP: 'a symbolic link stands where urd writes (urd never writes through links)',
   };
   const why = (e.code && reasons[e.code]) ?? e.message ?? String(err);
   return new OutputError(`cannot write ${path}: ${why}`);
@@ -50,6 +51,35 @@ function makeDirs(dir: string): void {
     if (code !== 'ENOENT' || parent === dir) throw err;
     makeDirs(parent);
     mkdirSync(dir);
+  }
+}
+
+/**
+ * Creates `path` for writing exclusively (O_EXCL): a leftover file of a killed writer is removed
+ * first, and if anything appears there meanwhile (a planted link) the open fails instead of
+ * writing through it. Unlinking a symbolic link removes the link, never its target.
+ */
+export function createExclusive(path: string): number {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return openSync(path, 'wx');
+}
+
+/** Opens an existing file for appending without following a link (O_NOFOLLOW), cut back to `length` bytes. */
+export function openForResume(path: string, length: number): number {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ELOOP' });
+    if (stat.size < length) throw new OutputError(`cannot resume ${path}: it has ${stat.size} bytes, fewer than the ${length} already written`);
+    ftruncateSync(fd, length);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
 }
 
@@ -90,7 +120,7 @@ export function fsyncDir(dir: string): void {
  */
 export class AtomicFile {
   private fd: number;
-  private buffer: string[] = [];
+  private buffer: Uint8Array[] = [];
   private buffered = 0;
   readonly partialPath: string;
 
@@ -102,13 +132,7 @@ export class AtomicFile {
     this.partialPath = path + PARTIAL_SUFFIX;
     ensureDir(dirname(path));
     try {
-      if (resumeAt === undefined) this.fd = openSync(this.partialPath, 'w');
-      else {
-        const size = statSync(this.partialPath).size;
-        if (size < resumeAt) throw new OutputError(`cannot resume ${this.partialPath}: it has ${size} bytes, fewer than the ${resumeAt} already written`);
-        truncateSync(this.partialPath, resumeAt);
-        this.fd = openSync(this.partialPath, 'a');
-      }
+      this.fd = resumeAt === undefined ? createExclusive(this.partialPath) : openForResume(this.partialPath, resumeAt);
     } catch (err) {
       if (err instanceof OutputError) throw err;
       throw describe(err, this.partialPath);
@@ -116,8 +140,8 @@ export class AtomicFile {
   }
 
   /** Appends text (flushed to the partial file in blocks). */
-  write(text: string): void {
-    this.buffer.push(text);
+  write(text: string | Uint8Array): void {
+    this.buffer.push(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
     this.buffered += text.length;
     if (this.buffered >= this.flushAt) this.flush();
   }
@@ -125,7 +149,7 @@ export class AtomicFile {
   /** Writes buffered text to the partial file now. */
   flush(): void {
     if (this.buffered === 0) return;
-    const data = this.buffer.join('');
+    const data = Buffer.concat(this.buffer);
     this.buffer = [];
     this.buffered = 0;
     try {
@@ -179,8 +203,8 @@ export class AtomicFile {
   }
 }
 
-/** Writes a whole file atomically: to `<path>.partial`, then renamed. */
-export function writeFileAtomic(path: string, text: string): void {
+/** Writes a whole file atomically: to `<path>.partial` (created exclusively), then renamed. */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const file = new AtomicFile(path);
   try {
     file.write(text);

@@ -57,6 +57,9 @@ export const RUN_FILES = {
  */
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
+/** Files of an earlier run that a fresh run into the same folder removes (the report is rebuilt from the new run). */
+const STALE_FILES = ['report.html', 'charts'];
+
 /** Lock file of a run folder being written by a resumable run; removed when the run ends, however it ends (except SIGKILL). */
 export const LOCK_FILE = '.urd.lock';
 
@@ -195,7 +198,8 @@ export class RunWriter {
       this.events = new AtomicFile(eventsPath, undefined, resumeAt.events);
       return;
     }
-    for (const f of Object.values(RUN_FILES)) rmSync(join(dir, f), { force: true });
+    // Whatever an earlier, unfinished writer left goes, so no stale file sits beside the new run.
+    for (const f of [...Object.values(RUN_FILES), ...STALE_FILES]) rmSync(join(dir, f), { recursive: true, force: true });
     removeCheckpointFile(join(dir, CHECKPOINT_FILE));
     this.metrics = new AtomicFile(metricsPath);
     this.events = new AtomicFile(eventsPath);

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { buildLayout } from '../engine/geometry.ts';
+import { safeText } from '../io/text.ts';
 import { countInfoPairs } from '../engine/world.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 
@@ -22,7 +23,8 @@ export class InputError extends Error {
     readonly line: number | null,
     readonly expected: string,
   ) {
-    super(`${file}${line !== null ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${expected}`);
+    // Names and values come from the input: escaped and shortened, so a message is one harmless line.
+    super(`${safeText(file, 300)}${line !== null ? `:${line}` : ''}: ${field ? `${safeText(field)}: ` : ''}${safeText(expected, 600)}`);
   }
 }
 

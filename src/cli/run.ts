@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
+import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
 import { commitStaged, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
@@ -86,13 +86,17 @@ function isResumable(dir: string): boolean {
   }
 }
 
+/** Largest events file --replay reads. */
+const MAX_REPLAY_BYTES = 256 << 20;
+
 /** The programme patches recorded in an events.ndjson file, as edits to replay. */
 function readReplay(path: string): QueuedEdit[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, null, null, 'file not found; expected the events.ndjson of a run');
+    text = readRegularFile(path, MAX_REPLAY_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof ReadRefused) throw new InputError(path, null, null, `${err.reason}; expected the events.ndjson of a run`);
+    throw err;
   }
   try {
     return replayEdits(text);

@@ -11,7 +11,7 @@ export const EXPERIMENT_LIMITS = {
   maxValuesPerParameter: 10_000,
 } as const;
 
-const scalar = z.union([z.number(), z.string(), z.boolean()]);
+export const scalar = z.union([z.number(), z.string(), z.boolean()]);
 
 /** `talent.barrier: [0.4, 0.8]` or `{ values: [...] }`: the values a factorial design uses. */
 export const listSpec = z.array(scalar).min(1).max(EXPERIMENT_LIMITS.maxValuesPerParameter);
@@ -31,7 +31,7 @@ export const boundsSpec = z.strictObject({
   integer: z.boolean().default(false).meta({ description: 'Round values to whole numbers' }),
 });
 
-const designSchema = z.discriminatedUnion('type', [
+export const designSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('factorial') }),
   z.strictObject({
     type: z.literal('lhs'),

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, lstatSync, openSync, readSync, constants } from 'node:fs';
 
-/** Why a file could not be read, in words; `null` when it was read. */
+/** A file that was not read, and why, in words. */
 export class ReadRefused extends Error {
   constructor(
     readonly path: string,
@@ -49,19 +49,26 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     if (stat.isDirectory()) throw new ReadRefused(path, 'is a folder, not a file');
     if (!stat.isFile()) throw new ReadRefused(path, 'is not a regular file (a device, pipe or socket)');
     if (stat.size > maxBytes) throw new ReadRefused(path, `is ${stat.size} bytes; expected at most ${maxBytes}`);
-    // Read in blocks up to one byte past the cap: files whose size the system misreports (/proc)
-    // or that grow while read are measured by reading.
+    // The reported size in one read; files whose size the system misreports (/proc) or that grow
+    // while read are measured by reading, in blocks, up to one byte past the cap.
     const chunks: Buffer[] = [];
     let total = 0;
+    let want = stat.size + 1;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(1 << 16, maxBytes + 1 - total));
-      const got = readSync(fd, chunk, 0, chunk.length, null);
-      if (got === 0) break;
+      const chunk = Buffer.allocUnsafe(Math.min(want, maxBytes + 1 - total));
+      want = 1 << 16;
+      let got = 0;
+      while (got < chunk.length) {
+        const n = readSync(fd, chunk, got, chunk.length - got, null);
+        if (n === 0) break;
+        got += n;
+      }
       chunks.push(chunk.subarray(0, got));
       total += got;
       if (total > maxBytes) throw new ReadRefused(path, `is more than ${maxBytes} bytes; expected at most ${maxBytes}`);
+      if (got < chunk.length) break;
     }
-    return Buffer.concat(chunks, total);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof ReadRefused) throw err;
     throw new ReadRefused(path, reasonOf(err));

@@ -2,8 +2,9 @@
  * Reads what a run left on disk — metrics.csv, summary.json, manifest.json, events.ndjson —
  * so that any run folder, old or new, can be drawn again. Nothing here needs the simulator.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { readFolderJson } from '../io/outputFolder.ts';
+import { basename, join } from 'node:path';
 import type { SimEvent } from '../engine/world.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { InputError } from '../scenario/load.ts';
@@ -115,8 +116,10 @@ export function csvNumber(s: string): number {
 
 /** Calls `onLine` for each line of a text file, read in 1 MiB blocks (big files never sit whole in memory). */
 export function forEachLine(path: string, onLine: (line: string, index: number) => void): void {
-  const fd = openSync(path, 'r');
+  // Never a device or a pipe: /dev/zero has no newline to stop at and a FIFO blocks.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!fstatSync(fd).isFile()) throw new InputError(path, null, null, 'is not a regular file');
     const buf = Buffer.allocUnsafe(1 << 20);
     let pending: Buffer = Buffer.alloc(0);
     let index = 0;
@@ -186,11 +189,7 @@ export interface RunFolder {
 
 function readJson<T>(path: string): T {
   if (!existsSync(path)) throw new InputError(path, null, null, 'file not found (is this a finished urd run folder?)');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (err) {
-    throw new InputError(path, null, null, `not valid JSON: ${(err as Error).message}`);
-  }
+  return readFolderJson(path, basename(path)) as T;
 }
 
 /** Reads events.ndjson (one JSON object per line); a missing file gives no events. */

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, restoreWorld, saveWorld, type SavedWorld } from '../engine/checkpoint.ts';
 import type { World } from '../engine/world.ts';
 import { allocateWorld } from '../engine/world.ts';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from '../io/checkpointFile.ts';
+import { readFolderJson } from '../io/outputFolder.ts';
 import { CHECKPOINT_FILE, lockRunFolder, RUN_FILES, RunWriter, scenarioHash, shortStreamedFile, type StreamedLengths } from '../io/runFolder.ts';
 import { reportTick } from '../metrics/reporters.ts';
 import type { RunSummary, TrackerState } from '../metrics/summary.ts';
@@ -240,12 +241,8 @@ function readManifest(dir: string): { complete: boolean; scenario: Scenario } {
   const path = join(dir, RUN_FILES.manifest);
   if (!existsSync(dir)) throw new InputError(dir, null, null, 'run folder not found');
   if (!existsSync(path)) throw new InputError(dir, null, null, 'not a run folder that can be resumed (no manifest.json: the run never started writing)');
-  let manifest: { complete?: unknown; scenario?: unknown; scenarioHash?: unknown };
-  try {
-    manifest = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    throw new InputError(path, null, null, 'not valid JSON');
-  }
+  const manifest = readFolderJson(path, 'manifest.json') as { complete?: unknown; scenario?: unknown; scenarioHash?: unknown } | null;
+  if (!manifest || typeof manifest !== 'object') throw new InputError(path, null, null, 'expected the JSON object of an urd manifest');
   const parsed = scenarioSchema.safeParse(manifest?.scenario);
   if (!parsed.success) throw new InputError(path, 'scenario', null, "does not match this version of urd's scenario schema; rerun the scenario from its file");
   if (scenarioHash(parsed.data) !== manifest.scenarioHash) {

@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/experiments/load.ts';
 import { mergeSweeps } from '../../src/experiments/merge.ts';
 import { runSweep } from '../../src/experiments/sweep.ts';
+import { readPlan } from '../../src/experiments/store.ts';
+import { readCheckpointFile } from '../../src/io/checkpointFile.ts';
+import { readRunFolder } from '../../src/report/read.ts';
+import { inspectRunFolder } from '../../src/run/runScenario.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { tree, writeExperiment } from '../experiments/helpers.ts';
 import { noStack, tempDir, urd } from './helpers.ts';
@@ -58,4 +63,95 @@ describe('urd merge never deletes an input', () => {
     expect(tree(shards)).toEqual(before);
     expect(existsSync(join(shards, 's1', 'merged'))).toBe(false);
   });
+});
+
+/** A FIFO at `path` (a reader that opens it blocks until a writer comes: never, here). */
+function fifo(path: string): string {
+  execFileSync('mkfifo', [path]);
+  return path;
+}
+
+describe('readers of run and sweep folders read regular files only, with a size cap', () => {
+  const run = join(scratch, 'run');
+  beforeAll(() => {
+    expect(urd(['run', join(scratch, 'exp', 'tiny.yaml'), '--out', run, '--quiet']).code).toBe(0);
+  }, 30_000);
+
+  /** A copy of the finished run folder with one file replaced by `make(path)`. */
+  function withFile(name: string, file: string, make: (path: string) => void): string {
+    const dir = join(scratch, `run-${name}`);
+    cpSync(run, dir, { recursive: true });
+    rmSync(join(dir, file));
+    make(join(dir, file));
+    return dir;
+  }
+
+  it('a manifest.json, summary.json or metrics.csv that is a FIFO or /dev/zero is refused at once', () => {
+    const cases: [string, () => unknown][] = [
+      ['manifest FIFO (resume)', () => inspectRunFolder(withFile('m-fifo', 'manifest.json', fifo))],
+      ['manifest /dev/zero (resume)', () => inspectRunFolder(withFile('m-zero', 'manifest.json', (p) => symlinkSync('/dev/zero', p)))],
+      ['summary FIFO (report)', () => readRunFolder(withFile('s-fifo', 'summary.json', fifo))],
+      ['metrics /dev/zero (report)', () => readRunFolder(withFile('c-zero', 'metrics.csv', (p) => symlinkSync('/dev/zero', p)))],
+    ];
+    for (const [what, read] of cases) {
+      expect(read, what).toThrow(InputError);
+      expect(read, what).toThrow(/not a regular file/);
+    }
+    expect(() => readCheckpointFile(fifo(join(scratch, 'checkpoint-fifo')))).toThrow(/not a regular file/);
+  });
+
+  it('a sweep.json that is a FIFO, /dev/zero or larger than the cap is refused at once', () => {
+    const sweep = (name: string, make: (path: string) => void) => {
+      const dir = join(scratch, `sweep-${name}`);
+      mkdirSync(dir);
+      make(join(dir, 'sweep.json'));
+      return dir;
+    };
+    expect(() => readPlan(sweep('fifo', fifo))).toThrow(/not a regular file/);
+    expect(() => readPlan(sweep('zero', (p) => symlinkSync('/dev/zero', p)))).toThrow(/not a regular file/);
+    expect(() => readPlan(sweep('huge', (p) => writeFileSync(p, Buffer.alloc((64 << 20) + 1, 32))))).toThrow(/is \d+ bytes; expected at most/);
+  });
+
+  it('urd run --replay of a FIFO or /dev/zero: exit 2 at once, one line', () => {
+    for (const source of [fifo(join(scratch, 'replay-fifo')), '/dev/zero']) {
+      const r = urd(['run', join(scratch, 'exp', 'tiny.yaml'), '--replay', source, '--out', join(scratch, 'never'), '--quiet'], { timeout: 20_000 });
+      expect(r.code, `${source}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/not a regular file/);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(noStack(r.stderr)).toBe(true);
+    }
+    expect(existsSync(join(scratch, 'never'))).toBe(false);
+  });
+});
+
+describe('a hand-edited sweep.json is validated like any input', () => {
+  /** A copy of the finished sweep with sweep.json edited by `edit`. */
+  function edited(name: string, edit: (doc: Record<string, unknown>) => void): string {
+    const dir = join(scratch, `edited-${name}`);
+    cpSync(join(scratch, 'whole'), dir, { recursive: true });
+    const doc = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    edit(doc);
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(doc));
+    return dir;
+  }
+
+  it('replications 3e8 or -1, runs or seeds that disagree, points of the wrong width: refused, aggregate.csv untouched', () => {
+    const cases: [string, (d: Record<string, unknown>) => void, RegExp][] = [
+      ['replications: 3e8', (d) => (d.replications = 3e8), /replications: expected a value ≤ 10000/],
+      ['replications: -1', (d) => (d.replications = -1), /replications: expected a value ≥ 1/],
+      ['replications: 1 (runs disagree)', (d) => (d.replications = 1), /runs: expected 2 points × 1 replications = 2, got 4/],
+      ['seeds edited', (d) => (d.seeds = [1, 2]), /seeds: expected the 2 seeds that seed 5 derives/],
+      ['a point without values', (d) => ((d.points as { values: unknown[] }[])[1].values = []), /points\.1\.values: expected 1 values/],
+      ['points: 1e9 entries claimed', (d) => (d.runs = 1e9), /runs: expected a value ≤ 1000000/],
+    ];
+    for (const [what, edit, expected] of cases) {
+      const dir = edited(what.replace(/\W+/g, '-'), edit);
+      const before = readFileSync(join(dir, 'aggregate.csv'), 'utf8');
+      const r = urd(['aggregate', dir]);
+      expect(r.code, `${what}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, what).toMatch(expected);
+      expect(r.stderr.trimEnd().split('\n'), what).toHaveLength(1);
+      expect(readFileSync(join(dir, 'aggregate.csv'), 'utf8'), what).toBe(before);
+    }
+  }, 60_000);
 });

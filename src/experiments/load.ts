@@ -134,6 +134,12 @@ function mergedOf(layers: readonly LoadedFile[]): Record<string, Record<string, 
 export function loadExperiment(path: string): ExperimentPlan {
   const layers = readWithExtends(path);
   const data = mergedOf(layers);
+  // A record drops a key named like a prototype member without a word: refuse it by name instead.
+  for (const section of ['parameters', 'set'] as const) {
+    const block = data[section];
+    const key = block && typeof block === 'object' ? ['__proto__', 'constructor', 'prototype'].find((k) => Object.hasOwn(block, k)) : undefined;
+    if (key !== undefined) fail(layers, [section, key], `"${key}" is not a scenario field`);
+  }
   const parsed = experimentSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -26,6 +26,11 @@ Options:
   --quiet          no progress bar
   -h, --help       this help`;
 
+/** Most seeds a comparison runs (each scenario runs once per seed). */
+const MAX_SEEDS = 10_000;
+/** Largest seed a scenario accepts. */
+const MAX_SEED = 2 ** 32 - 1;
+
 /** `urd compare`: returns the exit code. */
 export function compareCommand(args: string[]): number {
   const { values, positionals } = parseCommand('compare', args, {
@@ -45,12 +50,15 @@ export function compareCommand(args: string[]): number {
   }
   if (positionals.length < 2) throw new InputError('urd compare', null, null, 'expected at least two scenario files (see urd compare --help)');
   const count = intOption('compare', 'seeds', values.seeds) ?? 3;
-  if (count < 1) throw new InputError('urd compare', '--seeds', null, 'expected at least 1');
+  if (count < 1 || count > MAX_SEEDS) throw new InputError('urd compare', '--seeds', null, `expected 1 to ${MAX_SEEDS}, got ${count}`);
+  const first = intOption('compare', 'seed', values.seed) ?? 1;
+  // Every seed a comparison uses must be one urd run accepts, so each run folder can be rerun alone.
+  if (first + count - 1 > MAX_SEED) throw new InputError('urd compare', '--seed', null, `expected the last seed (${first} + ${count} - 1) to be at most ${MAX_SEED}, got ${first + count - 1}`);
   const ticks = intOption('compare', 'ticks', values.ticks);
   const scenarios = positionals.map((file) => loadScenario(file, { set: values.set, ticks }));
   const names = scenarios.map((s) => s.name);
   if (new Set(names).size !== names.length) throw new InputError('urd compare', 'name', null, `expected distinct scenario names, got ${names.join(', ')}`);
-  const seeds = commonSeeds(intOption('compare', 'seed', values.seed) ?? 1, count);
+  const seeds = commonSeeds(first, count);
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
   const target = prepareOutput(dir, 'comparison', values.force);

@@ -4,7 +4,7 @@ import { commonSeeds, compareInto, formatComparison } from '../experiments/compa
 import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { InputError, loadScenario } from '../scenario/load.ts';
 import { commitStaged, prepareOutput } from '../io/outputFolder.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
@@ -47,7 +47,9 @@ export function demoCommand(args: string[]): number {
     return 0;
   }
   const scenarios = DEMO_SCENARIOS.map((f) => loadScenario(join(scenariosDir, f)));
-  const seeds = commonSeeds(1, Math.max(1, intOption('demo', 'seeds', values.seeds) ?? 3));
+  const count = intOption('demo', 'seeds', values.seeds) ?? 3;
+  if (count < 1 || count > 1000) throw new InputError('urd demo', '--seeds', null, `expected 1 to 1000, got ${count}`);
+  const seeds = commonSeeds(1, count);
   const dir = values.out ?? join('outputs', 'demo');
   const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('demo', values.quiet);

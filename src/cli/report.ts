@@ -4,6 +4,9 @@ import { writeComparisonReport } from '../report/compareReport.ts';
 import type { ReportResult } from '../report/runReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { writeSweepReport } from '../report/sweepReport.ts';
+import { readFolderJson, refuseLinks } from '../io/outputFolder.ts';
+import { summaryProblem } from '../io/summaryCheck.ts';
+import { inspectRunFolder } from '../run/runScenario.ts';
 import { InputError } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
 
@@ -32,10 +35,25 @@ export function folderKind(dir: string): 'run' | 'sweep' | 'compare' {
   throw new InputError(dir, null, null, 'expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv) or a comparison folder (compare-runs.csv)');
 }
 
+/**
+ * Checks a run folder's manifest (scenario valid, hash matching) and summary before a report is
+ * built from them: a hand-edited file is bad input (exit 2), never a crash in the charts.
+ */
+function checkRunFolder(dir: string): void {
+  refuseLinks(dir, 1);
+  inspectRunFolder(dir);
+  const path = join(dir, 'summary.json');
+  const problem = summaryProblem(readFolderJson(path, 'summary.json'));
+  if (problem) throw new InputError(path, null, null, `${problem} (edited by hand? expected the summary.json urd writes)`);
+}
+
 /** Writes the report of one folder of any kind. */
 export function writeReport(dir: string, metric?: string): ReportResult {
   const kind = folderKind(dir);
-  if (kind === 'run') return writeRunReport(dir);
+  if (kind === 'run') {
+    checkRunFolder(dir);
+    return writeRunReport(dir);
+  }
   if (kind === 'sweep') return writeSweepReport(dir, { metric });
   return writeComparisonReport(dir, { metric });
 }

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
 import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
-import { commitStaged, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
+import { commitStaged, discardUnstarted, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
@@ -128,6 +129,8 @@ export async function runCommand(args: string[]): Promise<number> {
   let dir: string;
   let name: string;
   let start: (options: ResumableOptions) => Promise<ResumableResult>;
+  /** Whether this command makes the folder (removed again if the run fails before writing anything). */
+  let created = false;
   if (values.resume !== undefined) {
     if (positionals.length > 0) throw new InputError('urd run', '--resume', null, 'takes the run folder only, not a scenario file (the scenario is in DIR/manifest.json)');
     for (const opt of ['seed', 'ticks', 'set', 'out', 'replay', 'force'] as const) {
@@ -150,7 +153,9 @@ export async function runCommand(args: string[]): Promise<number> {
       ticks: intOption('run', 'ticks', values.ticks),
     });
     const edits = values.replay !== undefined ? readReplay(values.replay) : undefined;
-    dir = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force).writeTo;
+    const target = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force);
+    dir = target.writeTo;
+    created = target.staged || !existsSync(dir);
     name = scenario.name;
     start = (options) => runScenarioResumable(scenario, dir, { ...options, edits });
   }
@@ -165,6 +170,7 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   } catch (err) {
     progress.done();
+    if (created) discardUnstarted(dir);
     if (err instanceof OutputError && !(err instanceof RunFolderBusy) && isResumable(dir)) {
       const fix = /disk is full|quota/.test(err.message) ? 'make room' : 'fix that';
       throw new OutputError(`${err.message}; ${dir} is kept, marked incomplete: ${fix}, then continue it with urd run --resume ${dir}`);

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { readFolderText, refuseLinks } from '../io/outputFolder.ts';
 import { safeText } from '../io/text.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { InputError } from '../scenario/load.ts';
@@ -31,7 +32,7 @@ export interface MergeResult {
 function planText(dir: string): string {
   const path = join(dir, SWEEP_FILES.plan);
   if (!existsSync(path)) throw new InputError(dir, null, null, `not a sweep folder (no ${SWEEP_FILES.plan})`);
-  return readFileSync(path, 'utf8');
+  return readFolderText(path);
 }
 
 /**
@@ -49,6 +50,8 @@ export function mergeSweeps(dirs: readonly string[], out: string): MergeResult {
     }
   });
   const plan = readPlan(dirs[0]);
+  // A link in a shard would be copied as a link into the merged folder: refused like in any output.
+  for (const d of dirs) refuseLinks(d, 2);
   // Real paths: a shard named through a link is the same folder, and must never be written over.
   const real = dirs.map(realFolder);
   const outAbs = realFolder(out);

@@ -75,16 +75,16 @@ export type Design = ExperimentFile['design'];
 /** Describes a zod issue in the project's style: what was expected and what was found. */
 export function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
-  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60);
+  const shown = got === undefined ? 'nothing' : typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)?.slice(0, 60);
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
-      return issue.origin === 'array' ? `expected at most ${String(issue.maximum)} entries` : `expected a value ≤ ${String(issue.maximum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at most ${String(issue.maximum)} entries` : `expected a value ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}, got ${shown}`;
     case 'too_small':
-      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ≥ ${String(issue.minimum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}, got ${shown}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
     case 'invalid_union':

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AtomicFile, PARTIAL_SUFFIX, writeFileAtomic } from '../io/atomic.ts';
 import { readFolderJson } from '../io/outputFolder.ts';
 import { readRegularFile } from '../io/readFile.ts';
+import { summaryProblem } from '../io/summaryCheck.ts';
 import { csvLine } from '../io/csv.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { InputError } from '../scenario/load.ts';
@@ -175,7 +176,7 @@ export function readRecord(dir: string, plan: ExperimentPlan, run: number): RunR
   const replication = run % plan.replications;
   const ok =
     rec.run === run && rec.point === point && rec.replication === replication && rec.seed === plan.seeds[replication] && rec.pointHash === plan.pointHashes[point];
-  return ok && rec.summary ? rec : null;
+  return ok && summaryProblem(rec.summary) === null ? rec : null;
 }
 
 /** Flags of the runs whose records exist and belong to this plan (a record of another plan is ignored and rerun). */

@@ -72,17 +72,21 @@ export function refuseLinks(dir: string, depth = 2): void {
   if (link) throw new InputError(safeText(link), null, null, 'is a symbolic link; urd never writes through links in an output folder: remove it or choose another --out');
 }
 
-/** Reads a small JSON file of an output folder (a regular file, size-capped); throws InputError naming the file. */
-export function readFolderJson(path: string, what: string): unknown {
-  let bytes: Buffer;
+/** Reads a small text file of an output folder (a regular file, size-capped); throws InputError naming the file. */
+export function readFolderText(path: string): string {
   try {
-    bytes = readRegularFile(path, MAX_META_BYTES);
+    return readRegularFile(path, MAX_META_BYTES).toString('utf8');
   } catch (err) {
     if (err instanceof ReadRefused) throw new InputError(safeText(path), null, null, err.reason);
     throw err;
   }
+}
+
+/** Reads a small JSON file of an output folder (a regular file, size-capped); throws InputError naming the file. */
+export function readFolderJson(path: string, what: string): unknown {
+  const text = readFolderText(path);
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new InputError(safeText(path), null, null, `not valid JSON; expected the ${what} urd writes`);
   }
@@ -208,6 +212,15 @@ export function prepareOutput(dir: string, kind: 'run' | 'comparison', force = f
   }
   if (kind === 'comparison' || state.complete) return { dir, writeTo: makeStaging(dir), staged: true };
   return { dir, writeTo: dir, staged: false };
+}
+
+/** Removes a folder urd made for a result that never got going (nothing in it but the staging mark), so a failed start leaves no empty folder. */
+export function discardUnstarted(dir: string): void {
+  try {
+    if (readdirSync(dir).every((n) => n === STAGING_MARK)) rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Already gone, or not ours to read: nothing to tidy.
+  }
 }
 
 /** Whether a folder is a staging folder urd made (a run stopped while replacing a result). */

@@ -153,7 +153,9 @@ export function readMetrics(path: string, filter: MetricFilter = {}): MetricTabl
   const keepMetric = matcher(filter.metrics);
   const keepScope = matcher(filter.scopes);
   const table = new MetricTable();
+  let rows = 0;
   forEachLine(path, (line, i) => {
+    if (i > 0 && line.length > 0) rows++;
     if (i === 0) {
       if (line.trim() !== 'tick,scope,metric,value') throw new InputError(path, null, 1, `expected the header "tick,scope,metric,value", got "${line.slice(0, 60)}"`);
       return;
@@ -164,6 +166,8 @@ export function readMetrics(path: string, filter: MetricFilter = {}): MetricTabl
     if (!keepMetric(f[2]) || !keepScope(f[1])) return;
     table.add(Number(f[0]), f[1], f[2], csvNumber(f[3]));
   });
+  // A run writes its tick-0 rows before anything else: an empty file is not a run's metrics.
+  if (rows === 0) throw new InputError(path, null, null, 'holds no metric rows; expected the metrics.csv of a run (is the file truncated?)');
   return table;
 }
 

@@ -228,9 +228,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
-      return `expected a value ≤ ${String(issue.maximum)}, got ${shown}`;
+      return `expected a value ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}, got ${shown}`;
     case 'too_small':
-      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ≥ ${String(issue.minimum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}, got ${shown}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
     default:
@@ -301,7 +301,15 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
  * is an {@link InputError} naming the file, the field path, the line and what was expected.
  */
 export function loadScenario(path: string, overrides: Overrides = {}): Scenario {
-  const layers = readWithExtends(path);
+  return resolveScenario(readWithExtends(path), overrides);
+}
+
+/**
+ * Resolves a scenario from files already read (see {@link readWithExtends}), so a caller that
+ * loads one base many times with different overrides (an experiment's points) reads it once.
+ * The layers are not changed.
+ */
+export function resolveScenario(layers: readonly LoadedFile[], overrides: Overrides = {}): Scenario {
   let data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
   const top = layers[layers.length - 1];
   for (const assignment of overrides.set ?? []) {

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 
 /** Suffix of files being written; a file with it is never a finished output. */
@@ -84,6 +85,29 @@ export function openForResume(path: string, length: number): number {
 }
 
 /**
+ * SHA-256 of the first `length` bytes of a file (read in blocks), as a running hash that can be
+ * continued; null when the file is shorter. How a resumed run checks that its streamed files
+ * still hold exactly what it wrote.
+ */
+export function hashPrefix(path: string, length: number): Hash | null {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    const hash = createHash('sha256');
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (let at = 0; at < length; ) {
+      const n = readSync(fd, block, 0, Math.min(block.length, length - at), at);
+      if (n === 0) return null;
+      hash.update(block.subarray(0, n));
+      at += n;
+    }
+    return hash;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Writes all of `data` at the file's current position. A write to a nearly full disk may
  * write only part of its bytes without an error; this keeps writing the rest, so the disk
  * being full always surfaces as ENOSPC and never as a silently shortened file.
@@ -123,13 +147,18 @@ export class AtomicFile {
   private buffer: Uint8Array[] = [];
   private buffered = 0;
   readonly partialPath: string;
+  /** Running SHA-256 of every byte written to the file (including a resumed file's prefix). */
+  private readonly digest: Hash;
 
+  /** With `resumeAt`, `resumedHash` is the running hash of the file's first `resumeAt` bytes (see {@link hashPrefix}). */
   constructor(
     readonly path: string,
     private readonly flushAt = 1 << 16,
     resumeAt?: number,
+    resumedHash?: Hash,
   ) {
     this.partialPath = path + PARTIAL_SUFFIX;
+    this.digest = resumedHash ?? createHash('sha256');
     ensureDir(dirname(path));
     try {
       this.fd = resumeAt === undefined ? createExclusive(this.partialPath) : openForResume(this.partialPath, resumeAt);
@@ -157,6 +186,13 @@ export class AtomicFile {
     } catch (err) {
       throw describe(err, this.partialPath);
     }
+    this.digest.update(data);
+  }
+
+  /** SHA-256 (hex) of everything written so far: with {@link sync}'s length, what a checkpoint records. */
+  sha256(): string {
+    this.flush();
+    return this.digest.copy().digest('hex');
   }
 
   /** Flushes and fsyncs the partial file, returning its length in bytes: a point a checkpoint can return to. */

@@ -8,7 +8,7 @@ import type { SimEvent } from '../engine/world.ts';
 import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { AtomicFile, describe, ensureDir, OutputError, PARTIAL_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { AtomicFile, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, writeFileAtomic } from './atomic.ts';
 import { removeCheckpointFile } from './checkpointFile.ts';
 import { csvLine } from './csv.ts';
 
@@ -141,16 +141,22 @@ export function lockRunFolder(dir: string): () => void {
   }
 }
 
-/** Byte lengths of the streamed files at one moment: the point a resumed run cuts them back to. */
+/**
+ * Byte lengths and SHA-256 of the streamed files at one moment: the point a resumed run cuts
+ * them back to, and what their first bytes must still be.
+ */
 export interface StreamedLengths {
   metrics: number;
   events: number;
+  metricsSha256: string;
+  eventsSha256: string;
 }
 
 /**
- * Checks that a run folder still holds at least `lengths` bytes of each streamed file (under
- * its partial name, or its final name when a run was killed while finishing). Returns what is
- * wrong, or null when the folder can be cut back to those lengths.
+ * Checks that a run folder still holds the first bytes of each streamed file exactly as the
+ * checkpoint recorded them (under the partial name, or the final name when a run was killed
+ * while finishing): at least as many bytes, and the same SHA-256 of them, so edited or foreign
+ * content is never continued into a folder marked complete. Returns what is wrong, or null.
  */
 export function shortStreamedFile(dir: string, lengths: StreamedLengths): string | null {
   for (const key of ['metrics', 'events'] as const) {
@@ -159,8 +165,21 @@ export function shortStreamedFile(dir: string, lengths: StreamedLengths): string
     if (!found) return `${RUN_FILES[key]}${PARTIAL_SUFFIX} is missing`;
     const size = statSync(found).size;
     if (size < lengths[key]) return `${found} has ${size} bytes, fewer than the ${lengths[key]} the checkpoint recorded`;
+    const hash = hashPrefix(found, lengths[key]);
+    if (hash?.digest('hex') !== lengths[`${key}Sha256`]) return `the first ${lengths[key]} bytes of ${found} are not what the run wrote (edited, or from another run)`;
   }
   return null;
+}
+
+/** The running hash of a streamed partial file's first `length` bytes, to continue it. */
+function resumedHash(path: string, length: number) {
+  try {
+    const hash = hashPrefix(path + PARTIAL_SUFFIX, length);
+    if (hash) return hash;
+  } catch (err) {
+    throw describe(err, path + PARTIAL_SUFFIX);
+  }
+  throw new OutputError(`cannot resume ${path + PARTIAL_SUFFIX}: it has fewer than the ${length} bytes already written`);
 }
 
 /**
@@ -194,8 +213,8 @@ export class RunWriter {
           throw describe(err, path + PARTIAL_SUFFIX);
         }
       }
-      this.metrics = new AtomicFile(metricsPath, undefined, resumeAt.metrics);
-      this.events = new AtomicFile(eventsPath, undefined, resumeAt.events);
+      this.metrics = new AtomicFile(metricsPath, undefined, resumeAt.metrics, resumedHash(metricsPath, resumeAt.metrics));
+      this.events = new AtomicFile(eventsPath, undefined, resumeAt.events, resumedHash(eventsPath, resumeAt.events));
       return;
     }
     // Whatever an earlier, unfinished writer left goes, so no stale file sits beside the new run.
@@ -224,7 +243,7 @@ export class RunWriter {
 
   /** Flushes and fsyncs the streamed files and returns their lengths: what a checkpoint records. */
   sync(): StreamedLengths {
-    return { metrics: this.metrics.sync(), events: this.events.sync() };
+    return { metrics: this.metrics.sync(), events: this.events.sync(), metricsSha256: this.metrics.sha256(), eventsSha256: this.events.sha256() };
   }
 
   /** Writes manifest.json marked incomplete (complete: false): the folder is a run in progress or a stopped one. */

@@ -79,8 +79,8 @@ class RunSession {
   /** A run continued from a checkpoint of a run folder: the world and tracker as saved, the streamed files cut back to the saved lengths. */
   static resume(scenario: Scenario, dir: string, saved: RunCheckpoint, onTick: RunOptions['onTick']): RunSession {
     const files = saved.files as Partial<StreamedLengths> | undefined;
-    if (!Number.isInteger(saved.tick) || !saved.tracker || !(saved.tracker.dpd instanceof Float64Array) || !Number.isInteger(files?.metrics) || !Number.isInteger(files?.events)) {
-      throw new CheckpointError('the checkpoint lacks the run position, the summary state or the file lengths');
+    if (!Number.isInteger(saved.tick) || !saved.tracker || !(saved.tracker.dpd instanceof Float64Array) || !Number.isInteger(files?.metrics) || !Number.isInteger(files?.events) || typeof files?.metricsSha256 !== 'string' || typeof files?.eventsSha256 !== 'string') {
+      throw new CheckpointError('the checkpoint lacks the run position, the summary state or the file lengths and hashes');
     }
     const world = allocateWorld(scenario, scenario.seed);
     restoreWorld(world, saved.world);

@@ -7,7 +7,9 @@ import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
 import { inspectRunFolder, resumeRun, runScenarioResumable, type ResumableOptions, type ResumableResult } from '../run/runScenario.ts';
+import { replayProblem } from '../run/replay.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -91,7 +93,7 @@ function isResumable(dir: string): boolean {
 const MAX_REPLAY_BYTES = 256 << 20;
 
 /** The programme patches recorded in an events.ndjson file, as edits to replay. */
-function readReplay(path: string): QueuedEdit[] {
+function readReplay(path: string, scenario: Scenario): QueuedEdit[] {
   let text: string;
   try {
     text = readRegularFile(path, MAX_REPLAY_BYTES).toString('utf8');
@@ -99,11 +101,15 @@ function readReplay(path: string): QueuedEdit[] {
     if (err instanceof ReadRefused) throw new InputError(path, null, null, `${err.reason}; expected the events.ndjson of a run`);
     throw err;
   }
+  let edits: QueuedEdit[];
   try {
-    return replayEdits(text);
+    edits = replayEdits(text);
   } catch (err) {
     throw new InputError(path, null, null, `expected one JSON event per line: ${(err as Error).message}`);
   }
+  const problem = replayProblem(edits, scenario);
+  if (problem) throw new InputError(path, null, null, problem);
+  return edits;
 }
 
 /** `urd run`: returns the exit code (0 done, 130 stopped by a signal; errors are thrown). */
@@ -152,7 +158,7 @@ export async function runCommand(args: string[]): Promise<number> {
       seed: intOption('run', 'seed', values.seed),
       ticks: intOption('run', 'ticks', values.ticks),
     });
-    const edits = values.replay !== undefined ? readReplay(values.replay) : undefined;
+    const edits = values.replay !== undefined ? readReplay(values.replay, scenario) : undefined;
     const target = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force);
     dir = target.writeTo;
     created = target.staged || !existsSync(dir);

@@ -58,7 +58,7 @@ export const RUN_FILES = {
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
 /** Files of an earlier run that a fresh run into the same folder removes (the report is rebuilt from the new run). */
-const STALE_FILES = ['report.html', 'charts'];
+const STALE_FILES = ['report.html', 'charts', 'replay.ndjson'];
 
 /** Lock file of a run folder being written by a resumable run; removed when the run ends, however it ends (except SIGKILL). */
 export const LOCK_FILE = '.urd.lock';
@@ -194,6 +194,8 @@ function resumedHash(path: string, length: number) {
 export class RunWriter {
   private readonly metrics: AtomicFile;
   private readonly events: AtomicFile;
+  /** Fields every manifest of this folder carries besides the standard ones (e.g. the replayed edits' hash). */
+  manifestExtra: Record<string, unknown> = {};
 
   constructor(
     readonly dir: string,
@@ -248,7 +250,7 @@ export class RunWriter {
 
   /** Writes manifest.json marked incomplete (complete: false): the folder is a run in progress or a stopped one. */
   markIncomplete(extra: Record<string, unknown> = {}): void {
-    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(false, extra), null, 2) + '\n');
+    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(false, { ...this.manifestExtra, ...extra }), null, 2) + '\n');
   }
 
   /** Writes summary and manifest, renames everything into place, then drops the checkpoint. */
@@ -256,7 +258,7 @@ export class RunWriter {
     this.metrics.commit();
     this.events.commit();
     writeFileAtomic(join(this.dir, RUN_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
-    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(true, extra), null, 2) + '\n');
+    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(true, { ...this.manifestExtra, ...extra }), null, 2) + '\n');
     removeCheckpointFile(join(this.dir, CHECKPOINT_FILE));
   }
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { commonSeeds, compareInto, formatComparison } from '../experiments/compare.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
-import { commitStaged, prepareOutput } from '../io/outputFolder.ts';
+import { prepareOutput } from '../io/outputFolder.ts';
+import { runStaged } from './staged.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -32,7 +33,7 @@ const MAX_SEEDS = 10_000;
 const MAX_SEED = 2 ** 32 - 1;
 
 /** `urd compare`: returns the exit code. */
-export function compareCommand(args: string[]): number {
+export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('compare', args, {
     seeds: { type: 'string' },
     seed: { type: 'string' },
@@ -63,9 +64,10 @@ export function compareCommand(args: string[]): number {
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
   const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('compare', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo);
+  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo, stop));
   progress.done();
-  commitStaged(target.writeTo);
+  if (!finished) return 130;
+  const { results, cells } = finished;
   const report = reportWanted(values['no-report']) ? writeComparisonReport(dir) : null;
   process.stdout.write(`${formatComparison(results, cells)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;

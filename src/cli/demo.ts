@@ -5,7 +5,8 @@ import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
-import { commitStaged, prepareOutput } from '../io/outputFolder.ts';
+import { prepareOutput } from '../io/outputFolder.ts';
+import { runStaged } from './staged.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -33,7 +34,7 @@ Options:
   -h, --help    this help`;
 
 /** `urd demo`: returns the exit code. */
-export function demoCommand(args: string[]): number {
+export async function demoCommand(args: string[]): Promise<number> {
   const { values } = parseCommand('demo', args, {
     seeds: { type: 'string' },
     out: { type: 'string' },
@@ -53,9 +54,10 @@ export function demoCommand(args: string[]): number {
   const dir = values.out ?? join('outputs', 'demo');
   const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('demo', values.quiet);
-  const { results, cells } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo);
+  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), target.writeTo, stop));
   progress.done();
-  commitStaged(target.writeTo);
+  if (!finished) return 130;
+  const { results, cells } = finished;
   const reports: string[] = [];
   if (reportWanted(values['no-report'])) {
     reports.push(writeComparisonReport(dir).path);

@@ -12,6 +12,7 @@ import { InputError, loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
+import { stopOnSignals } from './signals.ts';
 
 export const RUN_HELP = `urd run SCENARIO [options]
 urd run --resume DIR [--checkpoint-every K] [--quiet]
@@ -58,27 +59,6 @@ export function formatSummary(summary: RunSummary): string {
   ];
   for (const m of SUMMARY_METRICS) if (m in summary.final) lines.push(`  ${m.padEnd(22)} ${summary.final[m].toPrecision(5)}`);
   return lines.join('\n');
-}
-
-/**
- * Installs SIGINT and SIGTERM handlers that only raise a flag (the run stops at the end of the
- * current tick), and returns the flag and a function removing them.
- */
-function stopOnSignals(): { stopped: () => string | null; remove: () => void } {
-  let signal: string | null = null;
-  const handler = (name: NodeJS.Signals) => {
-    if (signal === null) process.stderr.write(`\nurd: ${name} received; stopping at the end of this tick\n`);
-    signal ??= name;
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    stopped: () => signal,
-    remove: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
 
 function isResumable(dir: string): boolean {

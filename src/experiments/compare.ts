@@ -63,26 +63,35 @@ export function commonSeeds(first: number, count: number): number[] {
  * are paired and not blurred by luck), writing each run folder to `<writeTo>/<scenario>/seed-<s>`
  * and naming it `<dir>/<scenario>/seed-<s>` (where it is once a staged comparison is in place).
  */
-export function runComparison(
+export async function runComparison(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
   writeTo = dir,
-): ComparedScenario[] {
+  shouldStop?: () => boolean,
+): Promise<ComparedScenario[]> {
   const total = scenarios.length * seeds.length;
   let done = 0;
-  return scenarios.map((base) => {
+  const out: ComparedScenario[] = [];
+  for (const base of scenarios) {
     const summaries: RunSummary[] = [];
     const dirs: string[] = [];
     for (const seed of seeds) {
+      // Between runs the event loop turns, so a signal handler can ask the comparison to stop.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (shouldStop?.()) throw new ComparisonStopped(`stopped after ${done} of ${total} runs`);
       summaries.push(runScenario({ ...base, seed }, { dir: join(writeTo, base.name, `seed-${seed}`) }).summary);
       dirs.push(join(dir, base.name, `seed-${seed}`));
       onRun?.(++done, total);
     }
-    return { scenario: base, summaries, dirs };
-  });
+    out.push({ scenario: base, summaries, dirs });
+  }
+  return out;
 }
+
+/** A comparison stopped on request (a signal) before all its runs were done. */
+export class ComparisonStopped extends Error {}
 
 /** Mean, spread and 95% t interval of each metric per scenario, and of its paired difference to the first scenario. */
 export function compareCells(results: readonly ComparedScenario[], metrics: readonly string[] = COMPARE_METRICS): CompareCell[] {
@@ -135,14 +144,15 @@ export function writeComparison(dir: string, results: readonly ComparedScenario[
  * that becomes `dir`), computes the cells and writes compare.csv and compare-runs.csv. What
  * `urd compare` and `urd demo` share.
  */
-export function compareInto(
+export async function compareInto(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
   writeTo = dir,
-): { results: ComparedScenario[]; cells: CompareCell[] } {
-  const results = runComparison(scenarios, seeds, dir, onRun, writeTo);
+  shouldStop?: () => boolean,
+): Promise<{ results: ComparedScenario[]; cells: CompareCell[] }> {
+  const results = await runComparison(scenarios, seeds, dir, onRun, writeTo, shouldStop);
   const cells = compareCells(results);
   writeComparison(writeTo, results, cells);
   return { results, cells };

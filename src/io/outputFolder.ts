@@ -223,6 +223,11 @@ export function discardUnstarted(dir: string): void {
   }
 }
 
+/** Removes a staging folder urd made (it holds no result anyone has: the result it was building is abandoned). */
+export function discardStaging(target: OutputTarget): void {
+  if (target.staged && isStaging(target.writeTo)) rmSync(target.writeTo, { recursive: true, force: true });
+}
+
 /** Whether a folder is a staging folder urd made (a run stopped while replacing a result). */
 export function isStaging(dir: string): boolean {
   return dir.endsWith(STAGING_SUFFIX) && existsSync(join(dir, STAGING_MARK));

@@ -150,6 +150,30 @@ describe('a complete result is replaced only with --force, and only once the new
   }, 60_000);
 });
 
+describe('SIGTERM and SIGINT stop a comparison cleanly', () => {
+  // SIGINT takes the same path (one handler for both; urd run's SIGINT is tested in kill.test.ts).
+  for (const signal of ['SIGTERM'] as const) {
+    it(`${signal} during compare --force: exit 130, a line saying so, the old comparison as it was, no staging left`, async () => {
+      const dir = join(scratch, `cmp-${signal}`);
+      expect(urd(['compare', SCENARIO, OTHER, '--seeds', '1', '--out', dir, '--quiet']).code).toBe(0);
+      const old = snapshot(dir);
+      const slow2 = join(scratch, 'slow2.yaml');
+      writeFileSync(slow2, readFileSync(SLOW, 'utf8').replace('name: slow', 'name: slow2'));
+      const child = urdChild(['compare', SLOW, slow2, '--seeds', '3', '--out', dir, '--force', '--quiet']);
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      for (let i = 0; i < 500 && !existsSync(join(`${dir}.urd-new`, 'slow', 'seed-1', 'metrics.csv')); i++) await new Promise((r) => setTimeout(r, 10));
+      child.kill(signal);
+      expect(await exit, stderr).toBe(130);
+      expect(stderr).toMatch(new RegExp(`urd: ${signal}: stopped after \\d of 6 runs; .*cmp-${signal} is as it was: run the command again`));
+      expect(noStack(stderr)).toBe(true);
+      expect(snapshot(dir)).toEqual(old);
+      expect(existsSync(`${dir}.urd-new`)).toBe(false);
+    }, 60_000);
+  }
+});
+
 describe('links in an output folder are never written through', () => {
   it('a planted .partial link to a file outside: refused, the outside file untouched', () => {
     const dir = join(scratch, 'planted');

@@ -1,3 +1,4 @@
+import { safeText } from '../io/text.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
 
@@ -16,7 +17,7 @@ export function validateCommand(args: string[]): number {
   if (positionals.length === 0) throw new InputError('urd validate', null, null, 'expected at least one scenario file');
   for (const file of positionals) {
     const scenario = loadScenario(file);
-    process.stdout.write(`${file}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
+    process.stdout.write(`${safeText(file)}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
   }
   return 0;
 }

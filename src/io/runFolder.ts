@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { SimEvent } from '../engine/world.ts';
 import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { AtomicFile, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { AtomicFile, createExclusive, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, writeFileAtomic, writeFully } from './atomic.ts';
 import { removeCheckpointFile } from './checkpointFile.ts';
 import { csvLine } from './csv.ts';
 
@@ -101,7 +101,12 @@ export function lockRunFolder(dir: string): () => void {
   const tmp = `${path}.${process.pid}`;
   try {
     try {
-      writeFileSync(tmp, me);
+      const fd = createExclusive(tmp);
+      try {
+        writeFully(fd, me);
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       throw describe(err, tmp);
     }

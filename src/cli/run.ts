@@ -122,10 +122,12 @@ export async function runCommand(args: string[]): Promise<number> {
     for (const opt of ['seed', 'ticks', 'set', 'out', 'replay', 'force'] as const) {
       if (values[opt] !== undefined && values[opt] !== false) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
     }
-    dir = values.resume;
+    dir = values.resume.replace(/(.)\/+$/, '$1');
     const folder = inspectRunFolder(dir);
     if (folder.complete) {
-      process.stderr.write(`urd: ${dir} is already complete; nothing to resume\n`);
+      // A complete replacement whose swap was interrupted: finish the swap.
+      if (isStaging(dir)) dir = commitStaged(dir);
+      else process.stderr.write(`urd: ${dir} is already complete; nothing to resume\n`);
       process.stdout.write(`${dir}\n`);
       return 0;
     }

@@ -171,9 +171,20 @@ function makeStaging(dir: string): string {
   const staging = stagingDir(dir);
   const st = lstatSync(staging, { throwIfNoEntry: false });
   if (st) {
-    // A staging folder left by a killed command: urd's own (it carries the mark) and never a complete result.
+    // A staging folder left by a killed command is urd's own (it carries the mark). It is removed
+    // unless it holds work worth keeping: a stopped run with a checkpoint, or a complete result
+    // whose swap into place was interrupted.
     if (!st.isDirectory() || !existsSync(join(staging, STAGING_MARK))) {
       throw new InputError(safeText(staging), null, null, `is in the way of the new result for ${safeText(dir)} and was not made by urd; move it away`);
+    }
+    const keep = ['checkpoint.bin', 'compare-runs.csv'].some((f) => existsSync(join(staging, f))) || (existsSync(join(staging, 'manifest.json')) && existsSync(join(staging, 'summary.json')));
+    if (keep) {
+      throw new InputError(
+        safeText(staging),
+        null,
+        null,
+        `holds a replacement of ${safeText(dir)} that was stopped or not yet swapped in; finish it with urd run --resume ${safeText(staging)}, or delete it to start over`,
+      );
     }
     rmSync(staging, { recursive: true, force: true });
   }
@@ -251,11 +262,12 @@ export function commitStaged(staging: string): string {
       if (existsSync(dir)) rmSync(old, { recursive: true, force: true });
       else renameSync(old, dir);
     }
-    rmSync(join(staging, STAGING_MARK), { force: true });
     const hadOld = lstatSync(dir, { throwIfNoEntry: false });
     if (hadOld?.isDirectory() && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
     else if (hadOld) renameSync(dir, old);
     renameSync(staging, dir);
+    // The mark goes last: a staging folder interrupted in its swap is still recognised as one.
+    rmSync(join(dir, STAGING_MARK), { force: true });
     fsyncDir(dirname(dir));
     rmSync(old, { recursive: true, force: true });
   } catch (err) {

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { prepareOutput } from '../../src/io/outputFolder.ts';
+import { runScenario } from '../../src/run/runScenario.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import { folderDiff, noStack, tempDir, urd, urdChild } from './helpers.ts';
 
 /**
@@ -133,6 +135,23 @@ describe('a complete result is replaced only with --force, and only once the new
     expect(urd(['run', SLOW, '--out', reference, '--quiet']).code).toBe(0);
     expect(folderDiff(reference, dir)).toEqual([]);
   }, 120_000);
+
+  it('a --force swap killed between its two renames loses nothing, and --resume of DIR.urd-new completes it', () => {
+    const dir = join(scratch, 'swap');
+    expect(urd(['run', SCENARIO, '--out', dir, '--quiet']).code).toBe(0);
+    const target = prepareOutput(dir, 'run', true);
+    runScenario(loadScenario(OTHER), { dir: target.writeTo });
+    const fresh = snapshot(target.writeTo);
+    // A second --force now would throw the finished replacement away: refused instead.
+    expect(() => prepareOutput(dir, 'run', true)).toThrow(/holds a replacement of .*swap that was stopped or not yet swapped in; finish it with urd run --resume/);
+    renameSync(dir, `${dir}.urd-old`); // killed here, between the swap's renames
+    const r = urd(['run', '--resume', target.writeTo, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(dir);
+    const swapped = snapshot(dir);
+    expect(swapped).toEqual(Object.fromEntries(Object.entries(fresh).filter(([k]) => k !== '.urd-staging')));
+    expect(readdirSync(scratch).filter((n) => n.startsWith('swap.'))).toEqual([]);
+  }, 60_000);
 
   it('a second comparison into a complete one is refused; --force replaces it whole', () => {
     const dir = join(scratch, 'cmp');

@@ -80,7 +80,7 @@ describe('bad input exits 2 with one line, whatever the command', () => {
       change(doc);
       writeFileSync(join(dir, file), JSON.stringify(doc));
     };
-    refused(urd(['report', copy('manifest', (d) => json(d, 'manifest.json', (m) => (m.scenario.world.rings = [{}])))]), /manifest\.json: scenario: does not match/);
+    refused(urd(['report', copy('manifest', (d) => json(d, 'manifest.json', (m) => (m.scenario.world.rings = [{}])))]), /manifest\.json: scenario\.world\.rings\.0\.[a-z]+: .*edited by hand/);
     refused(urd(['report', copy('summary', (d) => json(d, 'summary.json', (s) => (s.dpd = 'big')))]), /summary\.json: dpd: .*edited by hand/);
     refused(urd(['report', copy('empty', (d) => writeFileSync(join(d, 'metrics.csv'), ''))]), /metrics\.csv: holds no metric rows/);
     refused(urd(['report', copy('header', (d) => writeFileSync(join(d, 'metrics.csv'), 'tick,scope,metric,value\n'))]), /metrics\.csv: holds no metric rows/);
@@ -96,6 +96,23 @@ describe('bad input exits 2 with one line, whatever the command', () => {
     expect(r.stderr).toMatch(/note: This run is incomplete/);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/This run is incomplete/);
   }, 60_000);
+
+  it('SIGTERM during urd report: the report being drawn is finished, then exit 130 with a line saying so', async () => {
+    const dirs = [1, 2, 3].map((k) => join(scratch, `sig-${k}`));
+    for (const d of dirs) expect(urd(['run', SCENARIO, '--out', d, '--quiet']).code).toBe(0);
+    const child = urdChild(['report', '--quiet', ...dirs]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 3000 && !stdout.includes('report.html'); i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGTERM');
+    expect(await exit, stderr).toBe(130);
+    expect(stderr).toMatch(/urd: SIGTERM: stopped after [123] of 3 reports \(each one written whole\)/);
+    expect(noStack(stderr)).toBe(true);
+    for (const d of dirs) expect(existsSync(join(d, 'report.html.partial'))).toBe(false);
+  }, 90_000);
 
   it('wording: a strict bound says "> 0", NaN is shown as NaN', () => {
     const exp = (name: string, params: string) => {

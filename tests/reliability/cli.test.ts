@@ -4,6 +4,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/experiments/load.ts';
+import { writeReport } from '../../src/cli/report.ts';
+import { runScenario } from '../../src/run/runScenario.ts';
+import { InputError, loadScenario } from '../../src/scenario/load.ts';
 import { noStack, tempDir, URD, urd, urdChild } from './helpers.ts';
 
 /**
@@ -66,9 +69,9 @@ describe('bad input exits 2 with one line, whatever the command', () => {
     refused(urd(['run', SCENARIO, '--seed', '-1']), /--seed: expected a whole number ≥ 0, got "-1"/);
   }, 60_000);
 
-  it('urd report on a hand-edited manifest or summary, and on an empty metrics.csv', () => {
+  it('urd report on a hand-edited manifest or summary, or an empty metrics.csv: bad input; on a run marked incomplete, the report says so', () => {
     const run = join(scratch, 'report-run');
-    expect(urd(['run', SCENARIO, '--out', run, '--quiet']).code).toBe(0);
+    runScenario(loadScenario(SCENARIO), { dir: run });
     const copy = (name: string, edit: (dir: string) => void) => {
       const dir = join(scratch, `report-${name}`);
       cpSync(run, dir, { recursive: true });
@@ -80,26 +83,25 @@ describe('bad input exits 2 with one line, whatever the command', () => {
       change(doc);
       writeFileSync(join(dir, file), JSON.stringify(doc));
     };
-    refused(urd(['report', copy('manifest', (d) => json(d, 'manifest.json', (m) => (m.scenario.world.rings = [{}])))]), /manifest\.json: scenario\.world\.rings\.0\.[a-z]+: .*edited by hand/);
-    refused(urd(['report', copy('summary', (d) => json(d, 'summary.json', (s) => (s.dpd = 'big')))]), /summary\.json: dpd: .*edited by hand/);
-    refused(urd(['report', copy('empty', (d) => writeFileSync(join(d, 'metrics.csv'), ''))]), /metrics\.csv: holds no metric rows/);
-    refused(urd(['report', copy('header', (d) => writeFileSync(join(d, 'metrics.csv'), 'tick,scope,metric,value\n'))]), /metrics\.csv: holds no metric rows/);
-  }, 60_000);
-
-  it('urd report on a run marked incomplete says so in the report', () => {
-    const dir = join(scratch, 'report-incomplete');
-    expect(urd(['run', SCENARIO, '--out', dir, '--quiet']).code).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, complete: false }));
-    const r = urd(['report', dir], { report: true });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/note: This run is incomplete/);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/This run is incomplete/);
+    const cases: [string, RegExp][] = [
+      [copy('manifest', (d) => json(d, 'manifest.json', (m) => (m.scenario.world.rings = [{}]))), /manifest\.json: scenario\.world\.rings\.0\.[a-z]+: .*edited by hand/],
+      [copy('summary', (d) => json(d, 'summary.json', (s) => (s.dpd = 'big'))), /summary\.json: dpd: .*edited by hand/],
+      [copy('empty', (d) => writeFileSync(join(d, 'metrics.csv'), '')), /metrics\.csv: holds no metric rows/],
+      [copy('header', (d) => writeFileSync(join(d, 'metrics.csv'), 'tick,scope,metric,value\n')), /metrics\.csv: holds no metric rows/],
+    ];
+    for (const [dir, expected] of cases) {
+      expect(() => writeReport(dir), dir).toThrow(InputError);
+      expect(() => writeReport(dir), dir).toThrow(expected);
+    }
+    const incomplete = copy('incomplete', (d) => json(d, 'manifest.json', (m) => (m.complete = false)));
+    const r = writeReport(incomplete);
+    expect(r.notes.join(' ')).toMatch(/This run is incomplete/);
+    expect(readFileSync(join(incomplete, 'report.html'), 'utf8')).toMatch(/This run is incomplete/);
   }, 60_000);
 
   it('SIGTERM during urd report: the report being drawn is finished, then exit 130 with a line saying so', async () => {
     const dirs = [1, 2, 3].map((k) => join(scratch, `sig-${k}`));
-    for (const d of dirs) expect(urd(['run', SCENARIO, '--out', d, '--quiet']).code).toBe(0);
+    for (const d of dirs) runScenario(loadScenario(SCENARIO), { dir: d });
     const child = urdChild(['report', '--quiet', ...dirs]);
     let stdout = '';
     let stderr = '';
@@ -120,9 +122,9 @@ describe('bad input exits 2 with one line, whatever the command', () => {
       writeFileSync(path, `base: small.yaml\nparameters:\n${params}`);
       return path;
     };
-    refused(urd(['sweep', exp('step0', '  talent.barrier: { from: 0, to: 1, step: 0 }\n')]), /step: expected a value > 0, got 0/);
-    refused(urd(['sweep', exp('nan', '  talent.barrier: { from: .nan, to: 1, step: 0.5 }\n')]), /from: expected number, got NaN/);
-  }, 60_000);
+    expect(() => loadExperiment(exp('step0', '  talent.barrier: { from: 0, to: 1, step: 0 }\n'))).toThrow(/step: expected a value > 0, got 0/);
+    expect(() => loadExperiment(exp('nan', '  talent.barrier: { from: .nan, to: 1, step: 0.5 }\n'))).toThrow(/from: expected number, got NaN/);
+  });
 });
 
 describe('names from files are escaped in urd list', () => {

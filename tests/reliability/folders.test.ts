@@ -146,12 +146,15 @@ describe('a hand-edited sweep.json is validated like any input', () => {
     ];
     for (const [what, edit, expected] of cases) {
       const dir = edited(what.replace(/\W+/g, '-'), edit);
-      const before = readFileSync(join(dir, 'aggregate.csv'), 'utf8');
-      const r = urd(['aggregate', dir]);
-      expect(r.code, `${what}: ${r.stderr}`).toBe(2);
-      expect(r.stderr, what).toMatch(expected);
-      expect(r.stderr.trimEnd().split('\n'), what).toHaveLength(1);
-      expect(readFileSync(join(dir, 'aggregate.csv'), 'utf8'), what).toBe(before);
+      expect(() => readPlan(dir), what).toThrow(InputError);
+      expect(() => readPlan(dir), what).toThrow(expected);
     }
+    // Through the CLI once: exit 2, one line, and the good aggregate.csv is not overwritten.
+    const dir = edited('cli', (d) => (d.replications = -1));
+    const before = readFileSync(join(dir, 'aggregate.csv'), 'utf8');
+    const r = urd(['aggregate', dir]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'aggregate.csv'), 'utf8')).toBe(before);
   }, 60_000);
 });

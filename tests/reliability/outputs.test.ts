@@ -37,7 +37,7 @@ function oneLine(r: { stderr: string }): void {
 beforeAll(() => {
   writeFileSync(SCENARIO, 'name: small\nseed: 3\nticks: 4\nworld: { residents: 300 }\n');
   writeFileSync(OTHER, 'name: other\nseed: 3\nticks: 4\nworld: { residents: 300 }\n');
-  writeFileSync(SLOW, 'name: slow\nseed: 3\nticks: 400\nworld: { residents: 4000 }\n');
+  writeFileSync(SLOW, 'name: slow\nseed: 3\nticks: 300\nworld: { residents: 3000 }\n');
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -68,10 +68,11 @@ describe('a folder that holds other files is refused, never overwritten', () => 
   });
 
   it('--out ., --out / and --out "" are refused before anything is written', () => {
+    for (const out of ['/', '..', ' ']) expect(() => prepareOutput(out, 'run'), out).toThrow(/--out: .*(working folder|root of the file system|empty string)/);
     const cwd = join(scratch, 'cwd');
     mkdirSync(cwd);
     writeFileSync(join(cwd, 'thesis.tex'), 'x');
-    for (const out of ['.', '/', '', '..']) {
+    for (const out of ['.', '']) {
       const r = urd(['run', SCENARIO, '--out', out, '--quiet'], { cwd });
       expect(r.code, `--out '${out}': ${r.stderr}`).toBe(2);
       oneLine(r);
@@ -132,7 +133,7 @@ describe('a complete result is replaced only with --force, and only once the new
     expect(existsSync(`${dir}.urd-old`)).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['events.ndjson', 'manifest.json', 'metrics.csv', 'summary.json']);
     const reference = join(scratch, 'slow-reference');
-    expect(urd(['run', SLOW, '--out', reference, '--quiet']).code).toBe(0);
+    runScenario(loadScenario(SLOW), { dir: reference });
     expect(folderDiff(reference, dir)).toEqual([]);
   }, 120_000);
 

@@ -97,11 +97,14 @@ function baseName(name: string): string {
 }
 
 function isOurs(kind: OutputKind, name: string, dir: string): boolean {
+  // urd writes regular files and folders only: a FIFO, device or socket is never its own.
+  const st = lstatSync(join(dir, name));
+  if (!st.isFile() && !st.isDirectory()) return false;
   const base = baseName(name);
   if (REPORT_NAMES.has(base) || base.startsWith('.urd.lock')) return true;
   if (kind === 'run') return RUN_NAMES.has(base);
   // A comparison's run folders: <scenario>/seed-N, folders only.
-  return COMPARISON_NAMES.has(base) || lstatSync(join(dir, name)).isDirectory();
+  return COMPARISON_NAMES.has(base) || st.isDirectory();
 }
 
 /** What is in a folder that urd may reuse or replace. */

@@ -201,6 +201,8 @@ export class RunWriter {
   private readonly events: AtomicFile;
   /** Fields every manifest of this folder carries besides the standard ones (e.g. the replayed edits' hash). */
   manifestExtra: Record<string, unknown> = {};
+  /** Set once `finish` starts renaming files into place. */
+  private finishing = false;
 
   constructor(
     readonly dir: string,
@@ -260,6 +262,7 @@ export class RunWriter {
 
   /** Writes summary and manifest, renames everything into place, then drops the checkpoint. */
   finish(summary: RunSummary, extra: Record<string, unknown> = {}): void {
+    this.finishing = true;
     this.metrics.commit();
     this.events.commit();
     writeFileAtomic(join(this.dir, RUN_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
@@ -267,10 +270,11 @@ export class RunWriter {
     removeCheckpointFile(join(this.dir, CHECKPOINT_FILE));
   }
 
-  /** Deletes partial files after a failure. */
+  /** Deletes partial files after a failure, and the files `finish` had already renamed into place (no half-made folder). */
   abandon(): void {
     this.metrics.abandon();
     this.events.abandon();
+    if (this.finishing) for (const f of [RUN_FILES.metrics, RUN_FILES.events, RUN_FILES.summary]) rmSync(join(this.dir, f), { force: true });
   }
 
   /** Closes the streamed files and keeps them, for a stopped run that can be resumed. */

@@ -215,7 +215,7 @@ export function readEvents(path: string): SimEvent[] {
 export function readRunFolder(dir: string, filter: MetricFilter = {}): RunFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, null, null, 'not a folder');
   const manifest = readJson<RunManifest>(join(dir, 'manifest.json'));
-  if (!manifest.scenario || !Array.isArray(manifest.scenario.world?.rings)) {
+  if (!manifest || typeof manifest !== 'object' || !manifest.scenario || !Array.isArray(manifest.scenario.world?.rings)) {
     throw new InputError(join(dir, 'manifest.json'), 'scenario', null, 'expected the resolved scenario with world.rings');
   }
   return {

@@ -27,7 +27,7 @@ import { tempDir } from './helpers.ts';
 const CASES = Math.max(20, Math.round(Number(process.env.URD_FUZZ_CASES ?? 300) / 5));
 const scratch = tempDir('urd-folderfuzz-');
 const VICTIM = join(scratch, 'victim.txt');
-const tally = { refused: 0, written: 0, editsRefused: 0, editsRead: 0 };
+const tally = { refused: 0, written: 0, failed: 0, editsRefused: 0, editsRead: 0 };
 afterAll(() => {
   console.info(`folder fuzz: ${JSON.stringify(tally)}`);
   rmSync(scratch, { recursive: true, force: true });
@@ -35,6 +35,8 @@ afterAll(() => {
 
 const tiny = scenarioSchema.parse({ name: 'tiny', seed: 2, ticks: 2, world: { residents: 60 } });
 
+/** The names urd writes in run and comparison folders (a file so named may be replaced); the others are the user's. */
+const OURS = ['manifest.json', 'metrics.csv', 'events.ndjson', 'summary.json', 'report.html', 'charts', 'checkpoint.bin', 'metrics.csv.partial', 'manifest.json.partial', '.urd.lock', 'compare.csv', 'compare-runs.csv', 'replay.ndjson', '.urd-staging'];
 const NAMES = ['manifest.json', 'metrics.csv', 'events.ndjson', 'summary.json', 'report.html', 'charts', 'checkpoint.bin', 'metrics.csv.partial', 'manifest.json.partial', '.urd.lock', 'compare.csv', 'compare-runs.csv', 'replay.ndjson', 'notes.txt', 'tiny', 'seed-1', '.urd-staging'];
 const entry = fc.record({
   name: fc.constantFrom(...NAMES),
@@ -88,23 +90,32 @@ describe('output folders under random contents', () => {
         const dir = join(scratch, `case-${n++}`);
         build(dir, entries);
         const before = snapshot(dir);
+        let target: ReturnType<typeof prepareOutput>;
         try {
-          const target = prepareOutput(dir, kind as 'run' | 'comparison', force);
-          if (kind === 'run') {
-            runScenario(tiny, { dir: target.writeTo });
-            if (target.staged) commitStaged(target.writeTo);
-          } else commitStaged(target.writeTo);
-          tally.written++;
-          // What urd may replace: its own names only, and never a link (links are refused above).
-          for (const [name, what] of before) {
-            if (what.startsWith('link') || what === 'fifo') throw new Error(`${name} (${what}) was accepted in an output folder`);
-            if (what.startsWith('user data') && !NAMES.slice(0, 13).some((u) => name === u || name.startsWith(`${u}/`))) throw new Error(`foreign ${name} was in an accepted folder`);
-          }
+          target = prepareOutput(dir, kind as 'run' | 'comparison', force);
         } catch (err) {
           if (!(err instanceof InputError || err instanceof OutputError)) throw err;
           expect(err.message).not.toMatch(/\n/);
           expect(snapshot(dir)).toEqual(before);
           tally.refused++;
+          return;
+        }
+        // What urd accepts holds only its own names, never a link or a FIFO.
+        for (const [name, what] of before) {
+          if (what.startsWith('link') || what === 'fifo') throw new Error(`${name} (${what}) was accepted in an output folder`);
+          if (what.startsWith('user data') && !OURS.some((u) => name === u || name.startsWith(`${u}/`))) throw new Error(`foreign ${name} was in an accepted folder`);
+        }
+        try {
+          if (kind === 'run') {
+            runScenario(tiny, { dir: target.writeTo });
+            if (target.staged) commitStaged(target.writeTo);
+          } else commitStaged(target.writeTo);
+          tally.written++;
+        } catch (err) {
+          // A write that fails (say a folder stands where manifest.json.partial goes) is an OutputError, and leaves nothing finished-looking.
+          if (!(err instanceof OutputError)) throw err;
+          expect(readdirSync(target.writeTo).filter((f) => ['metrics.csv', 'events.ndjson', 'summary.json'].includes(f) && !before.has(f))).toEqual([]);
+          tally.failed++;
         }
         expect(readFileSync(VICTIM, 'utf8')).toBe('outside');
       }),

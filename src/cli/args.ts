@@ -4,8 +4,10 @@ import { didYouMean } from '../scenario/suggest.ts';
 
 /** Parses a command's arguments, turning parse failures into usage errors (exit 2). */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+  // `--seed -1` is a value, not an option: joined as `--seed=-1` so the option's own check says what is wrong with it.
+  const joined = args.flatMap((a, i) => (i > 0 && /^-\d/.test(a) && /^--[\w-]+$/.test(args[i - 1]) && options[args[i - 1].slice(2)]?.type === 'string' ? [] : [a.startsWith('--') && /^-\d/.test(args[i + 1] ?? '') && options[a.slice(2)]?.type === 'string' ? `${a}=${args[i + 1]}` : a]));
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];

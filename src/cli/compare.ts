@@ -6,6 +6,8 @@ import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
+import { prepareOutput } from '../io/outputFolder.ts';
+import { runStaged } from './staged.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 
@@ -29,13 +31,22 @@ Options:
   --title TEXT     title of the comparison (default: the scenarios' titles)
   --question TEXT  the question the comparison asks (default: none; scenarios' own questions are not the comparison's)
   --out DIR        output folder (default outputs/compare/<names>-<hash>)
+  --out DIR        output folder (default outputs/compare/<names>-<hash>): a new or empty
+                   folder; a complete comparison there is replaced only with --force
+  --force          replace a complete comparison in DIR: the new one is written
+                   beside it and swapped in only once complete
 ${LANG_HELP}
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet          no progress bar
   -h, --help       this help`;
 
+/** Most seeds a comparison runs (each scenario runs once per seed). */
+const MAX_SEEDS = 10_000;
+/** Largest seed a scenario accepts. */
+const MAX_SEED = 2 ** 32 - 1;
+
 /** `urd compare`: returns the exit code. */
-export function compareCommand(args: string[]): number {
+export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('compare', args, {
     seeds: { type: 'string' },
     seed: { type: 'string' },
@@ -48,6 +59,7 @@ export function compareCommand(args: string[]): number {
     lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -56,7 +68,10 @@ export function compareCommand(args: string[]): number {
   }
   if (positionals.length < 2) throw new InputError('urd compare', null, null, 'expected at least two scenario files (see urd compare --help)');
   const count = intOption('compare', 'seeds', values.seeds) ?? 3;
-  if (count < 1) throw new InputError('urd compare', '--seeds', null, 'expected at least 1');
+  if (count < 1 || count > MAX_SEEDS) throw new InputError('urd compare', '--seeds', null, `expected 1 to ${MAX_SEEDS}, got ${count}`);
+  const first = intOption('compare', 'seed', values.seed) ?? 1;
+  // Every seed a comparison uses must be one urd run accepts, so each run folder can be rerun alone.
+  if (first + count - 1 > MAX_SEED) throw new InputError('urd compare', '--seed', null, `expected the last seed (${first} + ${count} - 1) to be at most ${MAX_SEED}, got ${first + count - 1}`);
   const ticks = intOption('compare', 'ticks', values.ticks);
   const scenarios = positionals.map((file) => loadScenario(file, { set: values.set, ticks }));
   const names = scenarios.map((s) => s.name);
@@ -65,13 +80,16 @@ export function compareCommand(args: string[]): number {
   if (values.ref !== undefined && referenceIndex(scenarios, values.ref) < 0) {
     throw new InputError('urd compare', '--ref', null, `expected one of the scenario names ${names.join(', ')}, got "${values.ref}"${didYouMean(values.ref, names)}`);
   }
-  const seeds = commonSeeds(intOption('compare', 'seed', values.seed) ?? 1, count);
+  const seeds = commonSeeds(first, count);
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);
   const dir = values.out ?? join('outputs', 'compare', `${names.join('+').slice(0, 80)}-${hash}`);
+  const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('compare', values.quiet);
   const text = { title: values.title, question: values.question };
-  const { results, cells, ref } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: values.ref, text });
+  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: values.ref, text, writeTo: target.writeTo, shouldStop: stop }));
   progress.done();
+  if (!finished) return 130;
+  const { results, cells, ref } = finished;
   const report = reportWanted(values['no-report']) ? writeComparisonReport(dir, { lang }) : null;
   process.stdout.write(`${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
   return 0;

@@ -4,7 +4,9 @@ import { commonSeeds, compareInto, formatComparison } from '../experiments/compa
 import { readComparison } from '../experiments/reading.ts';
 import { writeComparisonReport } from '../report/compareReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { InputError, loadScenario } from '../scenario/load.ts';
+import { prepareOutput } from '../io/outputFolder.ts';
+import { runStaged } from './staged.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
 import { Progress } from './progress.ts';
 import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
@@ -35,19 +37,24 @@ every run folder and compare.csv.
 Options:
   --seeds K     number of seeds (default 3)
   --out DIR     output folder (default outputs/demo)
+  --out DIR     output folder (default outputs/demo): a new or empty folder;
+                a complete comparison there is replaced only with --force
+  --force       replace a complete comparison in DIR: the new one is written
+                beside it and swapped in only once complete
 ${LANG_HELP}
   --no-report      do not write report.html (also: URD_NO_REPORT=1)
   --quiet       no progress bar
   -h, --help    this help`;
 
 /** `urd demo`: returns the exit code. */
-export function demoCommand(args: string[]): number {
+export async function demoCommand(args: string[]): Promise<number> {
   const { values } = parseCommand('demo', args, {
     seeds: { type: 'string' },
     out: { type: 'string' },
     lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -55,12 +62,17 @@ export function demoCommand(args: string[]): number {
     return 0;
   }
   const scenarios = DEMO_SCENARIOS.map((f) => loadScenario(join(scenariosDir, f)));
-  const seeds = commonSeeds(1, Math.max(1, intOption('demo', 'seeds', values.seeds) ?? 3));
+  const count = intOption('demo', 'seeds', values.seeds) ?? 3;
+  if (count < 1 || count > 1000) throw new InputError('urd demo', '--seeds', null, `expected 1 to 1000, got ${count}`);
+  const seeds = commonSeeds(1, count);
   const dir = values.out ?? join('outputs', 'demo');
+  const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('demo', values.quiet);
   const lang = resolveLang('demo', values.lang);
-  const { results, cells, ref } = compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: DEMO_REFERENCE, text: DEMO_TEXT });
+  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: DEMO_REFERENCE, text: DEMO_TEXT, writeTo: target.writeTo, shouldStop: stop }));
   progress.done();
+  if (!finished) return 130;
+  const { results, cells, ref } = finished;
   const reports: string[] = [];
   if (reportWanted(values['no-report'])) {
     reports.push(writeComparisonReport(dir, { lang }).path);

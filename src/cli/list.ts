@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../scenario/load.ts';
 import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { localText } from '../i18n/report.ts';
+import { safeText } from '../io/text.ts';
+import { InputError, loadScenario } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
 
 const scenariosDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
@@ -24,12 +25,20 @@ export function listCommand(args: string[]): number {
   }
   const lang = resolveLang('list', values.lang);
   const dir = positionals[0] ?? scenariosDir;
-  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-  const width = Math.max(...files.map((f) => f.length));
-  const lines = files.map((f) => {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(dir, null, null, code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`);
+  }
+  const files = names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  // Names and questions come from files: escaped and clipped, so each scenario is one harmless line.
+  const shown = files.map((f) => safeText(f, 60));
+  const width = Math.max(...shown.map((f) => f.length));
+  files.forEach((f, i) => {
     const t = localText(loadScenario(join(dir, f)), lang);
-    return `${f.padEnd(width)}  ${t.question || t.title}\n`;
+    process.stdout.write(`${shown[i].padEnd(width)}  ${safeText(t.question || t.title, 200)}\n`);
   });
-  process.stdout.write(lines.join(''));
   return 0;
 }

@@ -1,5 +1,6 @@
 import { OutputError } from '../io/atomic.ts';
 import { URD_VERSION } from '../io/runFolder.ts';
+import { safeLine, safeText } from '../io/text.ts';
 import { InputError } from '../scenario/load.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import { compareCommand } from './compare.ts';
@@ -43,8 +44,32 @@ function help(): string {
   ].join('\n');
 }
 
+/**
+ * Standard output that fails is not a crash: a reader that closed the pipe (urd list | head -1)
+ * is ignored quietly and the command still finishes its files; any other failure (a full disk
+ * behind a redirect) is said once, in one line, and makes the exit code 1. Returns a function
+ * that tells whether stdout failed that way.
+ */
+function guardStdout(): () => boolean {
+  let failed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || failed) return;
+    failed = true;
+    process.stderr.write(`urd: cannot write to standard output: ${err.code === 'ENOSPC' ? 'the disk is full' : safeText(err.message)}\n`);
+  });
+  return () => failed;
+}
+
 /** Entry point: dispatches to a command and maps errors to exit codes (2 bad input, 1 anything else). */
 export async function main(argv: string[]): Promise<number> {
+  const stdoutFailed = guardStdout();
+  const code = await dispatch(argv);
+  // Let a pending stdout error arrive before the exit code is decided.
+  await new Promise((resolve) => setImmediate(resolve));
+  return stdoutFailed() && code === 0 ? 1 : code;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     // No command is a usage error: the help goes to stderr and the exit code says so to scripts.
@@ -61,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[command];
   if (!entry) {
-    process.stderr.write(`urd: unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
+    process.stderr.write(`urd: unknown command "${safeText(command)}"${didYouMean(command, Object.keys(COMMANDS))}; expected one of ${Object.keys(COMMANDS).join(', ')} (see urd --help)\n`);
     return 2;
   }
   try {
@@ -73,11 +98,11 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof OutputError) {
-      process.stderr.write(`urd: ${err.message}\n`);
+      process.stderr.write(`urd: ${safeLine(err.message)}\n`);
       return 1;
     }
     if (process.env.URD_DEBUG) throw err;
-    process.stderr.write(`urd: internal error: ${(err as Error).message} (set URD_DEBUG=1 for the stack)\n`);
+    process.stderr.write(`urd: internal error: ${safeText((err as Error)?.message ?? String(err), 600)} (set URD_DEBUG=1 for the stack)\n`);
     return 1;
   }
 }

@@ -7,8 +7,12 @@ import { writeComparisonReport } from '../report/compareReport.ts';
 import type { ReportResult } from '../report/runReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { writeSweepReport } from '../report/sweepReport.ts';
+import { readFolderJson, refuseLinks } from '../io/outputFolder.ts';
+import { summaryProblem } from '../io/summaryCheck.ts';
+import { scenarioSchema } from '../scenario/schema.ts';
 import { InputError } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
+import { stopOnSignals } from './signals.ts';
 
 export const REPORT_HELP = `urd report DIR... [options]
 
@@ -37,10 +41,31 @@ export function folderKind(dir: string): 'run' | 'sweep' | 'compare' {
   throw new InputError(dir, null, null, 'expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv) or a comparison folder (compare-runs.csv)');
 }
 
+/**
+ * Checks a run folder's manifest (its scenario valid) and summary before a report is
+ * built from them: a hand-edited file is bad input (exit 2), never a crash in the charts.
+ */
+function checkRunFolder(dir: string): void {
+  refuseLinks(dir, 1);
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = readFolderJson(manifestPath, 'manifest.json') as { scenario?: unknown } | null;
+  const scenario = scenarioSchema.safeParse(manifest?.scenario);
+  if (!scenario.success) {
+    const issue = scenario.error.issues[0];
+    throw new InputError(manifestPath, ['scenario', ...issue.path].join('.'), null, `${issue.message} (edited by hand? expected the resolved scenario urd writes)`);
+  }
+  const path = join(dir, 'summary.json');
+  const problem = summaryProblem(readFolderJson(path, 'summary.json'));
+  if (problem) throw new InputError(path, null, null, `${problem} (edited by hand? expected the summary.json urd writes)`);
+}
+
 /** Writes the report of one folder of any kind. A --metric the folder does not have is refused before anything is written. */
 export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): ReportResult {
   const kind = folderKind(dir);
-  if (kind === 'run') return writeRunReport(dir, { lang });
+  if (kind === 'run') {
+    checkRunFolder(dir);
+    return writeRunReport(dir, { lang });
+  }
   if (kind === 'sweep') return writeSweepReport(dir, { metric, lang });
   return writeComparisonReport(dir, { metric, lang });
 }
@@ -53,8 +78,8 @@ export function openInBrowser(path: string): void {
   child.unref();
 }
 
-/** `urd report`: returns the exit code. */
-export function reportCommand(args: string[]): number {
+/** `urd report`: returns the exit code (130 when stopped by a signal, after the report being drawn is written). */
+export function reportCommand(args: string[]): number | Promise<number> {
   const { values, positionals } = parseCommand('report', args, {
     metric: { type: 'string' },
     lang: { type: 'string' },
@@ -68,14 +93,25 @@ export function reportCommand(args: string[]): number {
   }
   if (positionals.length === 0) throw new InputError('urd report', null, null, 'expected at least one folder (see urd report --help)');
   const lang = resolveLang('report', values.lang);
-  for (const dir of positionals) {
-    const r = writeReport(dir, values.metric, lang);
-    if (values.open) openInBrowser(r.path);
-    if (!values.quiet) {
+  // A report is drawn in one go: a signal is seen when it is written, before the next folder.
+  const signals = stopOnSignals('report');
+  return reportAll(positionals, { metric: values.metric, lang, open: values.open, quiet: values.quiet }, signals.stopped).finally(signals.remove);
+}
+
+async function reportAll(dirs: string[], o: { metric?: string; lang: Lang; open: boolean; quiet: boolean }, stopped: () => string | null): Promise<number> {
+  for (let i = 0; ; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stopped()) {
+      process.stderr.write(`urd: ${stopped()}: stopped after ${i} of ${dirs.length} reports (each one written whole); run urd report again for the others\n`);
+      return 130;
+    }
+    if (i === dirs.length) return 0;
+    const r = writeReport(dirs[i], o.metric, o.lang);
+    if (o.open) openInBrowser(r.path);
+    if (!o.quiet) {
       for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
       process.stderr.write(`${r.charts.length} charts in ${(r.ms / 1000).toFixed(1)} s\n`);
     }
     process.stdout.write(`${r.path}\n`);
   }
-  return 0;
 }

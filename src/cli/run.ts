@@ -1,13 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
+import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
+import { commitStaged, discardUnstarted, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
 import { inspectRunFolder, resumeRun, runScenarioResumable, type ResumableOptions, type ResumableResult } from '../run/runScenario.ts';
+import { replayProblem } from '../run/replay.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
+import { stopOnSignals } from './signals.ts';
 
 export const RUN_HELP = `urd run SCENARIO [options]
 urd run --resume DIR [--checkpoint-every K] [--quiet]
@@ -20,7 +25,11 @@ Options:
   --seed N              run seed (overrides the scenario's)
   --ticks T             number of ticks (overrides the scenario's)
   --set path=value      override any field, e.g. --set capital.alpha=0.4 (repeatable)
-  --out DIR             write the run folder here
+  --out DIR             write the run folder here: a new or empty folder, or an unfinished run
+                        folder without a checkpoint; anything else is refused
+  --force               replace the complete run in DIR: the new run is written beside it
+                        (DIR.urd-new) and swapped in only once complete, so a run that is
+                        stopped or fails leaves the old result as it was
   --checkpoint-every K  save the full state to DIR/checkpoint.bin every K ticks (atomically;
                         only the latest is kept, and it is removed when the run completes)
   --resume DIR          continue the unfinished run in DIR from its last checkpoint (from tick 0
@@ -55,44 +64,6 @@ export function formatSummary(summary: RunSummary): string {
   return lines.join('\n');
 }
 
-/**
- * Installs SIGINT and SIGTERM handlers that only raise a flag (the run stops at the end of the
- * current tick), and returns the flag and a function removing them.
- */
-function stopOnSignals(): { stopped: () => string | null; remove: () => void } {
-  let signal: string | null = null;
-  const handler = (name: NodeJS.Signals) => {
-    if (signal === null) process.stderr.write(`\nurd: ${name} received; stopping at the end of this tick\n`);
-    signal ??= name;
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    stopped: () => signal,
-    remove: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
-
-/**
- * A new run into a folder clears it. If the folder holds an unfinished run with a checkpoint,
- * that would throw its progress away (typically by rerunning the command that was killed), so
- * the run is refused with the two ways forward.
- */
-function refuseToDiscardProgress(dir: string): void {
-  let folder: ReturnType<typeof inspectRunFolder>;
-  try {
-    folder = inspectRunFolder(dir);
-  } catch {
-    return; // not a run folder that could be resumed: nothing to lose
-  }
-  if (!folder.complete && folder.hasCheckpoint) {
-    throw new InputError(dir, null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${dir}, or delete the folder to start over`);
-  }
-}
-
 function isResumable(dir: string): boolean {
   try {
     return !inspectRunFolder(dir).complete;
@@ -101,19 +72,27 @@ function isResumable(dir: string): boolean {
   }
 }
 
+/** Largest events file --replay reads. */
+const MAX_REPLAY_BYTES = 256 << 20;
+
 /** The programme patches recorded in an events.ndjson file, as edits to replay. */
-function readReplay(path: string): QueuedEdit[] {
+function readReplay(path: string, scenario: Scenario): QueuedEdit[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, null, null, 'file not found; expected the events.ndjson of a run');
+    text = readRegularFile(path, MAX_REPLAY_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof ReadRefused) throw new InputError(path, null, null, `${err.reason}; expected the events.ndjson of a run`);
+    throw err;
   }
+  let edits: QueuedEdit[];
   try {
-    return replayEdits(text);
+    edits = replayEdits(text);
   } catch (err) {
     throw new InputError(path, null, null, `expected one JSON event per line: ${(err as Error).message}`);
   }
+  const problem = replayProblem(edits, scenario);
+  if (problem) throw new InputError(path, null, null, problem);
+  return edits;
 }
 
 /** `urd run`: returns the exit code (0 done, 130 stopped by a signal; errors are thrown). */
@@ -128,6 +107,7 @@ export async function runCommand(args: string[]): Promise<number> {
     resume: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -138,15 +118,19 @@ export async function runCommand(args: string[]): Promise<number> {
   let dir: string;
   let name: string;
   let start: (options: ResumableOptions) => Promise<ResumableResult>;
+  /** Whether this command makes the folder (removed again if the run fails before writing anything). */
+  let created = false;
   if (values.resume !== undefined) {
     if (positionals.length > 0) throw new InputError('urd run', '--resume', null, 'takes the run folder only, not a scenario file (the scenario is in DIR/manifest.json)');
-    for (const opt of ['seed', 'ticks', 'set', 'out', 'replay'] as const) {
-      if (values[opt] !== undefined) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
+    for (const opt of ['seed', 'ticks', 'set', 'out', 'replay', 'force'] as const) {
+      if (values[opt] !== undefined && values[opt] !== false) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
     }
-    dir = values.resume;
+    dir = values.resume.replace(/(.)\/+$/, '$1');
     const folder = inspectRunFolder(dir);
     if (folder.complete) {
-      process.stderr.write(`urd: ${dir} is already complete; nothing to resume\n`);
+      // A complete replacement whose swap was interrupted: finish the swap.
+      if (isStaging(dir)) dir = commitStaged(dir);
+      else process.stderr.write(`urd: ${dir} is already complete; nothing to resume\n`);
       process.stdout.write(`${dir}\n`);
       return 0;
     }
@@ -159,10 +143,11 @@ export async function runCommand(args: string[]): Promise<number> {
       seed: intOption('run', 'seed', values.seed),
       ticks: intOption('run', 'ticks', values.ticks),
     });
-    dir = values.out ?? defaultRunDir(scenario);
-    refuseToDiscardProgress(dir);
+    const edits = values.replay !== undefined ? readReplay(values.replay, scenario) : undefined;
+    const target = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force);
+    dir = target.writeTo;
+    created = target.staged || !existsSync(dir);
     name = scenario.name;
-    const edits = values.replay !== undefined ? readReplay(values.replay) : undefined;
     start = (options) => runScenarioResumable(scenario, dir, { ...options, edits });
   }
   const progress = new Progress(`run ${name}`, values.quiet);
@@ -176,6 +161,7 @@ export async function runCommand(args: string[]): Promise<number> {
     });
   } catch (err) {
     progress.done();
+    if (created) discardUnstarted(dir);
     if (err instanceof OutputError && !(err instanceof RunFolderBusy) && isResumable(dir)) {
       const fix = /disk is full|quota/.test(err.message) ? 'make room' : 'fix that';
       throw new OutputError(`${err.message}; ${dir} is kept, marked incomplete: ${fix}, then continue it with urd run --resume ${dir}`);
@@ -186,9 +172,12 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   progress.done();
   if (result.status === 'stopped') {
-    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}\n`);
+    const replaces = isStaging(dir) ? ` (it replaces ${stagedTarget(dir)} once complete)` : '';
+    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}${replaces}\n`);
     return 130;
   }
+  // A run that replaces a complete one was written beside it: swap it in now that it is complete.
+  if (isStaging(dir)) dir = commitStaged(dir);
   if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
   if (reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
   process.stdout.write(`${dir}\n`);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { loadExperiment } from '../experiments/load.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
 import { readPlan, runCount, SWEEP_FILES } from '../experiments/store.ts';
-import { runSweep } from '../experiments/sweep.ts';
+import { openSweepDir, runSweep } from '../experiments/sweep.ts';
+import { OutputError } from '../io/atomic.ts';
+import { lockRunFolder, RunFolderBusy } from '../io/runFolder.ts';
+import { safeText } from '../io/text.ts';
 import { InputError } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
@@ -41,7 +44,7 @@ function defaultWorkers(): number {
 }
 
 /** Progress on a terminal as a bar; elsewhere (logs, cluster jobs) a plain line every 10% or 10 s. */
-export function progressReporter(label: string, quiet: boolean): { update: (done: number, total: number) => void; done: () => void } {
+export function progressReporter(label: string, quiet: boolean, unit = 'runs done'): { update: (done: number, total: number) => void; done: () => void } {
   // Runs done before a resume say nothing about speed, so rates and ETAs count new runs only.
   let before = -1;
   const bar = new Progress(label, quiet);
@@ -49,7 +52,7 @@ export function progressReporter(label: string, quiet: boolean): { update: (done
     return {
       update: (d, t) => {
         if (before < 0) before = d;
-        bar.update(d - before, t - before, before > 0 ? ` runs (+${before} done before)` : ' runs');
+        bar.update(d - before, t - before, before > 0 ? ` ${unit.split(' ')[0]} (+${before} done before)` : ` ${unit.split(' ')[0]}`);
       },
       done: () => bar.done(),
     };
@@ -67,7 +70,7 @@ export function progressReporter(label: string, quiet: boolean): { update: (done
       lastTime = now;
       const elapsed = (now - started) / 1000;
       const eta = d > before && d < t ? ` ETA ${Math.round((elapsed / (d - before)) * (t - d))}s` : '';
-      process.stderr.write(`${label}: ${d}/${t} runs done (${elapsed.toFixed(1)}s)${eta}\n`);
+      process.stderr.write(`${label}: ${d}/${t} ${unit} (${elapsed.toFixed(1)}s)${eta}\n`);
     },
     done: () => undefined,
   };
@@ -107,8 +110,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
     experiment = positionals[0];
     dir = '';
   }
-  const plan = loadExperiment(experiment);
+  const checking = progressReporter(`check ${safeText(experiment, 60)}`, values.quiet, 'points checked');
+  // Only experiments with many points take long enough to check that progress helps.
+  const plan = loadExperiment(experiment, (d, t) => t >= 1000 && checking.update(d, t));
+  checking.done();
   if (values.resume === undefined) dir = values.out ?? join('outputs', 'sweeps', plan.name);
+  const tasks = shard ? Math.ceil((runCount(plan) - shard.index) / shard.count) : runCount(plan);
+  // More threads than runs only cost memory; more than the CPUs make every run slower.
+  const threads = Math.max(1, Math.min(workers, tasks));
+  if (threads > availableParallelism() && !values.quiet) {
+    process.stderr.write(`urd sweep: ${threads} workers on ${availableParallelism()} CPUs: runs will share them and each run is slower (memory grows with the workers); --workers ${availableParallelism()} is usually faster\n`);
+  }
   const label = `sweep ${plan.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
   const progress = progressReporter(label, values.quiet);
   const controller = new AbortController();
@@ -120,8 +132,13 @@ export async function sweepCommand(args: string[]): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const started = performance.now();
+  // Two whole sweeps writing one folder would fight over runs.csv; shards share folders by design.
+  openSweepDir(dir, plan);
+  const unlock = shard ? () => undefined : lockSweep(dir);
   try {
-    const result = await runSweep(plan, { dir, workers, shard, signal: controller.signal, onProgress: progress.update });
+    const result = await runSweep(plan, { dir, workers: threads, shard, signal: controller.signal, onProgress: progress.update }).catch((err: unknown) => {
+      throw diskFull(err, dir, shard ? ` --shard ${values.shard}` : '');
+    });
     progress.done();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (result.interrupted) {
@@ -130,13 +147,32 @@ export async function sweepCommand(args: string[]): Promise<number> {
     }
     const what = result.finalized ? `${SWEEP_FILES.runs}, ${SWEEP_FILES.aggregate}${plan.morris ? `, ${SWEEP_FILES.morris}` : ''}` : `records only (combine shards with urd merge)`;
     process.stderr.write(
-      `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${workers} worker${workers > 1 ? 's' : ''}; ${what}\n`,
+      `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${threads} worker${threads > 1 ? 's' : ''}; ${what}\n`,
     );
     if (result.finalized && reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
     process.stdout.write(`${dir}\n`);
     return 0;
   } finally {
+    unlock();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/** Takes the sweep folder's lock, so a second sweep into it is refused with who holds it. */
+function lockSweep(dir: string): () => void {
+  try {
+    return lockRunFolder(dir);
+  } catch (err) {
+    if (err instanceof RunFolderBusy) throw new RunFolderBusy(`${err.message.replace(/^cannot write /, 'cannot run a sweep in ')}; a sweep already running there keeps every finished run`);
+    throw err;
+  }
+}
+
+/** A run that failed because the disk is full is not an internal error: say so, and how to continue. */
+function diskFull(err: unknown, dir: string, shardArg: string): unknown {
+  const message = (err as Error)?.message ?? '';
+  if (!/the disk is full|disk quota|ENOSPC|EDQUOT/.test(message)) return err;
+  const what = /quota|EDQUOT/.test(message) ? 'the disk quota is used up' : 'the disk is full';
+  return new OutputError(`cannot write ${dir}: ${what}; every finished run is kept: make room, then continue it with urd sweep --resume ${dir}${shardArg}`);
 }

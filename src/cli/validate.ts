@@ -1,3 +1,4 @@
+import { safeText } from '../io/text.ts';
 import { InputError, InputErrors, loadScenario } from '../scenario/load.ts';
 import { noEffectWarnings } from '../scenario/warnings.ts';
 import { parseCommand } from './args.ts';
@@ -21,8 +22,8 @@ export function validateCommand(args: string[]): number {
   for (const file of positionals) {
     try {
       const scenario = loadScenario(file);
-      process.stdout.write(`${file}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
-      for (const w of noEffectWarnings(scenario)) process.stderr.write(`warning: ${file}: ${w}\n`);
+      process.stdout.write(`${safeText(file)}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
+      for (const w of noEffectWarnings(scenario)) process.stderr.write(`warning: ${safeText(file)}: ${w}\n`);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       errors.push(...(err instanceof InputErrors ? err.errors : [err]));

@@ -90,28 +90,38 @@ export function commonSeeds(first: number, count: number): number[] {
 
 /**
  * Runs every scenario with every seed (the same seeds for each, so differences between scenarios
- * are paired and not blurred by luck), writing each run folder to `<dir>/<scenario>/seed-<s>`.
+ * are paired and not blurred by luck), writing each run folder to `<writeTo>/<scenario>/seed-<s>`
+ * and naming it `<dir>/<scenario>/seed-<s>` (where it is once a staged comparison is in place).
  */
-export function runComparison(
+export async function runComparison(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
-): ComparedScenario[] {
+  writeTo = dir,
+  shouldStop?: () => boolean,
+): Promise<ComparedScenario[]> {
   const total = scenarios.length * seeds.length;
   let done = 0;
-  return scenarios.map((base) => {
+  const out: ComparedScenario[] = [];
+  for (const base of scenarios) {
     const summaries: RunSummary[] = [];
     const dirs: string[] = [];
     for (const seed of seeds) {
-      const runDir = join(dir, base.name, `seed-${seed}`);
-      summaries.push(runScenario({ ...base, seed }, { dir: runDir }).summary);
-      dirs.push(runDir);
+      // Between runs the event loop turns, so a signal handler can ask the comparison to stop.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (shouldStop?.()) throw new ComparisonStopped(`stopped after ${done} of ${total} runs`);
+      summaries.push(runScenario({ ...base, seed }, { dir: join(writeTo, base.name, `seed-${seed}`) }).summary);
+      dirs.push(join(dir, base.name, `seed-${seed}`));
       onRun?.(++done, total);
     }
-    return { scenario: base, summaries, dirs };
-  });
+    out.push({ scenario: base, summaries, dirs });
+  }
+  return out;
 }
+
+/** A comparison stopped on request (a signal) before all its runs were done. */
+export class ComparisonStopped extends Error {}
 
 /** Mean, sd and 95% t interval of the seed-by-seed differences of a metric between two scenarios. */
 function paired(a: ComparedScenario, b: ComparedScenario, metric: string) {
@@ -198,24 +208,25 @@ export function referenceIndex(results: readonly { scenario: Scenario }[] | read
 }
 
 /**
- * A whole comparison: runs the scenarios on the common seeds into `dir`, computes the cells
- * (differences to the reference, default the first scenario) and writes compare.csv,
- * compare-runs.csv, compare.json and reading.txt (readComparison). What `urd compare` and
- * `urd demo` share.
+ * A whole comparison: runs the scenarios on the common seeds into `opts.writeTo` (a staging
+ * folder that becomes `dir`; default `dir` itself), computes the cells (differences to the
+ * reference, default the first scenario) and writes compare.csv, compare-runs.csv,
+ * compare.json and reading.txt (readComparison). What `urd compare` and `urd demo` share.
  */
-export function compareInto(
+export async function compareInto(
   scenarios: readonly Scenario[],
   seeds: readonly number[],
   dir: string,
   onRun?: (done: number, total: number) => void,
-  opts: { reference?: string; text?: ComparisonText } = {},
-): { results: ComparedScenario[]; cells: CompareCell[]; ref: number } {
+  opts: { reference?: string; text?: ComparisonText; writeTo?: string; shouldStop?: () => boolean } = {},
+): Promise<{ results: ComparedScenario[]; cells: CompareCell[]; ref: number }> {
+  const writeTo = opts.writeTo ?? dir;
   const ref = Math.max(0, referenceIndex(scenarios, opts.reference));
-  const results = runComparison(scenarios, seeds, dir, onRun);
+  const results = await runComparison(scenarios, seeds, dir, onRun, writeTo, opts.shouldStop);
   const cells = compareCells(results, COMPARE_METRICS, ref);
-  writeComparison(dir, results, cells, { reference: results[ref].scenario.name, text: opts.text });
+  writeComparison(writeTo, results, cells, { reference: results[ref].scenario.name, text: opts.text });
   // The plain-language reading, for anyone opening the folder.
-  writeFileAtomic(join(dir, 'reading.txt'), `${readComparison(results, cells, ref, 'en')}\n`);
+  writeFileAtomic(join(writeTo, 'reading.txt'), `${readComparison(results, cells, ref, 'en')}\n`);
   return { results, cells, ref };
 }
 

@@ -1,7 +1,7 @@
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { parse as parseYamlScalar } from 'yaml';
 import { canonicalJson, scenarioHash } from '../io/runFolder.ts';
-import { InputError, lineOf, loadScenario, mergeLayers, readWithExtends, type LoadedFile } from '../scenario/load.ts';
+import { InputError, lineOf, loadScenario, mergeLayers, readWithExtends, resolveScenario, type LoadedFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { designStream, factorial, latinHypercube, morrisDesign, type Bounds, type MorrisPlan, type Scalar } from './design.ts';
 import { probeFinalMetrics } from './probe.ts';
@@ -135,9 +135,15 @@ export function mergedOf(layers: readonly LoadedFile[]): Record<string, Record<s
  * problem is an {@link InputError} naming the experiment file, the field and its line, before
  * a single run starts.
  */
-export function loadExperiment(path: string): ExperimentPlan {
+export function loadExperiment(path: string, onProgress?: (checked: number, points: number) => void): ExperimentPlan {
   const layers = readWithExtends(path);
   const data = mergedOf(layers);
+  // A record drops a key named like a prototype member without a word: refuse it by name instead.
+  for (const section of ['parameters', 'set'] as const) {
+    const block = data[section];
+    const key = block && typeof block === 'object' ? ['__proto__', 'constructor', 'prototype'].find((k) => Object.hasOwn(block, k)) : undefined;
+    if (key !== undefined) fail(layers, [section, key], `"${key}" is not a scenario field`);
+  }
   const parsed = experimentSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -181,13 +187,20 @@ export function loadExperiment(path: string): ExperimentPlan {
       fail(layers, ['set', key], 'expected a value that a --set argument can carry');
     }
   }
+  // The base is read and parsed once, not once per point (an experiment may have 100,000 points).
+  let baseLayers: LoadedFile[];
+  try {
+    baseLayers = readWithExtends(plan.base);
+  } catch (err) {
+    if (err instanceof InputError && err.file === display(baseAbs) && err.field === null && err.expected === 'file not found') {
+      fail(layers, ['base'], `file ${display(baseAbs)} not found`);
+    }
+    throw err;
+  }
   const load = (p: number): Scenario => {
     try {
-      return pointScenario(plan, p, 0);
+      return resolveScenario(baseLayers, { set: pointArgs(plan, p), seed: 0 });
     } catch (err) {
-      if (err instanceof InputError && err.file === display(baseAbs) && err.field === null && err.expected === 'file not found') {
-        fail(layers, ['base'], `file ${display(baseAbs)} not found`);
-      }
       if (err instanceof InputError) blamePoint(err, layers, plan, p);
       throw err;
     }
@@ -204,6 +217,10 @@ export function loadExperiment(path: string): ExperimentPlan {
     seen.add(m);
   });
   plan.pointHashes.push(scenarioHash(first));
-  for (let p = 1; p < points.length; p++) plan.pointHashes.push(scenarioHash(load(p)));
+  for (let p = 1; p < points.length; p++) {
+    plan.pointHashes.push(scenarioHash(load(p)));
+    if (p % 500 === 0) onProgress?.(p, points.length);
+  }
+  onProgress?.(points.length, points.length);
   return plan;
 }

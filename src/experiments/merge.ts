@@ -1,5 +1,8 @@
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { readFolderText, refuseLinks } from '../io/outputFolder.ts';
+import { safeText } from '../io/text.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { InputError } from '../scenario/load.ts';
 import { finishedRuns, readPlan, recordPath, runCount, runId, SWEEP_FILES } from './store.ts';
@@ -7,6 +10,17 @@ import { finalizeSweep, openSweepDir } from './sweep.ts';
 
 /** Raised when the shards do not hold every run yet: names the missing runs. */
 export class IncompleteMerge extends Error {}
+
+/** The real path of a folder: links resolved in its nearest existing ancestor too, for a folder not made yet. */
+function realFolder(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realFolder(parent), basename(abs));
+  }
+}
 
 /** What a merge did. */
 export interface MergeResult {
@@ -18,7 +32,7 @@ export interface MergeResult {
 function planText(dir: string): string {
   const path = join(dir, SWEEP_FILES.plan);
   if (!existsSync(path)) throw new InputError(dir, null, null, `not a sweep folder (no ${SWEEP_FILES.plan})`);
-  return readFileSync(path, 'utf8');
+  return readFolderText(path);
 }
 
 /**
@@ -36,14 +50,25 @@ export function mergeSweeps(dirs: readonly string[], out: string): MergeResult {
     }
   });
   const plan = readPlan(dirs[0]);
-  const outAbs = resolve(out);
-  if (!dirs.some((d) => resolve(d) === outAbs)) openSweepDir(out, plan);
+  // A link in a shard would be copied as a link into the merged folder: refused like in any output.
+  for (const d of dirs) refuseLinks(d, 2);
+  // Real paths: a shard named through a link is the same folder, and must never be written over.
+  const real = dirs.map(realFolder);
+  const outAbs = realFolder(out);
+  for (const [i, input] of real.entries()) {
+    if (input !== outAbs && (outAbs.startsWith(input + sep) || input.startsWith(outAbs + sep))) {
+      throw new InputError(safeText(out), null, null, `${outAbs.startsWith(input + sep) ? 'lies inside' : 'contains'} the shard folder ${safeText(dirs[i])}; expected --out to be a new folder or one of the shards itself`);
+    }
+  }
+  const isOut = (i: number) => real[i] === outAbs;
+  if (!dirs.some((_, i) => isOut(i))) openSweepDir(out, plan);
   else if (planText(out) !== text) throw new InputError(out, null, null, 'holds a different sweep');
   const found = dirs.map((d) => finishedRuns(d, plan));
   const missing: number[] = [];
   let copied = 0;
   for (let run = 0; run < runCount(plan); run++) {
     const holders = dirs.filter((_, i) => found[i][run]);
+    const inOut = dirs.some((_, i) => isOut(i) && found[i][run]);
     if (holders.length === 0) {
       missing.push(run);
       continue;
@@ -54,7 +79,7 @@ export function mergeSweeps(dirs: readonly string[], out: string): MergeResult {
         throw new InputError(recordPath(other, plan, run), null, null, `differs from ${recordPath(holders[0], plan, run)}: the same run gave two results (different urd versions?)`);
       }
     }
-    if (holders.some((d) => resolve(d) === outAbs)) continue;
+    if (inOut) continue;
     if (plan.perRunMetrics) {
       const target = join(out, SWEEP_FILES.records, runId(plan, run));
       rmSync(target, { recursive: true, force: true });

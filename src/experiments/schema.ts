@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intParam } from '../scenario/param.ts';
+import { SAFE_NAME, SAFE_NAME_TEXT } from '../scenario/schema.ts';
 import { DEFAULT_METRICS } from './metrics.ts';
 
 /** Hard limits of an experiment, checked before any run starts. */
@@ -10,7 +11,7 @@ export const EXPERIMENT_LIMITS = {
   maxValuesPerParameter: 10_000,
 } as const;
 
-const scalar = z.union([z.number(), z.string(), z.boolean()]);
+export const scalar = z.union([z.number(), z.string(), z.boolean()]);
 
 /** `talent.barrier: [0.4, 0.8]` or `{ values: [...] }`: the values a factorial design uses. */
 export const listSpec = z.array(scalar).min(1).max(EXPERIMENT_LIMITS.maxValuesPerParameter);
@@ -30,7 +31,7 @@ export const boundsSpec = z.strictObject({
   integer: z.boolean().default(false).meta({ description: 'Round values to whole numbers' }),
 });
 
-const designSchema = z.discriminatedUnion('type', [
+export const designSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('factorial') }),
   z.strictObject({
     type: z.literal('lhs'),
@@ -49,7 +50,7 @@ const designSchema = z.discriminatedUnion('type', [
  */
 export const experimentSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional(),
+  name: z.string().max(80).regex(SAFE_NAME, SAFE_NAME_TEXT).optional(),
   title: z.string().default(''),
   description: z.string().default(''),
   base: z.string().min(1).meta({ description: 'Scenario file every point starts from, relative to the experiment file' }),
@@ -74,16 +75,16 @@ export type Design = ExperimentFile['design'];
 /** Describes a zod issue in the project's style: what was expected and what was found. */
 export function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
-  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60);
+  const shown = got === undefined ? 'nothing' : typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)?.slice(0, 60);
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
-      return issue.origin === 'array' ? `expected at most ${String(issue.maximum)} entries` : `expected a value ≤ ${String(issue.maximum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at most ${String(issue.maximum)} entries` : `expected a value ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}, got ${shown}`;
     case 'too_small':
-      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ≥ ${String(issue.minimum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}, got ${shown}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
     case 'invalid_union':

@@ -1,13 +1,19 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFile, PARTIAL_SUFFIX, writeFileAtomic } from '../io/atomic.ts';
+import { readFolderJson } from '../io/outputFolder.ts';
+import { readRegularFile } from '../io/readFile.ts';
+import { summaryProblem } from '../io/summaryCheck.ts';
 import { csvLine } from '../io/csv.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { InputError } from '../scenario/load.ts';
 import type { ExperimentPlan } from './load.ts';
 import { rerunCommand } from './load.ts';
 import { metricValue } from './metrics.ts';
-import { SEED_FUNCTION } from './seeds.ts';
+import { EXPERIMENT_LIMITS, describeIssue, designSchema, scalar } from './schema.ts';
+import { replicationSeeds, SEED_FUNCTION } from './seeds.ts';
+import { SAFE_NAME } from '../scenario/schema.ts';
+import { z } from 'zod';
 
 /** The files of a sweep folder (run records and run folders live under `runs/`). */
 export const SWEEP_FILES = {
@@ -71,35 +77,87 @@ export function planJson(plan: ExperimentPlan): string {
   return JSON.stringify(doc, null, 1) + '\n';
 }
 
-/** Reads a sweep folder's plan back from sweep.json (for aggregate and merge, which need no experiment file). */
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * What sweep.json must hold, checked like any input: a hand-edited count cannot allocate
+ * without bound, and every list must agree with the counts (so aggregate and merge never read
+ * past a list or write rows of NA over a good result).
+ */
+const planDocSchema = z
+  .strictObject({
+    format: z.literal('urd-sweep/1'),
+    name: z.string().max(80).regex(SAFE_NAME),
+    experiment: z.string().min(1).max(4096),
+    base: z.string().min(1).max(4096),
+    set: z.array(z.string().max(4096)).max(10_000),
+    seed: count(0, 2 ** 32 - 1),
+    seedFunction: z.literal(SEED_FUNCTION),
+    replications: count(1, EXPERIMENT_LIMITS.maxReplications),
+    design: designSchema,
+    parameters: z.array(z.string().min(1).max(4096)).max(1000),
+    metrics: z.array(z.string().min(1).max(200)).min(1).max(1000),
+    perRunMetrics: z.boolean(),
+    runs: count(1, EXPERIMENT_LIMITS.maxRuns),
+    seeds: z.array(count(0, 2 ** 32 - 1)),
+    morris: z
+      .strictObject({
+        levels: count(2, 1000),
+        delta: z.number().finite(),
+        trajectories: z.array(z.array(z.strictObject({ factor: count(0, 999), sign: z.union([z.literal(1), z.literal(-1)]) }))),
+      })
+      .nullable(),
+    points: z.array(z.strictObject({ values: z.array(scalar), hash: z.string().regex(/^[0-9a-f]{64}$/) })).min(1).max(EXPERIMENT_LIMITS.maxPoints),
+  });
+
+/** Cross-field checks of a sweep.json whose fields are each valid (so every count is bounded): the first disagreement, or null. */
+function planDocProblem(doc: z.infer<typeof planDocSchema>): [string, string] | null {
+  if (doc.runs !== doc.points.length * doc.replications) return ['runs', `expected ${doc.points.length} points × ${doc.replications} replications = ${doc.points.length * doc.replications}, got ${doc.runs}`];
+  const seeds = replicationSeeds(doc.seed, doc.replications);
+  if (doc.seeds.length !== seeds.length || doc.seeds.some((s, i) => s !== seeds[i])) return ['seeds', `expected the ${doc.replications} seeds that seed ${doc.seed} derives`];
+  const k = doc.parameters.length;
+  const i = doc.points.findIndex((p) => p.values.length !== k);
+  if (i >= 0) return [`points.${i}.values`, `expected ${k} values, one per parameter`];
+  if ((doc.design.type === 'morris') !== (doc.morris !== null)) return ['morris', 'expected a Morris plan exactly when the design is morris'];
+  if (doc.morris && doc.morris.trajectories.some((t) => t.length !== k || t.some((step) => step.factor >= k))) return ['morris.trajectories', `expected ${k} steps per trajectory over parameters 0..${k - 1}`];
+  if (doc.morris && doc.points.length !== doc.morris.trajectories.length * (k + 1)) return ['points', 'expected k + 1 points per Morris trajectory'];
+  return null;
+}
+
+/** Reads a sweep folder's plan back from sweep.json (for aggregate and merge, which need no experiment file), validated like any input. */
 export function readPlan(dir: string): ExperimentPlan {
   const path = join(dir, SWEEP_FILES.plan);
   if (!existsSync(path)) throw new InputError(dir, null, null, `not a sweep folder (no ${SWEEP_FILES.plan})`);
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    throw new InputError(path, null, null, 'not valid JSON; expected the sweep.json a sweep writes');
+  const raw = readFolderJson(path, 'sweep.json');
+  const parsed = planDocSchema.safeParse(raw);
+  const edited = '(edited by hand? the sweep.json a sweep writes is never changed afterwards)';
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(path, issue.path.join('.') || null, null, `${describeIssue(issue, raw)} ${edited}`);
   }
-  if (doc.format !== 'urd-sweep/1') throw new InputError(path, 'format', null, `expected "urd-sweep/1", got ${JSON.stringify(doc.format)}`);
-  const points = doc.points as { values: ExperimentPlan['points'][number]; hash: string }[];
+  const doc = parsed.data;
+  const problem = planDocProblem(doc);
+  if (problem) throw new InputError(path, problem[0], null, `${problem[1]} ${edited}`);
   return {
-    file: doc.experiment as string,
-    name: doc.name as string,
-    base: doc.base as string,
-    fixed: doc.set as string[],
-    seed: doc.seed as number,
-    replications: doc.replications as number,
-    design: doc.design as ExperimentPlan['design'],
-    parameters: doc.parameters as string[],
-    points: points.map((p) => p.values),
+    file: doc.experiment,
+    name: doc.name,
+    base: doc.base,
+    fixed: doc.set,
+    seed: doc.seed,
+    replications: doc.replications,
+    design: doc.design,
+    parameters: doc.parameters,
+    points: doc.points.map((p) => p.values),
     morris: doc.morris as ExperimentPlan['morris'],
-    metrics: doc.metrics as string[],
-    perRunMetrics: doc.perRunMetrics as boolean,
-    seeds: doc.seeds as number[],
-    pointHashes: points.map((p) => p.hash),
+    metrics: doc.metrics,
+    perRunMetrics: doc.perRunMetrics,
+    seeds: doc.seeds,
+    pointHashes: doc.points.map((p) => p.hash),
   };
 }
+
+/** Largest run record read (a record is a few KB: one run's summary). */
+const MAX_RECORD_BYTES = 1 << 20;
 
 /** Writes a run's record atomically: once it exists, the run counts as done. */
 export function writeRecord(path: string, record: RunRecord): void {
@@ -110,7 +168,7 @@ export function writeRecord(path: string, record: RunRecord): void {
 export function readRecord(dir: string, plan: ExperimentPlan, run: number): RunRecord | null {
   let rec: RunRecord;
   try {
-    rec = JSON.parse(readFileSync(recordPath(dir, plan, run), 'utf8'));
+    rec = JSON.parse(readRegularFile(recordPath(dir, plan, run), MAX_RECORD_BYTES).toString('utf8'));
   } catch {
     return null;
   }
@@ -118,7 +176,7 @@ export function readRecord(dir: string, plan: ExperimentPlan, run: number): RunR
   const replication = run % plan.replications;
   const ok =
     rec.run === run && rec.point === point && rec.replication === replication && rec.seed === plan.seeds[replication] && rec.pointHash === plan.pointHashes[point];
-  return ok && rec.summary ? rec : null;
+  return ok && summaryProblem(rec.summary) === null ? rec : null;
 }
 
 /** Flags of the runs whose records exist and belong to this plan (a record of another plan is ignored and rerun). */

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { ensureDir, OutputError, PARTIAL_SUFFIX } from '../io/atomic.ts';
-import { scenarioHash } from '../io/runFolder.ts';
+import { checkOutPath, readFolderText, refuseLinks } from '../io/outputFolder.ts';
+import { LOCK_FILE, scenarioHash } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
 import { writeAggregates } from './aggregate.ts';
 import { pointScenario, rerunCommand, type ExperimentPlan } from './load.ts';
@@ -45,16 +46,18 @@ export class RunFailure extends Error {}
  * experiment (same points, seeds and metrics) so that continuing it cannot mix two sweeps.
  */
 export function openSweepDir(dir: string, plan: ExperimentPlan): void {
+  refuseLinks(dir, 1);
   const path = join(dir, SWEEP_FILES.plan);
   const text = planJson(plan);
   if (existsSync(path)) {
-    if (readFileSync(path, 'utf8') !== text) {
+    if (readFolderText(path) !== text) {
       throw new InputError(dir, null, null, `holds a different sweep: its ${SWEEP_FILES.plan} does not match what ${plan.file} resolves to now (the experiment, its base scenario or its metrics changed); use another --out, or remove the folder`);
     }
     return;
   }
   // Never scatter a sweep into a folder that holds something else (say --out . or outputs/).
-  const foreign = existsSync(dir) ? readdirSync(dir).filter((f) => f !== SWEEP_FILES.records && !f.startsWith(SWEEP_FILES.plan)) : [];
+  checkOutPath(dir);
+  const foreign = existsSync(dir) ? readdirSync(dir).filter((f) => f !== SWEEP_FILES.records && !f.startsWith(SWEEP_FILES.plan) && !f.startsWith(LOCK_FILE)) : [];
   if (foreign.length > 0) {
     throw new InputError(dir, null, null, `is not a sweep folder (no ${SWEEP_FILES.plan}) and holds other files (${foreign.slice(0, 3).join(', ')}); expected a new or empty folder`);
   }
@@ -63,7 +66,7 @@ export function openSweepDir(dir: string, plan: ExperimentPlan): void {
   // file and renames it over the (identical) sweep.json, so neither can break the other's rename.
   const temp = `${path}.${process.pid}-${threadId}${PARTIAL_SUFFIX}`;
   try {
-    writeFileSync(temp, text);
+    writeFileSync(temp, text, { flag: 'wx' });
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });

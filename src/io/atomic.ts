@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 
 /** Suffix of files being written; a file with it is never a finished output. */
@@ -22,6 +23,7 @@ export function describe(err: unknown, path: string): OutputError {
     EISDIR: 'a folder stands where a file is needed',
     ENOENT: 'no such folder, or this file system does not allow creating files there',
     EIO: 'input/output error (a failing disk or a lost network mount?)',
+    ELOOP: 'a symbolic link stands where urd writes (urd never writes through links)',
   };
   const why = (e.code && reasons[e.code]) ?? e.message ?? String(err);
   return new OutputError(`cannot write ${path}: ${why}`);
@@ -50,6 +52,58 @@ function makeDirs(dir: string): void {
     if (code !== 'ENOENT' || parent === dir) throw err;
     makeDirs(parent);
     mkdirSync(dir);
+  }
+}
+
+/**
+ * Creates `path` for writing exclusively (O_EXCL): a leftover file of a killed writer is removed
+ * first, and if anything appears there meanwhile (a planted link) the open fails instead of
+ * writing through it. Unlinking a symbolic link removes the link, never its target.
+ */
+export function createExclusive(path: string): number {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return openSync(path, 'wx');
+}
+
+/** Opens an existing file for appending without following a link (O_NOFOLLOW), cut back to `length` bytes. */
+export function openForResume(path: string, length: number): number {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ELOOP' });
+    if (stat.size < length) throw new OutputError(`cannot resume ${path}: it has ${stat.size} bytes, fewer than the ${length} already written`);
+    ftruncateSync(fd, length);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/**
+ * SHA-256 of the first `length` bytes of a file (read in blocks), as a running hash that can be
+ * continued; null when the file is shorter. How a resumed run checks that its streamed files
+ * still hold exactly what it wrote.
+ */
+export function hashPrefix(path: string, length: number): Hash | null {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    const hash = createHash('sha256');
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (let at = 0; at < length; ) {
+      const n = readSync(fd, block, 0, Math.min(block.length, length - at), at);
+      if (n === 0) return null;
+      hash.update(block.subarray(0, n));
+      at += n;
+    }
+    return hash;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -90,25 +144,24 @@ export function fsyncDir(dir: string): void {
  */
 export class AtomicFile {
   private fd: number;
-  private buffer: string[] = [];
+  private buffer: Uint8Array[] = [];
   private buffered = 0;
   readonly partialPath: string;
+  /** Running SHA-256 of every byte written to the file (including a resumed file's prefix). */
+  private readonly digest: Hash;
 
+  /** With `resumeAt`, `resumedHash` is the running hash of the file's first `resumeAt` bytes (see {@link hashPrefix}). */
   constructor(
     readonly path: string,
     private readonly flushAt = 1 << 16,
     resumeAt?: number,
+    resumedHash?: Hash,
   ) {
     this.partialPath = path + PARTIAL_SUFFIX;
+    this.digest = resumedHash ?? createHash('sha256');
     ensureDir(dirname(path));
     try {
-      if (resumeAt === undefined) this.fd = openSync(this.partialPath, 'w');
-      else {
-        const size = statSync(this.partialPath).size;
-        if (size < resumeAt) throw new OutputError(`cannot resume ${this.partialPath}: it has ${size} bytes, fewer than the ${resumeAt} already written`);
-        truncateSync(this.partialPath, resumeAt);
-        this.fd = openSync(this.partialPath, 'a');
-      }
+      this.fd = resumeAt === undefined ? createExclusive(this.partialPath) : openForResume(this.partialPath, resumeAt);
     } catch (err) {
       if (err instanceof OutputError) throw err;
       throw describe(err, this.partialPath);
@@ -116,8 +169,8 @@ export class AtomicFile {
   }
 
   /** Appends text (flushed to the partial file in blocks). */
-  write(text: string): void {
-    this.buffer.push(text);
+  write(text: string | Uint8Array): void {
+    this.buffer.push(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
     this.buffered += text.length;
     if (this.buffered >= this.flushAt) this.flush();
   }
@@ -125,7 +178,7 @@ export class AtomicFile {
   /** Writes buffered text to the partial file now. */
   flush(): void {
     if (this.buffered === 0) return;
-    const data = this.buffer.join('');
+    const data = Buffer.concat(this.buffer);
     this.buffer = [];
     this.buffered = 0;
     try {
@@ -133,6 +186,13 @@ export class AtomicFile {
     } catch (err) {
       throw describe(err, this.partialPath);
     }
+    this.digest.update(data);
+  }
+
+  /** SHA-256 (hex) of everything written so far: with {@link sync}'s length, what a checkpoint records. */
+  sha256(): string {
+    this.flush();
+    return this.digest.copy().digest('hex');
   }
 
   /** Flushes and fsyncs the partial file, returning its length in bytes: a point a checkpoint can return to. */
@@ -179,8 +239,8 @@ export class AtomicFile {
   }
 }
 
-/** Writes a whole file atomically: to `<path>.partial`, then renamed. */
-export function writeFileAtomic(path: string, text: string): void {
+/** Writes a whole file atomically: to `<path>.partial` (created exclusively), then renamed. */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const file = new AtomicFile(path);
   try {
     file.write(text);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { describe, writeFully } from './atomic.ts';
+import { closeSync, fsyncSync, renameSync, rmSync } from 'node:fs';
+import { createExclusive, describe, writeFully } from './atomic.ts';
+import { ReadRefused, readRegularFile } from './readFile.ts';
 
 /**
  * The checkpoint file: a JSON tree whose leaves may be typed arrays, in one file written
@@ -21,6 +22,8 @@ export const CHECKPOINT_FORMAT = 1;
 const MAGIC = 'URDCKPT1';
 const PREFIX = 16;
 const DIGEST = 32;
+/** Largest checkpoint read: the largest world (20,000,000 residents at about 22 bytes each) with room to spare. */
+const MAX_CHECKPOINT_BYTES = 2 ** 30;
 
 /** A checkpoint file that cannot be read: missing, damaged, or of another format. */
 export class CheckpointFileError extends Error {}
@@ -117,7 +120,7 @@ export function writeCheckpointFile(path: string, tree: unknown): number {
     size += bytes.byteLength;
   };
   try {
-    fd = openSync(tmp, 'w');
+    fd = createExclusive(tmp);
     put(prefix);
     put(header);
     put(zeros.subarray(0, pad8(PREFIX + header.length)));
@@ -149,9 +152,10 @@ export function writeCheckpointFile(path: string, tree: unknown): number {
 export function readCheckpointFile(path: string): unknown {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readRegularFile(path, MAX_CHECKPOINT_BYTES);
   } catch (err) {
-    throw new CheckpointFileError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof ReadRefused) throw new CheckpointFileError(`cannot read ${path}: ${err.reason}`);
+    throw err;
   }
   if (buf.length < PREFIX + DIGEST || buf.toString('latin1', 0, 8) !== MAGIC) throw new CheckpointFileError(`${path} is not an urd checkpoint`);
   const digest = createHash('sha256').update(buf.subarray(0, buf.length - DIGEST)).digest();

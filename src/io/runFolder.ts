@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { SimEvent } from '../engine/world.ts';
 import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { AtomicFile, describe, ensureDir, OutputError, PARTIAL_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { AtomicFile, createExclusive, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, writeFileAtomic, writeFully } from './atomic.ts';
 import { removeCheckpointFile } from './checkpointFile.ts';
 import { csvLine } from './csv.ts';
 
@@ -57,6 +57,9 @@ export const RUN_FILES = {
  */
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
+/** Files of an earlier run that a fresh run into the same folder removes (the report is rebuilt from the new run). */
+const STALE_FILES = ['report.html', 'charts', 'replay.ndjson'];
+
 /** Lock file of a run folder being written by a resumable run; removed when the run ends, however it ends (except SIGKILL). */
 export const LOCK_FILE = '.urd.lock';
 
@@ -98,7 +101,12 @@ export function lockRunFolder(dir: string): () => void {
   const tmp = `${path}.${process.pid}`;
   try {
     try {
-      writeFileSync(tmp, me);
+      const fd = createExclusive(tmp);
+      try {
+        writeFully(fd, me);
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       throw describe(err, tmp);
     }
@@ -138,16 +146,22 @@ export function lockRunFolder(dir: string): () => void {
   }
 }
 
-/** Byte lengths of the streamed files at one moment: the point a resumed run cuts them back to. */
+/**
+ * Byte lengths and SHA-256 of the streamed files at one moment: the point a resumed run cuts
+ * them back to, and what their first bytes must still be.
+ */
 export interface StreamedLengths {
   metrics: number;
   events: number;
+  metricsSha256: string;
+  eventsSha256: string;
 }
 
 /**
- * Checks that a run folder still holds at least `lengths` bytes of each streamed file (under
- * its partial name, or its final name when a run was killed while finishing). Returns what is
- * wrong, or null when the folder can be cut back to those lengths.
+ * Checks that a run folder still holds the first bytes of each streamed file exactly as the
+ * checkpoint recorded them (under the partial name, or the final name when a run was killed
+ * while finishing): at least as many bytes, and the same SHA-256 of them, so edited or foreign
+ * content is never continued into a folder marked complete. Returns what is wrong, or null.
  */
 export function shortStreamedFile(dir: string, lengths: StreamedLengths): string | null {
   for (const key of ['metrics', 'events'] as const) {
@@ -156,8 +170,21 @@ export function shortStreamedFile(dir: string, lengths: StreamedLengths): string
     if (!found) return `${RUN_FILES[key]}${PARTIAL_SUFFIX} is missing`;
     const size = statSync(found).size;
     if (size < lengths[key]) return `${found} has ${size} bytes, fewer than the ${lengths[key]} the checkpoint recorded`;
+    const hash = hashPrefix(found, lengths[key]);
+    if (hash?.digest('hex') !== lengths[`${key}Sha256`]) return `the first ${lengths[key]} bytes of ${found} are not what the run wrote (edited, or from another run)`;
   }
   return null;
+}
+
+/** The running hash of a streamed partial file's first `length` bytes, to continue it. */
+function resumedHash(path: string, length: number) {
+  try {
+    const hash = hashPrefix(path + PARTIAL_SUFFIX, length);
+    if (hash) return hash;
+  } catch (err) {
+    throw describe(err, path + PARTIAL_SUFFIX);
+  }
+  throw new OutputError(`cannot resume ${path + PARTIAL_SUFFIX}: it has fewer than the ${length} bytes already written`);
 }
 
 /**
@@ -172,6 +199,10 @@ export function shortStreamedFile(dir: string, lengths: StreamedLengths): string
 export class RunWriter {
   private readonly metrics: AtomicFile;
   private readonly events: AtomicFile;
+  /** Fields every manifest of this folder carries besides the standard ones (e.g. the replayed edits' hash). */
+  manifestExtra: Record<string, unknown> = {};
+  /** Set once `finish` starts renaming files into place. */
+  private finishing = false;
 
   constructor(
     readonly dir: string,
@@ -191,11 +222,12 @@ export class RunWriter {
           throw describe(err, path + PARTIAL_SUFFIX);
         }
       }
-      this.metrics = new AtomicFile(metricsPath, undefined, resumeAt.metrics);
-      this.events = new AtomicFile(eventsPath, undefined, resumeAt.events);
+      this.metrics = new AtomicFile(metricsPath, undefined, resumeAt.metrics, resumedHash(metricsPath, resumeAt.metrics));
+      this.events = new AtomicFile(eventsPath, undefined, resumeAt.events, resumedHash(eventsPath, resumeAt.events));
       return;
     }
-    for (const f of Object.values(RUN_FILES)) rmSync(join(dir, f), { force: true });
+    // Whatever an earlier, unfinished writer left goes, so no stale file sits beside the new run.
+    for (const f of [...Object.values(RUN_FILES), ...STALE_FILES]) rmSync(join(dir, f), { recursive: true, force: true });
     removeCheckpointFile(join(dir, CHECKPOINT_FILE));
     this.metrics = new AtomicFile(metricsPath);
     this.events = new AtomicFile(eventsPath);
@@ -220,27 +252,29 @@ export class RunWriter {
 
   /** Flushes and fsyncs the streamed files and returns their lengths: what a checkpoint records. */
   sync(): StreamedLengths {
-    return { metrics: this.metrics.sync(), events: this.events.sync() };
+    return { metrics: this.metrics.sync(), events: this.events.sync(), metricsSha256: this.metrics.sha256(), eventsSha256: this.events.sha256() };
   }
 
   /** Writes manifest.json marked incomplete (complete: false): the folder is a run in progress or a stopped one. */
   markIncomplete(extra: Record<string, unknown> = {}): void {
-    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(false, extra), null, 2) + '\n');
+    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(false, { ...this.manifestExtra, ...extra }), null, 2) + '\n');
   }
 
   /** Writes summary and manifest, renames everything into place, then drops the checkpoint. */
   finish(summary: RunSummary, extra: Record<string, unknown> = {}): void {
+    this.finishing = true;
     this.metrics.commit();
     this.events.commit();
     writeFileAtomic(join(this.dir, RUN_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
-    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(true, extra), null, 2) + '\n');
+    writeFileAtomic(join(this.dir, RUN_FILES.manifest), JSON.stringify(this.manifest(true, { ...this.manifestExtra, ...extra }), null, 2) + '\n');
     removeCheckpointFile(join(this.dir, CHECKPOINT_FILE));
   }
 
-  /** Deletes partial files after a failure. */
+  /** Deletes partial files after a failure, and the files `finish` had already renamed into place (no half-made folder). */
   abandon(): void {
     this.metrics.abandon();
     this.events.abandon();
+    if (this.finishing) for (const f of [RUN_FILES.metrics, RUN_FILES.events, RUN_FILES.summary]) rmSync(join(this.dir, f), { force: true });
   }
 
   /** Closes the streamed files and keeps them, for a stopped run that can be resumed. */

@@ -2,8 +2,9 @@
  * Reads what a run left on disk — metrics.csv, summary.json, manifest.json, events.ndjson —
  * so that any run folder, old or new, can be drawn again. Nothing here needs the simulator.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { readFolderJson } from '../io/outputFolder.ts';
+import { basename, join } from 'node:path';
 import type { SimEvent } from '../engine/world.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { InputError } from '../scenario/load.ts';
@@ -115,8 +116,10 @@ export function csvNumber(s: string): number {
 
 /** Calls `onLine` for each line of a text file, read in 1 MiB blocks (big files never sit whole in memory). */
 export function forEachLine(path: string, onLine: (line: string, index: number) => void): void {
-  const fd = openSync(path, 'r');
+  // Never a device or a pipe: /dev/zero has no newline to stop at and a FIFO blocks.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!fstatSync(fd).isFile()) throw new InputError(path, null, null, 'is not a regular file');
     const buf = Buffer.allocUnsafe(1 << 20);
     let pending: Buffer = Buffer.alloc(0);
     let index = 0;
@@ -150,7 +153,9 @@ export function readMetrics(path: string, filter: MetricFilter = {}): MetricTabl
   const keepMetric = matcher(filter.metrics);
   const keepScope = matcher(filter.scopes);
   const table = new MetricTable();
+  let rows = 0;
   forEachLine(path, (line, i) => {
+    if (i > 0 && line.length > 0) rows++;
     if (i === 0) {
       if (line.trim() !== 'tick,scope,metric,value') throw new InputError(path, null, 1, `expected the header "tick,scope,metric,value", got "${line.slice(0, 60)}"`);
       return;
@@ -161,6 +166,8 @@ export function readMetrics(path: string, filter: MetricFilter = {}): MetricTabl
     if (!keepMetric(f[2]) || !keepScope(f[1])) return;
     table.add(Number(f[0]), f[1], f[2], csvNumber(f[3]));
   });
+  // A run writes its tick-0 rows before anything else: an empty file is not a run's metrics.
+  if (rows === 0) throw new InputError(path, null, null, 'holds no metric rows; expected the metrics.csv of a run (is the file truncated?)');
   return table;
 }
 
@@ -186,11 +193,7 @@ export interface RunFolder {
 
 export function readJson<T>(path: string): T {
   if (!existsSync(path)) throw new InputError(path, null, null, 'file not found (is this a finished urd run folder?)');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (err) {
-    throw new InputError(path, null, null, `not valid JSON: ${(err as Error).message}`);
-  }
+  return readFolderJson(path, basename(path)) as T;
 }
 
 /** Reads events.ndjson (one JSON object per line); a missing file gives no events. */
@@ -212,7 +215,7 @@ export function readEvents(path: string): SimEvent[] {
 export function readRunFolder(dir: string, filter: MetricFilter = {}): RunFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, null, null, 'not a folder');
   const manifest = readJson<RunManifest>(join(dir, 'manifest.json'));
-  if (!manifest.scenario || !Array.isArray(manifest.scenario.world?.rings)) {
+  if (!manifest || typeof manifest !== 'object' || !manifest.scenario || !Array.isArray(manifest.scenario.world?.rings)) {
     throw new InputError(join(dir, 'manifest.json'), 'scenario', null, 'expected the resolved scenario with world.rings');
   }
   return {

@@ -59,6 +59,7 @@ export function renderRunCharts(dir: string, opts: RunChartOptions = {}): RunCha
   const rings = scenario.world.rings;
   const charts: ChartImage[] = [];
   const notes: string[] = [];
+  if (run.manifest.complete !== true) notes.push('This run is incomplete (its manifest.json says "complete": false): the charts and numbers stop where it stopped. Finish it with `urd run --resume` and report it again.');
   const add = (id: string, title: string, caption: string, config: ChartConfig) => charts.push(renderChart(id, title, caption, config, size));
 
   const lang = opts.lang ?? 'en';

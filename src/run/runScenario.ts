@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, restoreWorld, saveWorld, type SavedWorld } from '../engine/checkpoint.ts';
 import type { World } from '../engine/world.ts';
 import { allocateWorld } from '../engine/world.ts';
 import { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from '../io/checkpointFile.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { readFolderJson, readFolderText } from '../io/outputFolder.ts';
+import { parseReplay, REPLAY_FILE, replayHash, replayProblem, replayText } from './replay.ts';
 import { CHECKPOINT_FILE, lockRunFolder, RUN_FILES, RunWriter, scenarioHash, shortStreamedFile, type StreamedLengths } from '../io/runFolder.ts';
 import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary, TrackerState } from '../metrics/summary.ts';
@@ -75,10 +78,10 @@ class RunSession {
   }
 
   /** A run continued from a checkpoint of a run folder: the world and tracker as saved, the streamed files cut back to the saved lengths. */
-  static resume(scenario: Scenario, dir: string, saved: RunCheckpoint, onTick: RunOptions['onTick']): RunSession {
+  static resume(scenario: Scenario, dir: string, saved: RunCheckpoint, onTick: RunOptions['onTick'], manifestExtra: Record<string, unknown>): RunSession {
     const files = saved.files as Partial<StreamedLengths> | undefined;
-    if (!Number.isInteger(saved.tick) || !saved.tracker || !(saved.tracker.dpd instanceof Float64Array) || !Number.isInteger(files?.metrics) || !Number.isInteger(files?.events)) {
-      throw new CheckpointError('the checkpoint lacks the run position, the summary state or the file lengths');
+    if (!Number.isInteger(saved.tick) || !saved.tracker || !(saved.tracker.dpd instanceof Float64Array) || !Number.isInteger(files?.metrics) || !Number.isInteger(files?.events) || typeof files?.metricsSha256 !== 'string' || typeof files?.eventsSha256 !== 'string') {
+      throw new CheckpointError('the checkpoint lacks the run position, the summary state or the file lengths and hashes');
     }
     const world = allocateWorld(scenario, scenario.seed);
     restoreWorld(world, saved.world);
@@ -86,6 +89,7 @@ class RunSession {
     const short = shortStreamedFile(dir, saved.files);
     if (short) throw new CheckpointError(short);
     const writer = new RunWriter(dir, scenario, saved.files);
+    writer.manifestExtra = manifestExtra;
     return new RunSession(scenario, world, SummaryTracker.restore(saved.tracker), writer, onTick);
   }
 
@@ -226,7 +230,15 @@ export async function runScenarioResumable(scenario: Scenario, dir: string, opti
 function startLocked(scenario: Scenario, dir: string, options: ResumableOptions, unlock: () => void): Promise<ResumableResult> {
   let session: RunSession;
   try {
-    session = RunSession.start(scenario, { dir, onTick: options.onTick, edits: options.edits }, (writer) => writer.markIncomplete());
+    session = RunSession.start(scenario, { dir, onTick: options.onTick, edits: options.edits }, (writer) => {
+      // Replayed edits are kept beside the run from the start: a resume before the first checkpoint needs them.
+      if (options.edits && options.edits.length > 0) {
+        const text = replayText(options.edits);
+        writeFileAtomic(join(dir, REPLAY_FILE), text);
+        writer.manifestExtra = { replay: { file: REPLAY_FILE, sha256: replayHash(text) } };
+      }
+      writer.markIncomplete();
+    });
   } catch (err) {
     unlock();
     throw err;
@@ -234,22 +246,38 @@ function startLocked(scenario: Scenario, dir: string, options: ResumableOptions,
   return drive(session, options, null, unlock);
 }
 
-function readManifest(dir: string): { complete: boolean; scenario: Scenario } {
+function readManifest(dir: string): { complete: boolean; scenario: Scenario; replay: string | null } {
   const path = join(dir, RUN_FILES.manifest);
   if (!existsSync(dir)) throw new InputError(dir, null, null, 'run folder not found');
   if (!existsSync(path)) throw new InputError(dir, null, null, 'not a run folder that can be resumed (no manifest.json: the run never started writing)');
-  let manifest: { complete?: unknown; scenario?: unknown; scenarioHash?: unknown };
-  try {
-    manifest = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    throw new InputError(path, null, null, 'not valid JSON');
-  }
+  const manifest = readFolderJson(path, 'manifest.json') as { complete?: unknown; scenario?: unknown; scenarioHash?: unknown } | null;
+  if (!manifest || typeof manifest !== 'object') throw new InputError(path, null, null, 'expected the JSON object of an urd manifest');
   const parsed = scenarioSchema.safeParse(manifest?.scenario);
   if (!parsed.success) throw new InputError(path, 'scenario', null, "does not match this version of urd's scenario schema; rerun the scenario from its file");
   if (scenarioHash(parsed.data) !== manifest.scenarioHash) {
     throw new InputError(path, 'scenarioHash', null, "does not match the scenario (edited by hand, or written by a version of urd with other defaults); rerun the scenario from its file");
   }
-  return { complete: manifest.complete === true, scenario: parsed.data };
+  const replay = (manifest as { replay?: { file?: unknown; sha256?: unknown } }).replay;
+  if (replay !== undefined && (replay?.file !== REPLAY_FILE || typeof replay.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(replay.sha256))) {
+    throw new InputError(path, 'replay', null, `expected { file: "${REPLAY_FILE}", sha256 } as urd writes it (edited by hand?)`);
+  }
+  return { complete: manifest.complete === true, scenario: parsed.data, replay: replay ? (replay.sha256 as string) : null };
+}
+
+/** The edits a run folder replays (its replay.ndjson, checked against the manifest's hash and the scenario). */
+function readRecordedReplay(dir: string, sha256: string, scenario: Scenario): QueuedEdit[] {
+  const path = join(dir, REPLAY_FILE);
+  const text = readFolderText(path);
+  if (replayHash(text) !== sha256) throw new InputError(path, null, null, 'does not match the hash in manifest.json (edited by hand?); rerun the scenario with --replay from its events');
+  let edits: QueuedEdit[];
+  try {
+    edits = parseReplay(text);
+  } catch {
+    throw new InputError(path, null, null, 'not the JSON lines urd writes');
+  }
+  const problem = replayProblem(edits, scenario);
+  if (problem) throw new InputError(path, null, null, problem);
+  return edits;
 }
 
 function readRunCheckpoint(dir: string, scenario: Scenario): RunCheckpoint | null {
@@ -294,11 +322,12 @@ export async function resumeRun(dir: string, options: ResumableOptions = {}): Pr
   let session: RunSession;
   let saved: RunCheckpoint | null;
   try {
-    const { complete, scenario } = readManifest(dir);
+    const { complete, scenario, replay } = readManifest(dir);
     if (complete) throw new InputError(dir, null, null, 'the run is already complete; nothing to resume');
     saved = readRunCheckpoint(dir, scenario);
-    if (!saved) return startLocked(scenario, dir, options, unlock);
-    session = RunSession.resume(scenario, dir, saved, options.onTick);
+    // Without a checkpoint the run restarts from tick 0, with the edits it was started with.
+    if (!saved) return startLocked(scenario, dir, { ...options, edits: replay ? readRecordedReplay(dir, replay, scenario) : undefined }, unlock);
+    session = RunSession.resume(scenario, dir, saved, options.onTick, replay ? { replay: { file: REPLAY_FILE, sha256: replay } } : {});
   } catch (err) {
     unlock();
     if (err instanceof CheckpointError) throw new InputError(dir, null, null, `cannot resume: ${err.message}; delete ${CHECKPOINT_FILE} to rerun from tick 0`);

@@ -1,11 +1,14 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { buildLayout } from '../engine/geometry.ts';
+import { ReadRefused, readRegularFile } from '../io/readFile.ts';
+import { safeText } from '../io/text.ts';
 import { countInfoPairs } from '../engine/world.ts';
 import { scenarioJsonSchema } from './jsonSchema.ts';
+import { ringPopulations } from '../model/initialize.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -24,7 +27,8 @@ export class InputError extends Error {
     readonly line: number | null,
     readonly expected: string,
   ) {
-    super(`${file}${line !== null ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${expected}`);
+    // Names and values come from the input: escaped and shortened, so a message is one harmless line.
+    super(`${safeText(file, 300)}${line !== null ? `:${line}` : ''}: ${field ? `${safeText(field)}: ` : ''}${safeText(expected, 600)}`);
   }
 }
 
@@ -75,19 +79,14 @@ function depth(value: unknown, level = 0): number {
  */
 export function readInputFile(path: string): LoadedFile {
   const shown = displayPath(path);
-  let stat: ReturnType<typeof statSync>;
+  // Only regular files, refused unread above the cap: /dev/zero never ends and a FIFO blocks.
+  let bytes: Buffer;
   try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(shown, null, null, 'file not found');
+    bytes = readRegularFile(path, MAX_FILE_BYTES);
+  } catch (err) {
+    if (err instanceof ReadRefused) throw new InputError(shown, null, null, err.reason);
+    throw err;
   }
-  if (stat.isDirectory()) throw new InputError(shown, null, null, 'is a folder; expected a YAML or JSON file');
-  // Devices, pipes and sockets may never end (/dev/zero) or block forever (a FIFO): refused unread.
-  if (!stat.isFile()) throw new InputError(shown, null, null, 'is not a regular file; expected a YAML or JSON file');
-  if (stat.size > MAX_FILE_BYTES) throw new InputError(shown, null, null, `file is ${stat.size} bytes; expected at most ${MAX_FILE_BYTES}`);
-  const bytes = readAtMost(path, shown, MAX_FILE_BYTES + 1);
-  // Files whose size the system does not report (/proc) are measured by reading.
-  if (bytes.length > MAX_FILE_BYTES) throw new InputError(shown, null, null, `file is more than ${MAX_FILE_BYTES} bytes; expected at most ${MAX_FILE_BYTES}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -106,6 +105,8 @@ export function readInputFile(path: string): LoadedFile {
       const message = /call stack/i.test(err.message) ? `nested more than ${MAX_DEPTH} levels deep` : err.message.split('\n')[0];
       throw new InputError(shown, null, line, `not valid YAML/JSON: ${message}`);
     }
+    const odd = nonPlainCollection(doc);
+    if (odd) throw new InputError(shown, null, lines.linePos(odd.pos).line, `${odd.tag} is not read by urd; expected a plain mapping (name: value) or list`);
     data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -123,26 +124,20 @@ export function readInputFile(path: string): LoadedFile {
   return { path: shown, data: data as Record<string, unknown>, doc, lines };
 }
 
-/** Reads at most `limit` bytes of a file (so a file that grows or lies about its size cannot exhaust memory). */
-function readAtMost(path: string, shown: string, limit: number): Buffer {
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(limit);
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, buf, n, limit - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n === limit) break;
-    }
-    return buf.subarray(0, n);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(shown, null, null, code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be read (${code ?? (err as Error).message})`);
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+/** The plain YAML collections: a mapping and a list. Anything else (!!omap, !!set, !!pairs) reads as a Map or Set that the schema would see as empty. */
+const PLAIN_COLLECTIONS = new Set([undefined, 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+
+/** The first collection of a document that is not a plain mapping or list, with its tag and position, or null. */
+function nonPlainCollection(doc: Document): { tag: string; pos: number } | null {
+  let found: { tag: string; pos: number } | null = null;
+  visit(doc, {
+    Collection(_key, node) {
+      if (PLAIN_COLLECTIONS.has(node.tag)) return undefined;
+      found = { tag: (node.tag ?? '').replace('tag:yaml.org,2002:', '!!'), pos: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Line of a field path in a parsed file, or null when the file does not set it. */
@@ -188,26 +183,48 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
     throw new InputError(file.path, 'extends', lineOf(file, ['extends']), 'expected the path of another scenario file');
   }
   const parentPath = resolve(dirname(abs), parent);
+  // Only scenario files are read (and echoed in errors): never a password file or a device named here.
+  if (!/\.(ya?ml|json)$/i.test(parentPath)) {
+    throw new InputError(file.path, 'extends', lineOf(file, ['extends']), `expected the path of a scenario file (.yaml, .yml or .json), got ${clip(displayPath(parentPath))}; it was not read`);
+  }
   try {
     statSync(parentPath);
-  } catch {
-    throw new InputError(file.path, 'extends', lineOf(file, ['extends']), `file ${clip(displayPath(parentPath))} not found`);
+  } catch (err) {
+    const loops = (err as NodeJS.ErrnoException).code === 'ELOOP';
+    throw new InputError(file.path, 'extends', lineOf(file, ['extends']), `file ${clip(displayPath(parentPath))} ${loops ? 'is a symbolic link that loops' : 'not found'}`);
   }
   return [...readWithExtends(parentPath, [...chain, abs]), file];
 }
 
-/** Sets `value` at a dotted path (`capital.alpha`, `interventions.0.budget`) in a plain object. */
+/**
+ * Sets `value` at a dotted path (`capital.alpha`, `interventions.0.budget`) in a plain object.
+ * A list index must be a whole number no larger than the list's length (the length itself adds
+ * an entry), checked before anything is allocated: `rings.99999999` or `rings.-1` is refused,
+ * never a sparse list of a hundred million holes or a key silently ignored.
+ */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = normalPath(dotted).split('.');
   const bad = keys.find((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype');
   if (bad !== undefined) throw new InputError('--set', dotted, null, bad === '' ? 'expected a field path such as capital.alpha' : `"${bad}" is not a scenario field`);
-  let node: Record<string, unknown> = target;
-  for (let k = 0; k < keys.length - 1; k++) {
-    const next = node[keys[k]];
-    if (next === null || typeof next !== 'object') node[keys[k]] = /^\d+$/.test(keys[k + 1]) ? [] : {};
-    node = node[keys[k]] as Record<string, unknown>;
+  const isIndex = (k: string) => /^(0|[1-9]\d{0,8})$/.test(k);
+  let node: Record<string, unknown> | unknown[] = target;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (Array.isArray(node)) {
+      const at = keys.slice(0, k).join('.');
+      if (!isIndex(key) || Number(key) > node.length) {
+        throw new InputError('--set', dotted, null, `${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'}; expected an index from 0 to ${node.length}, got "${key}"`);
+      }
+    }
+    const holder = node as Record<string, unknown>;
+    if (k === keys.length - 1) {
+      holder[key] = value;
+      return;
+    }
+    const next = holder[key];
+    if (next === null || typeof next !== 'object') holder[key] = isIndex(keys[k + 1]) ? [] : {};
+    node = holder[key] as Record<string, unknown> | unknown[];
   }
-  node[keys[keys.length - 1]] = value;
 }
 
 /** A field path as --set takes it: `interventions[0].budget` (as errors print it) or `interventions.0.budget`. */
@@ -244,9 +261,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     case 'invalid_type':
       return `expected ${issue.expected}, got ${shown}`;
     case 'too_big':
-      return `expected a value ≤ ${String(issue.maximum)}, got ${shown}`;
+      return `expected a value ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}, got ${shown}`;
     case 'too_small':
-      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ≥ ${String(issue.minimum)}, got ${shown}`;
+      return issue.origin === 'array' ? `expected at least ${String(issue.minimum)} entries` : `expected a value ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}, got ${shown}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}${typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : ''}`;
     default: {
@@ -289,6 +306,19 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
       );
     }
   }
+  // The urban-rural gap compares the two classes: without residents in one of them it is undefined.
+  const residents = { urban: 0, rural: 0 };
+  ringPopulations(scenario).forEach((n, i) => (residents[scenario.world.rings[i].class] += n));
+  for (const cls of ['urban', 'rural'] as const) {
+    if (residents[cls] === 0) {
+      throw new InputError(
+        file.path,
+        'world.rings',
+        lineOf(file, ['world', 'rings']),
+        `no ${cls} residents at the start (no ${cls} ring, or every ${cls} ring has popShare 0${scenario.world.residents < 10 ? ' or too few residents' : ''}); the urban-rural gap is undefined without both classes: expected residents in at least one urban and one rural ring`,
+      );
+    }
+  }
   if (scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
     throw new InputError(file.path, 'world.rings.0.radius', lineOf(file, ['world', 'rings', 0]), 'expected a radius > 0 when ring 0 holds more than one core');
   }
@@ -319,7 +349,15 @@ function dropStaleTranslations(data: Record<string, unknown>, layers: readonly L
  * is an {@link InputError} naming the file, the field path, the line and what was expected.
  */
 export function loadScenario(path: string, overrides: Overrides = {}): Scenario {
-  const layers = readWithExtends(path);
+  return resolveScenario(readWithExtends(path), overrides);
+}
+
+/**
+ * Resolves a scenario from files already read (see {@link readWithExtends}), so a caller that
+ * loads one base many times with different overrides (an experiment's points) reads it once.
+ * The layers are not changed.
+ */
+export function resolveScenario(layers: readonly LoadedFile[], overrides: Overrides = {}): Scenario {
   let data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
   dropStaleTranslations(data, layers);
   const top = layers[layers.length - 1];
@@ -332,6 +370,8 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
       const doc = parseDocument(assignment.slice(eq + 1), { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
       const problem = doc.errors[0] ?? doc.warnings[0];
       if (problem) throw problem;
+      const odd = nonPlainCollection(doc);
+      if (odd) throw new Error(`${odd.tag} is not read by urd; expected a plain mapping or list`);
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
       throw new InputError('--set', assignment.slice(0, eq), null, `value is not valid YAML: ${(err as Error).message.split('\n')[0]}`);

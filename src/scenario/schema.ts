@@ -256,10 +256,15 @@ export function schedulableParameter(path: string, rings: number): z.ZodType | s
   return field as z.ZodType;
 }
 
+/** Names that are safe as one folder name: no separators, not "." or "..". */
+export const SAFE_NAME = /^(?!\.+$)[A-Za-z0-9._-]+$/;
+export const SAFE_NAME_TEXT = 'letters, digits, dot, dash or underscore (not only dots: the name becomes a folder name)';
+
 /** The scenario file, after `extends` is resolved. Every field has a default except where noted. */
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').default('scenario'),
+  // The name becomes a folder name (outputs/<name>/...): never a path like "..", never too long for a file system.
+  name: z.string().max(80).regex(SAFE_NAME, SAFE_NAME_TEXT).default('scenario'),
   title: z.string().default(''),
   description: z.string().default('').meta({ description: 'The story, in plain words, for a teacher' }),
   question: z.string().default('').meta({ description: 'The question the scenario asks, for a researcher' }),

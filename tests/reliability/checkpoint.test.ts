@@ -232,6 +232,30 @@ describe('resuming a run folder', () => {
     await expect(resumeRun(dir)).rejects.toThrow(/scenarioHash: does not match/);
   });
 
+  it('refuses streamed files edited within what the checkpoint recorded (same length, other bytes): their SHA-256 is checked', async () => {
+    const plain = join(scratch, 'plain-edited');
+    runScenario(LEVERS_SCENARIO, { dir: plain });
+    const dir = join(scratch, 'edited');
+    let at = -1;
+    await runScenarioResumable(LEVERS_SCENARIO, dir, { onTick: (t) => (at = t), shouldStop: () => at >= 5 });
+    for (const [file, edit] of [
+      ['metrics.csv.partial', (b: Buffer) => b.write('7', b.indexOf('\n1,') + 1)],
+      ['events.ndjson.partial', (b: Buffer) => b.fill('x', 0, 10)],
+    ] as const) {
+      const path = join(dir, file);
+      const original = readFileSync(path);
+      const edited = Buffer.from(original);
+      edit(edited);
+      expect(edited.equals(original)).toBe(false);
+      writeFileSync(path, edited);
+      await expect(resumeRun(dir)).rejects.toThrow(InputError);
+      await expect(resumeRun(dir)).rejects.toThrow(new RegExp(`the first \\d+ bytes of .*${file.replace('.', '\\.')} are not what the run wrote \\(edited, or from another run\\); delete checkpoint\\.bin to rerun from tick 0`));
+      writeFileSync(path, original);
+    }
+    await resumeRun(dir);
+    expect(folderDiff(plain, dir)).toEqual([]);
+  });
+
   it('lets one process at a time write a folder: a live holder is refused, a dead one (SIGKILL) taken over', async () => {
     const plain = join(scratch, 'plain-lock');
     runScenario(LEVERS_SCENARIO, { dir: plain });

@@ -102,6 +102,18 @@ describe.skipIf(why !== null)(`a full disk (${DISK_SIZE} tmpfs)${why ? ` — ski
     expect(spawnSync('mount', ['-o', `remount,size=${DISK_SIZE}`, disk]).status).toBe(0);
   });
 
+  it('urd sweep: exit 1 saying the disk is full and how to resume, never "internal error"', () => {
+    const experiment = join(scratch, 'full-sweep.yaml');
+    writeFileSync(experiment, `base: faults.yaml\nreplications: 3\nperRunMetrics: true\nmetrics: [dpd_final]\n`);
+    const dir = join(disk, 'sweep');
+    const r = urd(['sweep', experiment, '--out', dir, '--workers', '1', '--quiet']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^urd: cannot write .*sweep: the disk is full; every finished run is kept: make room, then continue it with urd sweep --resume .*sweep\n$/);
+    expect(r.stderr).not.toMatch(/internal error|rerun it alone/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('the library runScenario (no checkpoints): throws OutputError and removes its partial files', () => {
     const dir = join(disk, 'library');
     const scenario = loadScenario(SCENARIO);
@@ -125,7 +137,8 @@ describe.skipIf(why !== null)(`a full disk (${DISK_SIZE} tmpfs)${why ? ` — ski
     expect(r.stderr).toMatch(/the disk is full/);
     expect(r.stderr).not.toMatch(/--resume/);
     expect(noStack(r.stderr)).toBe(true);
-    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+    // Not even an empty folder: the run made it, and takes it away again.
+    expect(existsSync(dir)).toBe(false);
     rmSync(filler, { force: true });
     rmSync(dir, { recursive: true, force: true });
   });

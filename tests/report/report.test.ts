@@ -150,7 +150,7 @@ describe('sweep and comparison reports', () => {
 });
 
 describe('urd report', () => {
-  it('writes the report of each folder and prints its path', () => {
+  it('writes the report of each folder and prints its path', async () => {
     const root = tempDir();
     const run = join(root, 'run');
     const sweep = join(root, 'sweep');
@@ -160,7 +160,7 @@ describe('urd report', () => {
     expect(folderKind(sweep)).toBe('sweep');
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      expect(reportCommand(['--quiet', run, sweep])).toBe(0);
+      expect(await reportCommand(['--quiet', run, sweep])).toBe(0);
       expect(out.mock.calls.map((c) => String(c[0]))).toEqual([`${join(run, 'report.html')}\n`, `${join(sweep, 'report.html')}\n`]);
     } finally {
       out.mockRestore();

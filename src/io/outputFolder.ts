@@ -1,0 +1,280 @@
+/**
+ * Preparing an output folder so that no user file is ever lost: a folder is written only when
+ * it is new, empty, or an urd folder of the same kind; a complete result is replaced only when
+ * asked (--force), and then by a swap once the new result is complete; links are refused.
+ * run, compare, demo, sweep and merge all come through here.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../scenario/load.ts';
+import { describe, ensureDir, fsyncDir, OutputError, PARTIAL_SUFFIX } from './atomic.ts';
+import { ReadRefused, readRegularFile } from './readFile.ts';
+import { safeText } from './text.ts';
+
+/** The kinds of output folder; a folder is only ever reused by a command of its own kind. */
+export type OutputKind = 'run' | 'comparison' | 'sweep';
+
+/** Marks a folder urd is building beside the one it will replace (staged results). */
+export const STAGING_MARK = '.urd-staging';
+/** Suffix of a staged folder: `DIR.urd-new` becomes DIR once it is complete. */
+export const STAGING_SUFFIX = '.urd-new';
+const OLD_SUFFIX = '.urd-old';
+
+/** Largest manifest or small JSON read back from an output folder. */
+export const MAX_META_BYTES = 64 << 20;
+
+/** Files urd writes in a run folder besides the streamed ones, and the report of any folder. */
+const REPORT_NAMES = new Set(['report.html', 'charts']);
+const RUN_NAMES = new Set(['manifest.json', 'metrics.csv', 'events.ndjson', 'summary.json', 'checkpoint.bin', 'checkpoint.bin.tmp', 'replay.ndjson', '.urd.lock', STAGING_MARK]);
+const COMPARISON_NAMES = new Set(['compare.csv', 'compare-runs.csv', STAGING_MARK]);
+
+/** Refuses an --out that is empty, the file-system root or the working folder (or one of its parents): urd would scatter files among the user's. */
+export function checkOutPath(dir: string, option = '--out'): void {
+  if (dir.trim() === '') throw new InputError('urd', option, null, 'expected a folder path, got an empty string');
+  const abs = resolve(dir);
+  let real = abs;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    // Does not exist yet: nothing of the user's is in it.
+  }
+  const cwd = process.cwd();
+  if (real === '/' || abs === '/') throw new InputError('urd', option, null, `${safeText(dir)} is the root of the file system; expected a new folder of its own, e.g. --out outputs/mine`);
+  if (real === cwd || cwd.startsWith(real + '/')) {
+    throw new InputError('urd', option, null, `${safeText(dir)} is the working folder (or holds it); expected a new folder of its own, e.g. --out outputs/mine`);
+  }
+}
+
+/** A file or folder in `dir` that is a symbolic link (followed into subfolders up to `depth`), or null. */
+export function findLink(dir: string, depth = 2): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (st.isSymbolicLink()) return path;
+    if (st.isDirectory() && depth > 0) {
+      const inner = findLink(path, depth - 1);
+      if (inner) return inner;
+    }
+  }
+  return null;
+}
+
+/** Refuses a folder holding symbolic links: urd never writes through a link planted in its output. */
+export function refuseLinks(dir: string, depth = 2): void {
+  const link = findLink(dir, depth);
+  if (link) throw new InputError(safeText(link), null, null, 'is a symbolic link; urd never writes through links in an output folder: remove it or choose another --out');
+}
+
+/** Reads a small text file of an output folder (a regular file, size-capped); throws InputError naming the file. */
+export function readFolderText(path: string): string {
+  try {
+    return readRegularFile(path, MAX_META_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof ReadRefused) throw new InputError(safeText(path), null, null, err.reason);
+    throw err;
+  }
+}
+
+/** Reads a small JSON file of an output folder (a regular file, size-capped); throws InputError naming the file. */
+export function readFolderJson(path: string, what: string): unknown {
+  const text = readFolderText(path);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputError(safeText(path), null, null, `not valid JSON; expected the ${what} urd writes`);
+  }
+}
+
+function baseName(name: string): string {
+  return name.endsWith(PARTIAL_SUFFIX) ? name.slice(0, -PARTIAL_SUFFIX.length) : name;
+}
+
+function isOurs(kind: OutputKind, name: string, dir: string): boolean {
+  // urd writes regular files and folders only: a FIFO, device or socket is never its own.
+  const st = lstatSync(join(dir, name));
+  if (!st.isFile() && !st.isDirectory()) return false;
+  const base = baseName(name);
+  if (REPORT_NAMES.has(base) || base.startsWith('.urd.lock')) return true;
+  if (kind === 'run') return RUN_NAMES.has(base);
+  // A comparison's run folders: <scenario>/seed-N, folders only.
+  return COMPARISON_NAMES.has(base) || st.isDirectory();
+}
+
+/** What is in a folder that urd may reuse or replace. */
+interface FolderState {
+  /** Nothing there, or only leftovers of a writer killed before it wrote anything that counts. */
+  empty: boolean;
+  /** Holds a complete result of this kind. */
+  complete: boolean;
+  /** A run folder that can be resumed (incomplete, with a checkpoint). */
+  resumable: boolean;
+}
+
+function inspect(dir: string, kind: OutputKind): FolderState {
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw describe(err, dir);
+  }
+  if (!st) return { empty: true, complete: false, resumable: false };
+  if (!st.isDirectory()) throw new OutputError(`cannot write ${safeText(dir)}: a file stands where a folder is needed`);
+  const names = readdirSync(dir);
+  if (names.length === 0) return { empty: true, complete: false, resumable: false };
+  refuseLinks(dir);
+  const foreign = names.filter((n) => !isOurs(kind, n, dir));
+  const hint = 'urd never deletes files it did not write: choose a new or empty folder with --out';
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).map((n) => safeText(n, 40)).join(', ');
+    throw new InputError(safeText(dir), null, null, `is not an urd ${kind} folder: it holds ${shown}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}; ${hint}`);
+  }
+  if (kind === 'comparison') {
+    const complete = names.includes('compare-runs.csv');
+    // A folder of run folders without compare-runs.csv is not something urd leaves (comparisons are staged).
+    if (!complete && names.some((n) => !n.endsWith(PARTIAL_SUFFIX) && !n.startsWith('.urd'))) {
+      throw new InputError(safeText(dir), null, null, `holds folders but no compare-runs.csv, so it is not a comparison urd finished; ${hint}`);
+    }
+    return { empty: !complete, complete, resumable: false };
+  }
+  if (!names.includes('manifest.json')) {
+    // Only the leftovers of a run killed before its manifest: partial files and locks.
+    if (names.every((n) => n.endsWith(PARTIAL_SUFFIX) || n.startsWith('.urd'))) return { empty: true, complete: false, resumable: false };
+    throw new InputError(safeText(dir), null, null, `holds ${names.filter((n) => !n.endsWith(PARTIAL_SUFFIX)).slice(0, 3).join(', ')} but no manifest.json, so it is not an urd run folder; ${hint}`);
+  }
+  const manifest = readFolderJson(join(dir, 'manifest.json'), 'manifest.json') as { complete?: unknown; scenarioHash?: unknown } | null;
+  if (!manifest || typeof manifest !== 'object' || typeof manifest.scenarioHash !== 'string' || typeof manifest.complete !== 'boolean') {
+    throw new InputError(safeText(join(dir, 'manifest.json')), null, null, `is not the manifest of an urd run; ${hint}`);
+  }
+  return { empty: false, complete: manifest.complete, resumable: !manifest.complete && names.includes('checkpoint.bin') };
+}
+
+/** Where a command writes, and how the result reaches the folder asked for. */
+export interface OutputTarget {
+  /** The folder asked for. */
+  dir: string;
+  /** Where to write now: `dir` itself, or a staging folder beside it. */
+  writeTo: string;
+  /** Whether `writeTo` is a staging folder that {@link commitStaged} moves into place. */
+  staged: boolean;
+}
+
+/** The staging folder of `dir`. */
+export function stagingDir(dir: string): string {
+  return join(dirname(dir), basename(dir) + STAGING_SUFFIX);
+}
+
+function makeStaging(dir: string): string {
+  const staging = stagingDir(dir);
+  const st = lstatSync(staging, { throwIfNoEntry: false });
+  if (st) {
+    // A staging folder left by a killed command is urd's own (it carries the mark). It is removed
+    // unless it holds work worth keeping: a stopped run with a checkpoint, or a complete result
+    // whose swap into place was interrupted.
+    if (!st.isDirectory() || !existsSync(join(staging, STAGING_MARK))) {
+      throw new InputError(safeText(staging), null, null, `is in the way of the new result for ${safeText(dir)} and was not made by urd; move it away`);
+    }
+    const keep = ['checkpoint.bin', 'compare-runs.csv'].some((f) => existsSync(join(staging, f))) || (existsSync(join(staging, 'manifest.json')) && existsSync(join(staging, 'summary.json')));
+    if (keep) {
+      throw new InputError(
+        safeText(staging),
+        null,
+        null,
+        `holds a replacement of ${safeText(dir)} that was stopped or not yet swapped in; finish it with urd run --resume ${safeText(staging)}, or delete it to start over`,
+      );
+    }
+    rmSync(staging, { recursive: true, force: true });
+  }
+  try {
+    ensureDir(dirname(staging));
+    mkdirSync(staging);
+    writeFileSync(join(staging, STAGING_MARK), `${basename(dir)}\n`, { flag: 'wx' });
+  } catch (err) {
+    if (err instanceof OutputError) throw err;
+    throw describe(err, staging);
+  }
+  return staging;
+}
+
+/**
+ * Decides where a command of `kind` writes its result for `dir`. A new or empty folder (or the
+ * leftovers of a killed writer) is written in place; for comparisons, always through a staging
+ * folder, so a killed comparison never leaves half a result. A folder holding anything urd did
+ * not write, or links, is refused. A complete result is refused unless `force`; with it, the new
+ * result is staged beside the old one and swapped in only once complete. A run folder with a
+ * checkpoint is refused with the way to resume it.
+ */
+export function prepareOutput(dir: string, kind: 'run' | 'comparison', force = false): OutputTarget {
+  checkOutPath(dir);
+  const state = inspect(dir, kind);
+  if (state.resumable) {
+    throw new InputError(safeText(dir), null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${safeText(dir)}, or delete the folder to start over`);
+  }
+  if (state.complete && !force) {
+    throw new InputError(
+      safeText(dir),
+      null,
+      null,
+      `holds a complete ${kind}; choose another --out, or add --force to replace it (the old result is kept until the new one is complete)`,
+    );
+  }
+  if (kind === 'comparison' || state.complete) return { dir, writeTo: makeStaging(dir), staged: true };
+  return { dir, writeTo: dir, staged: false };
+}
+
+/** Removes a folder urd made for a result that never got going (nothing in it but the staging mark), so a failed start leaves no empty folder. */
+export function discardUnstarted(dir: string): void {
+  try {
+    if (readdirSync(dir).every((n) => n === STAGING_MARK)) rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Already gone, or not ours to read: nothing to tidy.
+  }
+}
+
+/** Removes a staging folder urd made (it holds no result anyone has: the result it was building is abandoned). */
+export function discardStaging(target: OutputTarget): void {
+  if (target.staged && isStaging(target.writeTo)) rmSync(target.writeTo, { recursive: true, force: true });
+}
+
+/** Whether a folder is a staging folder urd made (a run stopped while replacing a result). */
+export function isStaging(dir: string): boolean {
+  return dir.endsWith(STAGING_SUFFIX) && existsSync(join(dir, STAGING_MARK));
+}
+
+/** The folder a staging folder replaces. */
+export function stagedTarget(staging: string): string {
+  return staging.slice(0, -STAGING_SUFFIX.length);
+}
+
+/**
+ * Moves a complete staged result into place: the old folder (if any) is renamed aside, the new
+ * one renamed to its name, and only then is the old one deleted. Killed in between, both
+ * results are still on disk (DIR.urd-old and DIR.urd-new) and the next swap completes.
+ */
+export function commitStaged(staging: string): string {
+  const dir = stagedTarget(staging);
+  const old = dir + OLD_SUFFIX;
+  try {
+    if (existsSync(old)) {
+      if (existsSync(dir)) rmSync(old, { recursive: true, force: true });
+      else renameSync(old, dir);
+    }
+    const hadOld = lstatSync(dir, { throwIfNoEntry: false });
+    if (hadOld?.isDirectory() && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+    else if (hadOld) renameSync(dir, old);
+    renameSync(staging, dir);
+    // The mark goes last: a staging folder interrupted in its swap is still recognised as one.
+    rmSync(join(dir, STAGING_MARK), { force: true });
+    fsyncDir(dirname(dir));
+    rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    throw describe(err, dir);
+  }
+  return dir;
+}

@@ -23,10 +23,10 @@ const OLD_SUFFIX = '.urd-old';
 /** Largest manifest or small JSON read back from an output folder. */
 export const MAX_META_BYTES = 64 << 20;
 
-/** Files urd writes in a run folder besides the streamed ones, and the report of any folder. */
-const REPORT_NAMES = new Set(['report.html', 'charts']);
+/** Files urd writes in a run folder besides the streamed ones, and what `urd report` and `urd export` derive from any folder. */
+const REPORT_NAMES = new Set(['report.html', 'charts', 'export.parquet', 'export.csv']);
 const RUN_NAMES = new Set(['manifest.json', 'metrics.csv', 'events.ndjson', 'summary.json', 'checkpoint.bin', 'checkpoint.bin.tmp', 'replay.ndjson', '.urd.lock', STAGING_MARK]);
-const COMPARISON_NAMES = new Set(['compare.csv', 'compare-runs.csv', STAGING_MARK]);
+const COMPARISON_NAMES = new Set(['compare.csv', 'compare-runs.csv', 'compare.json', 'reading.txt', STAGING_MARK]);
 
 /** Refuses an --out that is empty, the file-system root or the working folder (or one of its parents): urd would scatter files among the user's. */
 export function checkOutPath(dir: string, option = '--out'): void {

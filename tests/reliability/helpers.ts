@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ALLOCATIONS, INSTRUMENTS, INTENSITY_INSTRUMENTS, LEVERS, scenarioSchema, type Scenario } from '../../src/scenario/schema.ts';
 
-export { ROOT, URD, tempDir, urd, urdChild, type CliResult } from '../support.ts';
+export { envCount, ROOT, skipUnavailable, URD, tempDir, urd, urdChild, type CliResult } from '../support.ts';
 
 /** The files a finished run folder must hold, compared byte for byte. */
 export const COMPARED = ['metrics.csv', 'events.ndjson', 'summary.json', 'manifest.json'] as const;

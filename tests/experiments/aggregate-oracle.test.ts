@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCENARIOS } from '../../src/cli/demo.ts';
-import { compareInto, formatComparison, COMPARE_METRICS } from '../../src/experiments/compare.ts';
+import { COMPARE_METRICS, compareInto, formatComparison } from '../../src/experiments/compare.ts';
 import { loadExperiment } from '../../src/experiments/load.ts';
 import { readComparison } from '../../src/experiments/reading.ts';
 import { runSweep } from '../../src/experiments/sweep.ts';
+import { csvNumber, parseCsvLine } from '../../src/report/read.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { tempDir, writeExperiment } from './helpers.ts';
 
@@ -19,30 +20,11 @@ import { tempDir, writeExperiment } from './helpers.ts';
 /** Two-sided 95% Student-t quantiles t(0.975, df) from the tables (Fisher & Yates). */
 const T975: Record<number, number> = { 1: 12.706204736174698, 2: 4.302652729911275, 3: 3.182446305284263 };
 
-/** Fields of one CSV line (RFC 4180 quotes). */
-function fields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(cur), (cur = '');
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 /** A CSV file as records keyed by its header. */
 function readCsv(path: string): Record<string, string>[] {
   const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const names = fields(head);
-  return lines.map((l) => Object.fromEntries(fields(l).map((v, i) => [names[i], v])));
+  const names = parseCsvLine(head);
+  return lines.map((l) => Object.fromEntries(parseCsvLine(l).map((v, i) => [names[i], v])));
 }
 
 /** n, mean, sample sd and 95% t interval of the numbers, by hand; NaN where undefined. */
@@ -54,12 +36,9 @@ function stats(xs: readonly number[]) {
   return { n, mean, sd, lo: mean - half, hi: mean + half };
 }
 
-/** A number read from a file: NA is NaN. */
-const read = (v: string) => (v === 'NA' ? NaN : Number(v));
-
 function expectNumber(actual: string, expected: number, what: string) {
   if (Number.isNaN(expected)) expect(actual, what).toBe('NA');
-  else expect(read(actual), what).toBeCloseTo(expected, 10);
+  else expect(csvNumber(actual), what).toBeCloseTo(expected, 10);
 }
 
 describe('aggregate.csv against runs.csv', () => {
@@ -102,7 +81,7 @@ metrics: [${METRICS.join(', ')}]
       for (const metric of METRICS.slice(1)) {
         const row = aggregate.filter((a) => a.point === point && a.metric === metric);
         expect(row, `${point}/${metric}`).toHaveLength(1);
-        const s = stats(mine.map((r) => read(r[metric])).filter(Number.isFinite));
+        const s = stats(mine.map((r) => csvNumber(r[metric])).filter(Number.isFinite));
         expect(Number(row[0].n), `${point}/${metric} n`).toBe(s.n);
         expectNumber(row[0].mean, s.mean, `${point}/${metric} mean`);
         expectNumber(row[0].sd, s.sd, `${point}/${metric} sd`);
@@ -154,8 +133,8 @@ describe('the demo’s printed numbers against compare.csv', () => {
   it('compare.csv holds the mean, sd and interval of compare-runs.csv, and the paired differences', () => {
     for (const name of names) {
       for (const metric of ['dpd_final', 'final.gini', 'spending_total', 'rural_share']) {
-        const mine = runs.filter((r) => r.scenario === name).map((r) => read(r[metric]));
-        const first = runs.filter((r) => r.scenario === names[0]).map((r) => read(r[metric]));
+        const mine = runs.filter((r) => r.scenario === name).map((r) => csvNumber(r[metric]));
+        const first = runs.filter((r) => r.scenario === names[0]).map((r) => csvNumber(r[metric]));
         const c = cell(name, metric);
         const s = stats(mine);
         const d = stats(mine.map((v, k) => v - first[k]));
@@ -177,24 +156,24 @@ describe('the demo’s printed numbers against compare.csv', () => {
       const shown = (line as string).slice(24).trim().split(/\s+/);
       expect(shown).toHaveLength(3);
       const ref = cell(names[0], metric);
-      expect(shown[0]).toBe(`${fmt(read(ref.mean))}±${fmt(read(ref.sd))}`);
+      expect(shown[0]).toBe(`${fmt(csvNumber(ref.mean))}±${fmt(csvNumber(ref.sd))}`);
       for (const k of [1, 2]) {
         const c = cell(names[k], metric);
-        const diff = read(c.diff_vs_first);
-        expect(shown[k]).toBe(`${diff >= 0 ? '+' : ''}${fmt(diff)}±${fmt(read(c.diff_sd))}`);
+        const diff = csvNumber(c.diff_vs_first);
+        expect(shown[k]).toBe(`${diff >= 0 ? '+' : ''}${fmt(diff)}±${fmt(csvNumber(c.diff_sd))}`);
       }
     }
   });
 
   it('the reading quotes the reference’s start and end, each programme’s end, spending and ranking', () => {
     const ref = cell(names[0], 'dpd_final');
-    const start = stats(runs.filter((r) => r.scenario === names[0]).map((r) => read(r.dpd_initial))).mean;
-    expect(printed).toContain(`the digital potential difference goes from ${start.toFixed(2)} to ${read(ref.mean).toFixed(2)} over 8 years`);
-    const ends = names.slice(1).map((n) => read(cell(n, 'dpd_final').mean));
+    const start = stats(runs.filter((r) => r.scenario === names[0]).map((r) => csvNumber(r.dpd_initial))).mean;
+    expect(printed).toContain(`the digital potential difference goes from ${start.toFixed(2)} to ${csvNumber(ref.mean).toFixed(2)} over 8 years`);
+    const ends = names.slice(1).map((n) => csvNumber(cell(n, 'dpd_final').mean));
     for (const [k, n] of names.slice(1).entries()) {
       const c = cell(n, 'dpd_final');
-      const diff = read(c.diff_vs_first);
-      expect(printed).toContain(`spending ${Math.round(read(cell(n, 'spending_total').mean)).toLocaleString('en-US')} in all, ends at ${ends[k].toFixed(2)} (${diff <= 0 ? 'lower' : 'higher'} by ${Math.abs(diff).toFixed(2)}`);
+      const diff = csvNumber(c.diff_vs_first);
+      expect(printed).toContain(`spending ${Math.round(csvNumber(cell(n, 'spending_total').mean)).toLocaleString('en-US')} in all, ends at ${ends[k].toFixed(2)} (${diff <= 0 ? 'lower' : 'higher'} by ${Math.abs(diff).toFixed(2)}`);
     }
     const best = ends[0] <= ends[1] ? 0 : 1;
     expect(printed).toContain(`${names[1 + best]} leaves the smallest gap, ${Math.abs(ends[1] - ends[0]).toFixed(2)} below ${names[2 - best]}`);

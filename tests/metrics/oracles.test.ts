@@ -128,6 +128,7 @@ function handWorld(seed: number, opts: { residents?: number; emptyPlace?: boolea
     pl.output[p] = u() * 20;
     pl.rights[p] = u();
     pl.employment[p] = u();
+    pl.outcome[p] = u();
   }
   for (let i = 0; i < N; i++) pl.population[rs.place[i]]++;
   for (let p = 0; p < pl.count; p++) {
@@ -254,6 +255,74 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     close(value(rows, 'all', 'sigma_sd_log'), moments(places.filter((v) => v > 0).map(Math.log)).sd, 'sigma_sd_log');
   });
 
+  it('flows, rent, tipping, budget and spending as booked by hand', () => {
+    const world = handWorld(6);
+    const pl = world.places;
+    const { ledger } = world;
+    // Places 0–2 are urban, 3–9 rural (RINGS). Moves inside a class cross nothing.
+    ledger.move('capital', 'capital-move', 0, 5, 2.5); // urban → rural
+    ledger.move('capital', 'capital-move', 1, 7, 0.5); // urban → rural
+    ledger.move('capital', 'capital-move', 8, 2, 4); // rural → urban
+    ledger.move('capital', 'capital-move', 3, 9, 100); // rural → rural
+    ledger.move('people', 'migration', 6, 0, 1);
+    ledger.move('people', 'migration', 4, 1, 1);
+    ledger.move('people', 'migration', 9, 2, 1); // three rural → urban
+    ledger.move('people', 'migration', 2, 8, 1); // one urban → rural
+    ledger.spend('policy', 4, 10); // ring 2
+    ledger.spend('policy', 9, 5); // ring 3
+    ledger.spend('rights', 9, 7);
+    pl.rent.set([-3, 0, -1, 1, 2, 0, 0.5, 0, 0, 0]); // cores receive (negative), rural places pay
+    pl.tipped.set([0, 1, 0, 1, 1, 0, 0, 0, 0, 1]);
+    updateState(world, (s) => {
+      s.budget = 123.5;
+    });
+    const rows = reportTick(world);
+    expect(value(rows, 'all', 'capital_urban_to_rural')).toBe(3);
+    expect(value(rows, 'all', 'capital_rural_to_urban')).toBe(4);
+    expect(value(rows, 'all', 'capital_net_to_rural')).toBe(-1);
+    expect(value(rows, 'all', 'migrants_urban_to_rural')).toBe(1);
+    expect(value(rows, 'all', 'migrants_rural_to_urban')).toBe(3);
+    expect(value(rows, 'all', 'migrants_net_to_rural')).toBe(-2);
+    expect(value(rows, 'all', 'rent')).toBe(4);
+    expect(value(rows, 'all', 'places_tipping')).toBe(4);
+    expect(value(rows, 'all', 'budget')).toBe(123.5);
+    expect(value(rows, 'all', 'spending_policy')).toBe(15);
+    expect(value(rows, 'ring:2', 'spending_policy')).toBe(10);
+    expect(value(rows, 'ring:3', 'spending_policy')).toBe(5);
+    expect(value(rows, 'ring:0', 'spending_policy')).toBe(0);
+    expect(value(rows, 'all', 'spending_rights')).toBe(7);
+    expect(value(rows, 'ring:3', 'spending_rights')).toBe(7);
+    expect(value(rows, 'all', 'spending_capital')).toBe(0);
+  });
+
+  it('place rows: at the first, middle and last tick by default, every tick with placeMetrics, never when both are off', () => {
+    const world = handWorld(7, { emptyPlace: true });
+    const pl = world.places;
+    const placeRows = (tick: number, metrics: { placeMetrics: boolean; placeSnapshots: boolean }) => {
+      world.scenario = { ...world.scenario, metrics: { ...world.scenario.metrics, ...metrics } };
+      updateState(world, (s) => {
+        s.tick = tick;
+      });
+      return reportTick(world).filter((r) => r.scope.startsWith('place:'));
+    };
+    const snapshots = { placeMetrics: false, placeSnapshots: true };
+    // ticks: 10 → snapshots at 0, 5 and 10.
+    expect([0, 1, 4, 5, 6, 9, 10].map((t) => placeRows(t, snapshots).length > 0)).toEqual([true, false, false, true, false, false, true]);
+    expect(placeRows(3, { placeMetrics: true, placeSnapshots: false }).length).toBe(pl.count * 6);
+    expect(placeRows(5, { placeMetrics: false, placeSnapshots: false })).toEqual([]);
+    const rows = placeRows(10, snapshots);
+    for (let p = 0; p < pl.count; p++) {
+      const n = pl.population[p];
+      close(value(rows, `place:${p}`, 'population'), n, 'population');
+      close(value(rows, `place:${p}`, 'tau'), pl.tech[p] / 1.7, 'tau');
+      close(value(rows, `place:${p}`, 'capital_pc'), n > 0 ? pl.capital[p] / n : 0, 'capital_pc');
+      close(value(rows, `place:${p}`, 'income_pc'), pl.incomePerResident[p], 'income_pc');
+      close(value(rows, `place:${p}`, 'level3'), pl.outcome[p], 'level3');
+      close(value(rows, `place:${p}`, 'rights'), pl.rights[p], 'rights');
+    }
+    expect(pl.population[pl.count - 1]).toBe(0);
+  });
+
   it('beta in the summary: the slope of log growth on log initial income over inhabited places', () => {
     const world = handWorld(5, { emptyPlace: true });
     const tracker = new SummaryTracker();
@@ -280,6 +349,75 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     close(summary.beta.beta, naiveSlope(x, g), 'beta');
     expect(summary.beta.beta).toBeLessThan(0);
     close(summary.beta.lambda, -Math.log(1 + summary.beta.beta * 8) / 8, 'lambda');
+  });
+});
+
+describe('the run summary from a series fed by hand', () => {
+  /** Rows of scope all with the given DPD, plus a row of another scope that must be ignored. */
+  const rowsWith = (tick: number, dpd: number, gini: number): MetricRow[] => [
+    { tick, scope: 'all', metric: 'dpd', value: dpd },
+    { tick, scope: 'all', metric: 'gini', value: gini },
+    { tick, scope: 'urban', metric: 'dpd', value: 99 },
+  ];
+  const DPD = [0.8, 1.0, 1.3, 0.9, 0.6, 0.35, 0.3];
+
+  function track(world: World, until: number, from = 0, tracker = new SummaryTracker()): SummaryTracker {
+    for (let t = from; t < until; t++) {
+      tracker.observe(world, rowsWith(t, DPD[t], 0.1 * t));
+      if (t === 2) tracker.countEvent('tipping');
+      if (t >= 3) tracker.countEvent('overspend');
+      tracker.countEvent('recovery');
+    }
+    return tracker;
+  }
+
+  it('DPD start, end, change, peak, halving, trend over the window, rural share, events', () => {
+    const world = handWorld(8);
+    world.scenario = { ...world.scenario, metrics: { ...world.scenario.metrics, trendWindow: 4, trendThreshold: 0.01 } };
+    updateState(world, (s) => {
+      s.tick = DPD.length - 1;
+    });
+    const summary = track(world, DPD.length).finish(world, { policy: 3 });
+    expect(summary.dpd).toEqual({ initial: 0.8, final: 0.3, change: 0.3 - 0.8, peak: 1.3, peakTick: 2, halvingTick: 5 });
+    // The last 4 points: 0.9, 0.6, 0.35, 0.3 at ticks 3..6.
+    const slope = naiveSlope([3, 4, 5, 6], [0.9, 0.6, 0.35, 0.3]);
+    close(summary.trend.slope, slope, 'trend slope');
+    expect(summary.trend.n).toBe(4);
+    expect(summary.verdict).toBe('converging');
+    expect(summary.final).toEqual({ dpd: 0.3, gini: 0.1 * (DPD.length - 1) });
+    expect(Object.keys(summary.final)).toEqual(['dpd', 'gini']);
+    const pl = world.places;
+    let rural = 0;
+    for (let p = 0; p < pl.count; p++) if (!pl.urban[p]) rural += pl.population[p];
+    close(summary.ruralShare, rural / world.residents.count, 'ruralShare');
+    expect(summary.events).toEqual({ tipping: 1, overspend: 4 });
+    expect(summary.spending).toEqual({ policy: 3 });
+    expect(summary.ticks).toBe(DPD.length - 1);
+    expect(summary.seed).toBe(world.scenario.seed);
+  });
+
+  it('a short series fits its trend over two points at least, and a diverging one says so', () => {
+    const world = handWorld(9);
+    const tracker = new SummaryTracker();
+    tracker.observe(world, rowsWith(0, 0.5, 0));
+    tracker.observe(world, rowsWith(1, 0.9, 0));
+    const summary = tracker.finish(world, {});
+    expect(summary.trend.window).toBe(2);
+    close(summary.trend.slope, 0.4, 'slope');
+    expect(summary.verdict).toBe('diverging');
+    expect(summary.dpd.halvingTick).toBeNull();
+  });
+
+  it('a tracker saved mid-run and restored finishes exactly like one that ran through', () => {
+    const world = handWorld(10);
+    const through = track(world, DPD.length).finish(world, {});
+    const saved = track(world, 3).serialize();
+    // The saved state is a copy: later changes to the live tracker do not reach it.
+    const restored = track(world, DPD.length, 3, SummaryTracker.restore(structuredClone(saved)));
+    expect(restored.finish(world, {})).toEqual(through);
+    expect(saved.dpd).toEqual(Float64Array.from(DPD.slice(0, 3)));
+    expect(saved.tipping).toBe(1);
+    expect(saved.overspend).toBe(0);
   });
 });
 

@@ -150,9 +150,11 @@ export function formatComparison(results: readonly ComparedScenario[], cells: re
   const names = results.map((r) => r.scenario.name);
   const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(3)) : 'NA');
   const cell = (scenario: string, metric: string) => cells.find((c) => c.scenario === scenario && c.metric === metric) as CompareCell;
-  const width = Math.max(14, ...names.map((n) => n.length + 2));
+  const verdicts = results.map((r) => verdictCounts(r).split(',')[0]);
+  // Wide enough for a space before every name and verdict ("converging 10/10" is 16 characters).
+  const width = Math.max(14, ...[...names, ...verdicts].map((n) => n.length + 2));
   const lines = [`${'metric'.padEnd(24)}${names.map((n) => n.padStart(width)).join('')}`];
-  lines.push(`${'verdict'.padEnd(24)}${results.map((r) => verdictCounts(r).split(',')[0].padStart(width)).join('')}`);
+  lines.push(`${'verdict'.padEnd(24)}${verdicts.map((v) => v.padStart(width)).join('')}`);
   for (const m of metrics) {
     const row = names.map((n, s) => {
       const c = cell(n, m);

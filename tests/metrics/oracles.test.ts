@@ -104,7 +104,7 @@ const RINGS = [
  * A world of 10 places whose every reported input is drawn by the test: residents are spread
  * unevenly (place 9 is empty when `emptyPlace`), incomes are float32, the frontier is not 1.
  */
-function handWorld(seed: number, opts: { residents?: number; emptyPlace?: boolean; ruralOutcomes?: boolean } = {}): World {
+function handWorld(seed: number, opts: { residents?: number; emptyPlace?: boolean; ruralOutcomes?: boolean; emptyRing?: boolean; noIncome?: boolean } = {}): World {
   const N = opts.residents ?? 200;
   const scenario = scenarioSchema.parse({ ticks: 10, world: { residents: N, rings: RINGS }, metrics: { dpdWeights: WEIGHTS } });
   const world = allocateWorld(scenario, seed);
@@ -114,12 +114,14 @@ function handWorld(seed: number, opts: { residents?: number; emptyPlace?: boolea
   const inhabited = opts.emptyPlace ? pl.count - 1 : pl.count;
   for (let i = 0; i < N; i++) {
     // Skewed towards low place ids, so places differ in size.
-    const p = i < inhabited ? i : Math.floor(u() ** 2 * inhabited);
+    let p = i < inhabited ? i : Math.floor(u() ** 2 * inhabited);
+    // The villages (places 6–9) left empty: their ring's means have no residents to divide by.
+    if (opts.emptyRing && p >= 6) p = p % 6;
     rs.place[i] = p;
     rs.talent[i] = Math.exp(u() - 0.5);
     rs.skill[i] = u();
     rs.level[i] = pl.urban[p] === 1 || opts.ruralOutcomes !== false ? Math.floor(u() * 4) : Math.floor(u() * 3);
-    rs.income[i] = u() < 0.05 ? 0 : (pl.urban[p] ? 2 : 1) * u() * 10;
+    rs.income[i] = opts.noIncome || u() < 0.05 ? 0 : (pl.urban[p] ? 2 : 1) * u() * 10;
   }
   for (let p = 0; p < pl.count; p++) {
     pl.population[p] = 0;
@@ -255,6 +257,24 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     close(value(rows, 'all', 'sigma_sd_log'), moments(places.filter((v) => v > 0).map(Math.log)).sd, 'sigma_sd_log');
   });
 
+  it('an empty ring reports zeros, not NaN, and counts nowhere', () => {
+    const world = handWorld(11, { emptyRing: true });
+    const rows = reportTick(world);
+    for (const metric of ['population', 'tau', 'capital_pc', 'skill', 'level3', 'income_pc', 'rights', 'employment']) expect(value(rows, 'ring:3', metric), metric).toBe(0);
+    const rural = scopeMeans(world, (p) => world.places.urban[p] === 0);
+    close(value(rows, 'rural', 'income_pc'), rural.income_pc, 'rural income');
+    close(value(rows, 'all', 'theil_between_class'), naiveSplit(world.residents.income, (i) => world.places.urban[world.residents.place[i]]).between, 'between class');
+  });
+
+  it('no income anywhere: every inequality measure is 0', () => {
+    const world = handWorld(12, { noIncome: true });
+    for (let p = 0; p < world.places.count; p++) world.places.incomePerResident[p] = 0;
+    const rows = reportTick(world);
+    for (const metric of ['gini', 'theil', 'theil_between_class', 'theil_within_class', 'theil_between_ring', 'theil_within_ring', 'sigma_cv', 'sigma_sd_log']) {
+      expect(value(rows, 'all', metric), metric).toBe(0);
+    }
+  });
+
   it('flows, rent, tipping, budget and spending as booked by hand', () => {
     const world = handWorld(6);
     const pl = world.places;
@@ -331,6 +351,8 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     const start = Float64Array.from(pl.incomePerResident);
     // Poorer places grow faster; one place falls to zero income and must be left out.
     for (let p = 0; p < pl.count; p++) pl.incomePerResident[p] = p === 3 ? 0 : start[p] ** 0.6 * (1 + 0.05 * p);
+    // The empty place (9) shows an income but has nobody: it must be left out too.
+    pl.incomePerResident[pl.count - 1] = 5;
     updateState(world, (s) => {
       s.tick = 8;
     });
@@ -394,6 +416,19 @@ describe('the run summary from a series fed by hand', () => {
     expect(summary.spending).toEqual({ policy: 3 });
     expect(summary.ticks).toBe(DPD.length - 1);
     expect(summary.seed).toBe(world.scenario.seed);
+  });
+
+  it('a run of one tick has an undetermined trend and a flat beta', () => {
+    const world = handWorld(13);
+    const tracker = new SummaryTracker();
+    tracker.observe(world, rowsWith(0, 0.5, 0));
+    const summary = tracker.finish(world, {});
+    expect(summary.trend.window).toBe(2);
+    expect(summary.verdict).toBe('undetermined');
+    expect(summary.dpd).toMatchObject({ initial: 0.5, final: 0.5, change: 0 });
+    // The same incomes at the start and the end: no growth, so no convergence either.
+    expect(summary.beta.beta).toBe(0);
+    expect(summary.beta.halfLife).toBeNull();
   });
 
   it('a short series fits its trend over two points at least, and a diverging one says so', () => {

@@ -42,13 +42,12 @@ function expectNumber(actual: string, expected: number, what: string) {
 }
 
 describe('aggregate.csv against runs.csv', () => {
-  let work: string;
-  let runs: Record<string, string>[];
-  let aggregate: Record<string, string>[];
   const METRICS = ['verdict', 'dpd_final', 'dpd_change', 'halving_tick', 'rural_share', 'final.gini'];
+  const work = tempDir();
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    work = tempDir();
+  // The sweep runs inside the test (not in a hook), so mutation testing sees which code it reaches.
+  it('every point and metric: n, mean, sd and the 95% interval over that point’s replications', async () => {
     const plan = loadExperiment(
       writeExperiment(
         work,
@@ -64,15 +63,10 @@ metrics: [${METRICS.join(', ')}]
       ),
     );
     const dir = join(work, 'sweep');
-    const r = await runSweep(plan, { dir, workers: 1 });
-    expect(r.finalized).toBe(true);
-    runs = readCsv(join(dir, 'runs.csv'));
-    aggregate = readCsv(join(dir, 'aggregate.csv'));
-  }, 60_000);
-
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  it('every point and metric: n, mean, sd and the 95% interval over that point’s replications', () => {
+    const sweep = await runSweep(plan, { dir, workers: 1 });
+    expect(sweep.finalized).toBe(true);
+    const runs = readCsv(join(dir, 'runs.csv'));
+    const aggregate = readCsv(join(dir, 'aggregate.csv'));
     expect(runs).toHaveLength(8);
     let checked = 0;
     for (const point of ['0', '1']) {
@@ -101,7 +95,7 @@ metrics: [${METRICS.join(', ')}]
     expect(checked).toBe(10);
     // The points differ, so a mix-up between points could not pass unnoticed.
     expect(aggregate.find((a) => a.point === '0' && a.metric === 'dpd_final')?.mean).not.toBe(aggregate.find((a) => a.point === '1' && a.metric === 'dpd_final')?.mean);
-  });
+  }, 60_000);
 });
 
 describe('the demo’s printed numbers against compare.csv', () => {

@@ -83,6 +83,15 @@ describe('the table of a comparison', () => {
     expect(lines[4]).toBe('(first column: mean ± sd over 3 seed(s); others: paired difference to none)');
   });
 
+  it('a difference of exactly 0 is shown as +0, and 1000 without decimals', () => {
+    const reference = compared('none', [1.5, 1.6, 1.7], ['stable', 'stable', 'stable'], 1000);
+    const same = compared('same', [1.5, 1.6, 1.7], ['stable', 'stable', 'stable'], 2000);
+    const table = formatComparison([reference, same], compareCells([reference, same], ['dpd_final', 'spending_total']), ['dpd_final', 'spending_total']);
+    const lines = table.split('\n');
+    expect(lines[2]).toMatch(/^dpd_final\s+1\.60±0\.100\s+\+0\.00±0\.00$/);
+    expect(lines[3]).toMatch(/^spending_total\s+1000±0\.00\s+\+1000±0\.00$/);
+  });
+
   it('one seed: no spread is shown', () => {
     const reference = compared('none', [1.5], ['stable'], 0);
     const a = compared('a', [1.25], ['converging'], 10);

@@ -44,3 +44,32 @@ export function urd(args: string[], options: { cwd?: string; timeout?: number; r
 export function urdChild(args: string[]) {
   return spawn(process.execPath, [URD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(false) });
 }
+
+/** Whether this is a CI run (CI=true, as .ci/run sets), where no environment-dependent test may skip. */
+export const STRICT = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+/**
+ * Whether the tests that need `what` must be skipped because `reason` (null: it is available).
+ * Locally a missing facility skips its tests, saying why; under CI it is an error, so a runner
+ * without chromium, Slurm or tmpfs cannot turn those tests green by not running them.
+ */
+export function skipUnavailable(what: string, reason: string | null, strict = STRICT): boolean {
+  if (reason === null) return false;
+  if (strict) throw new Error(`${what} cannot run (${reason}), and CI=true forbids skipping it`);
+  console.warn(`${what} skipped: ${reason}`);
+  return true;
+}
+
+/**
+ * A test-size knob read from the environment (URD_KILLS, URD_PROPERTY_RUNS, ...): a whole number
+ * of at least 1, or `fallback` when unset. Zero, negatives, fractions and words are refused,
+ * since a knob at zero would let a test pass without checking anything.
+ */
+export function envCount(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\s*\d+\s*$/.test(raw) || Number(raw) < 1) {
+    throw new Error(`${name}=${JSON.stringify(raw)}: expected a whole number of at least 1 (unset, it is ${fallback})`);
+  }
+  return Number(raw);
+}

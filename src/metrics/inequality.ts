@@ -38,16 +38,18 @@ const radixCounts = new Uint32Array(3 * 2048);
  * The values of a Float32Array in ascending order. Non-negative float32 bit patterns order like
  * the values, so three 11-bit passes of a radix sort replace the comparison sort: same sorted
  * sequence, about nine times faster on a million incomes. Falls back to a comparison sort when
- * a value is negative or NaN. The result is a view on a buffer reused by the next call.
+ * a value is negative, −0 or NaN. The result is a view on a buffer reused by the next call.
  */
 function sortedFloat32(x: Float32Array): Float32Array | Float64Array {
   const n = x.length;
-  for (let i = 0; i < n; i++) if (!(x[i] >= 0)) return Float64Array.from(x).sort();
+  const keys = new Uint32Array(x.buffer, x.byteOffset, n);
+  // Above +Infinity's pattern are NaNs and everything with the sign bit set, −0 included (which
+  // the radix order would put last although it equals 0).
+  for (let i = 0; i < n; i++) if (keys[i] > 0x7f800000) return Float64Array.from(x).sort();
   if (radixA.length < n) {
     radixA = new Uint32Array(n);
     radixB = new Uint32Array(n);
   }
-  const keys = new Uint32Array(x.buffer, x.byteOffset, n);
   const c = radixCounts;
   c.fill(0);
   for (let i = 0; i < n; i++) {

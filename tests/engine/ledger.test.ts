@@ -351,9 +351,10 @@ describe('random small scenarios (property)', () => {
    * capital.mobility ≈ 1 and depreciation ≈ 1 (capital.ts sent out slightly more than the stock,
    * and K + (s − δK) rounded below zero), both fixed; about 3% of samples hit them.
    * No shrinking (endOnFailure): shrinking these scenarios takes several seconds; the failure
-   * message names the broken invariant.
+   * message names the broken invariant. The seed of fast-check varies from run to run, so every
+   * run tries new scenarios; a failure prints the seed that replays it.
    */
   it('never throw, conserve population, keep shares in [0,1] and every number finite (full schema ranges)', () => {
-    fc.assert(fc.property(scenarioArb, runSample), { numRuns: 200, seed: 20240611, endOnFailure: true });
+    fc.assert(fc.property(scenarioArb, runSample), { numRuns: 200, endOnFailure: true });
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ALLOCATIONS, INSTRUMENTS, INTENSITY_INSTRUMENTS, LEVERS, scenarioSchema, type Scenario } from '../../src/scenario/schema.ts';
 
-export { ROOT, URD, tempDir, urd, urdChild, type CliResult } from '../support.ts';
+export { envCount, ROOT, skipUnavailable, URD, tempDir, urd, urdChild, type CliResult } from '../support.ts';
 
 /** The files a finished run folder must hold, compared byte for byte. */
 export const COMPARED = ['metrics.csv', 'events.ndjson', 'summary.json', 'manifest.json'] as const;
@@ -40,10 +40,22 @@ function sectionBounds(section: string): Record<string, NumberSchema> {
   return out;
 }
 
+/**
+ * A value of [min, max]: an end point, uniform, or log-uniform down to 1e-9 of the top. Uniform
+ * draws over a range like 0..1000 almost never give 0.001, where divisions and logarithms are
+ * most fragile, so the log-uniform branch tries the small values.
+ */
+export function rangeArb(min: number, max: number): fc.Arbitrary<number> {
+  const options = [fc.constant(min), fc.constant(max), fc.double({ min, max, noNaN: true, noDefaultInfinity: true })];
+  const lo = Math.max(min, max * 1e-9);
+  if (lo > 0 && max / lo > 10) options.push(fc.double({ min: Math.log(lo), max: Math.log(max), noNaN: true }).map((x) => Math.min(max, Math.max(min, Math.exp(x)))));
+  return fc.oneof(...options);
+}
+
 function paramArb(b: NumberSchema): fc.Arbitrary<number> {
   const min = b.minValue as number;
   const max = b.maxValue as number;
-  return b.isInt ? fc.integer({ min, max: Math.min(max, min + 1000) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  return b.isInt ? fc.integer({ min, max: Math.min(max, min + 1000) }) : rangeArb(min, max);
 }
 
 /** Random values over the whole valid range of every parameter of the given sections. */
@@ -56,7 +68,8 @@ const unit = fc.double({ min: 0, max: 1, noNaN: true });
 
 /**
  * Random valid scenarios on small worlds: 2–4 rings of 1–10 places, 1–1,500 residents, 1–12
- * ticks, every model parameter anywhere in its documented range, 0–3 interventions of any
+ * ticks, every model parameter anywhere in its documented range (small values included, see
+ * rangeArb), 0–3 interventions of any
  * lever, instrument, allocation and timing, either fiscal mode. Returns resolved scenarios
  * (defaults filled by the schema).
  */
@@ -72,7 +85,7 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
         urban: fc.boolean(),
         popShare: unit,
         tech: fc.double({ min: 0, max: 2, noNaN: true }),
-        capital: fc.oneof(fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true })),
+        capital: fc.oneof(fc.double({ min: 0, max: 5, noNaN: true }), rangeArb(0, 1000)),
         rights: unit,
         skill: unit,
         access: unit,
@@ -89,7 +102,7 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
     rights: sectionArb('rights'),
     policy: sectionArb('policy'),
     fiscalMode: fc.constantFrom('share', 'fixed'),
-    fiscalValue: fc.oneof(unit, fc.double({ min: 0, max: 1e6, noNaN: true })),
+    fiscalValue: fc.oneof(unit, rangeArb(0, 1e6)),
     interventions: fc.array(
       fc.record({
         lever: fc.constantFrom(...LEVERS),
@@ -98,8 +111,8 @@ export const smallScenario: fc.Arbitrary<Scenario> = fc
         start: fc.integer({ min: 1, max: 12 }),
         length: fc.integer({ min: 0, max: 12 }),
         ramp: fc.integer({ min: 0, max: 5 }),
-        budget: fc.double({ min: 1e-6, max: 1e4, noNaN: true }),
-        intensity: fc.double({ min: 1e-6, max: 100, noNaN: true }),
+        budget: rangeArb(1e-6, 1e4),
+        intensity: rangeArb(1e-6, 100),
         cls: fc.constantFrom('urban', 'rural', 'all'),
         ringMask: fc.nat({ max: 15 }),
       }),

@@ -7,7 +7,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadExperiment } from '../../src/experiments/load.ts';
 import { InputError, loadScenario, MAX_FILE_BYTES } from '../../src/scenario/load.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
-import { noStack, ROOT, tempDir, urd } from './helpers.ts';
+import { envCount, noStack, ROOT, tempDir, urd } from './helpers.ts';
 
 /**
  * Hostile input. The scenario and experiment loaders are fed random mutations of the stock
@@ -17,7 +17,7 @@ import { noStack, ROOT, tempDir, urd } from './helpers.ts';
  * or throw an InputError with a one-line message; any other exception fails. A dozen of them
  * go through the real CLI, which must exit 2 with one line on stderr and no stack trace.
  */
-const CASES = Number(process.env.URD_FUZZ_CASES ?? 300);
+const CASES = envCount('URD_FUZZ_CASES', 300);
 const scratch = tempDir('urd-hostile-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPARED, folderDiff, noStack, tempDir, urd, urdChild } from './helpers.ts';
+import { COMPARED, envCount, folderDiff, noStack, tempDir, urd, urdChild } from './helpers.ts';
 
 /**
  * Kills `urd run` with SIGKILL at random moments (before it starts writing, between
@@ -14,7 +14,7 @@ const SCENARIO = join(scratch, 'kill.yaml');
 const REFERENCE = join(scratch, 'reference');
 /** Seeded so a failure can be replayed: URD_KILL_SEED=n. */
 const SEED = Number(process.env.URD_KILL_SEED ?? 20240611);
-const KILLS = Number(process.env.URD_KILLS ?? 10);
+const KILLS = envCount('URD_KILLS', 10);
 
 /** Milliseconds from spawn until the run starts ticking (its manifest appears), and of the ticking itself, measured on the reference run. */
 let startup = 700;

@@ -10,14 +10,14 @@ import { initializeWorld } from '../../src/model/initialize.ts';
 import { tick } from '../../src/model/tick.ts';
 import { resumeRun, runScenario, runScenarioResumable } from '../../src/run/runScenario.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
-import { COMPARED, smallScenario, tempDir } from './helpers.ts';
+import { COMPARED, envCount, smallScenario, tempDir } from './helpers.ts';
 
 /**
  * Properties that hold over random valid scenarios on small worlds (every model parameter
  * anywhere in its documented range, random interventions). Each property runs RUNS cases;
  * fast-check shrinks a failure to a minimal scenario and prints its seed for replay.
  */
-const RUNS = Number(process.env.URD_PROPERTY_RUNS ?? 50);
+const RUNS = envCount('URD_PROPERTY_RUNS', 50);
 const scratch = tempDir('urd-prop-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let folder = 0;

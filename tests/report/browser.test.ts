@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeComparisonReport } from '../../src/report/compareReport.ts';
 import { writeRunReport } from '../../src/report/runReport.ts';
 import { writeSweepReport } from '../../src/report/sweepReport.ts';
+import { skipUnavailable } from '../support.ts';
 import { tempDir, writeFixtureComparison, writeFixtureRun, writeFixtureSweep } from './fixture.ts';
 
 const CHROMIUM = [process.env.URD_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
@@ -68,11 +69,9 @@ function openInChromium(page: string): Promise<Probe> {
   });
 }
 
-if (!CHROMIUM) {
-  console.warn('browser test skipped: Chromium is not installed (apt-get install chromium, or set URD_CHROMIUM to its path)');
-}
+const noChromium = skipUnavailable('the browser test', CHROMIUM ? null : 'Chromium is not installed (apt-get install chromium, or set URD_CHROMIUM to its path)');
 
-describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
+describe.skipIf(noChromium)('report.html in headless Chromium', () => {
   it('shows every picture of a run report and logs no console error', async () => {
     const dir = tempDir();
     writeFixtureRun(dir);

@@ -10,6 +10,8 @@ import { writeSweepReport } from '../report/sweepReport.ts';
 import { readFolderJson, refuseLinks } from '../io/outputFolder.ts';
 import { summaryProblem } from '../io/summaryCheck.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
+import { CALIBRATION_FILES } from '../calibrate/store.ts';
+import { writeCalibrationReport } from '../calibrate/report.ts';
 import { InputError } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
 import { stopOnSignals } from './signals.ts';
@@ -33,12 +35,13 @@ Options:
   -h, --help      this help`;
 
 /** What kind of output folder DIR is, from the files in it. */
-export function folderKind(dir: string): 'run' | 'sweep' | 'compare' {
+export function folderKind(dir: string): 'run' | 'sweep' | 'compare' | 'calibration' {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, null, null, 'not a folder');
   if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'metrics.csv'))) return 'run';
   if (existsSync(join(dir, 'runs.csv'))) return 'sweep';
   if (existsSync(join(dir, 'compare-runs.csv'))) return 'compare';
-  throw new InputError(dir, null, null, 'expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv) or a comparison folder (compare-runs.csv)');
+  if (existsSync(join(dir, CALIBRATION_FILES.result))) return 'calibration';
+  throw new InputError(dir, null, null, `expected a run folder (manifest.json + metrics.csv), a sweep folder (runs.csv), a comparison folder (compare-runs.csv) or a finished calibration (${CALIBRATION_FILES.result})`);
 }
 
 /**
@@ -67,6 +70,8 @@ export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): Re
     return writeRunReport(dir, { lang });
   }
   if (kind === 'sweep') return writeSweepReport(dir, { metric, lang });
+  // The calibration report is in English only so far; --lang does not reach it yet.
+  if (kind === 'calibration') return writeCalibrationReport(dir);
   return writeComparisonReport(dir, { metric, lang });
 }
 

@@ -84,6 +84,11 @@ describe('an interrupted calibration', () => {
     ]);
     expect(page.match(/<img /g)).toHaveLength(charts.length);
     for (const line of JSON.parse(readFileSync(join(reference, 'calibration.json'), 'utf8')).reading) expect(page).toContain(line.replaceAll("'", '&#39;'));
+    // `urd report DIR` recognises a calibration folder and writes the same page.
+    rmSync(join(reference, 'report.html'));
+    const r = urd(['report', reference, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(reference, 'report.html'), 'utf8')).toBe(page);
   }, 30_000);
 
   it('refuses a folder that holds a different calibration, and one that holds other files', async () => {

@@ -384,6 +384,7 @@ describe('the run summary from a series fed by hand', () => {
   const rowsWith = (tick: number, dpd: number, gini: number): MetricRow[] => [
     { tick, scope: 'all', metric: 'gini', value: gini },
     { tick, scope: 'all', metric: 'dpd', value: dpd },
+    { tick, scope: 'all', metric: 'rural_share', value: 0.5 - 0.01 * tick },
     { tick, scope: 'urban', metric: 'dpd', value: 99 },
   ];
   const DPD = [0.8, 1.0, 1.3, 0.9, 0.6, 0.35, 0.3];
@@ -410,13 +411,15 @@ describe('the run summary from a series fed by hand', () => {
     const slope = naiveSlope([3, 4, 5, 6], [0.9, 0.6, 0.35, 0.3]);
     close(summary.trend.slope, slope, 'trend slope');
     expect(summary.trend.n).toBe(4);
-    expect(summary.verdict).toBe('converging');
-    expect(summary.final).toEqual({ dpd: 0.3, gini: 0.1 * (DPD.length - 1) });
-    expect(Object.keys(summary.final)).toEqual(['dpd', 'gini']);
-    const pl = world.places;
-    let rural = 0;
-    for (let p = 0; p < pl.count; p++) if (!pl.urban[p]) rural += pl.population[p];
-    close(summary.ruralShare, rural / world.residents.count, 'ruralShare');
+    // |DPD| fell from 0.8 to 0.3 (net verdict) and falls over the window (recent direction).
+    expect(summary.verdict).toBe('narrowed');
+    expect(summary.recent).toBe('narrowing');
+    expect(summary.final).toEqual({ dpd: 0.3, gini: 0.1 * (DPD.length - 1), rural_share: 0.5 - 0.01 * (DPD.length - 1) });
+    expect(Object.keys(summary.final)).toEqual(['dpd', 'gini', 'rural_share']);
+    // The rural share is the measured one of the last tick, and its lowest over the run is kept.
+    close(summary.ruralShare, 0.5 - 0.01 * (DPD.length - 1), 'ruralShare');
+    close(summary.population.ruralShareMin, 0.5 - 0.01 * (DPD.length - 1), 'ruralShareMin');
+    close(summary.population.ruralShareInitial, 0.5, 'ruralShareInitial');
     expect(summary.events).toEqual({ tipping: 1, overspend: 4 });
     expect(summary.spending).toEqual({ policy: 3 });
     expect(summary.ticks).toBe(DPD.length - 1);
@@ -429,7 +432,10 @@ describe('the run summary from a series fed by hand', () => {
     tracker.observe(world, rowsWith(0, 0.5, 0));
     const summary = tracker.finish(world, {});
     expect(summary.trend.window).toBe(2);
-    expect(summary.verdict).toBe('undetermined');
+    // No change since the start, and no window to fit a direction over.
+    expect(summary.verdict).toBe('unchanged');
+    expect(summary.recent).toBe('undetermined');
+    expect(summary.trend.verdict).toBe('undetermined');
     expect(summary.dpd).toMatchObject({ initial: 0.5, final: 0.5, change: 0 });
     // The same incomes at the start and the end: no growth, so no convergence either.
     expect(summary.beta.beta).toBe(0);
@@ -444,7 +450,8 @@ describe('the run summary from a series fed by hand', () => {
     const summary = tracker.finish(world, {});
     expect(summary.trend.window).toBe(2);
     close(summary.trend.slope, 0.4, 'slope');
-    expect(summary.verdict).toBe('diverging');
+    expect(summary.verdict).toBe('widened');
+    expect(summary.recent).toBe('widening');
     expect(summary.dpd.halvingTick).toBeNull();
   });
 

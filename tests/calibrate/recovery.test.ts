@@ -32,16 +32,23 @@ describe('parameter recovery on data urd generated', () => {
     { 'diffusion.p': 0.008, 'diffusion.q': 0.9, 'world.rings.1.access': 0.4 },
   ];
   for (const truth of truths) {
-    it(`puts each true value inside its 90% interval (${JSON.stringify(truth)})`, async () => {
+    // A 90% interval misses its truth one time in ten, so "all three inside" would fail for
+    // 27% of truths by chance alone (seen after a model change: p = 0.008 against an interval
+    // from 0.0094). Asked instead: at most one miss (97% for a calibrated posterior), and a miss
+    // close to its interval (within half its width), so a biased or overconfident posterior
+    // still fails.
+    it(`puts the true values inside their 90% intervals, at most one just outside (${JSON.stringify(truth)})`, async () => {
       const { out, plan, result } = await calibrate(truth, METHOD);
       expect(result.runsUsed).toBe(600);
-      for (const p of result.parameters) {
-        expect(p.lo90, p.path).toBeLessThanOrEqual(truth[p.path]);
-        expect(p.hi90, p.path).toBeGreaterThanOrEqual(truth[p.path]);
+      const width = (p: (typeof result.parameters)[number], a: number, b: number) => (p.prior === 'log-uniform' ? Math.log(b / a) : b - a);
+      const misses = result.parameters.filter((p) => p.lo90! > truth[p.path] || p.hi90! < truth[p.path]);
+      expect(misses.length, misses.map((p) => `${p.path}: ${truth[p.path]} outside [${p.lo90}, ${p.hi90}]`).join('; ')).toBeLessThanOrEqual(1);
+      for (const p of misses) {
+        const outside = p.lo90! > truth[p.path] ? width(p, truth[p.path], p.lo90!) : width(p, p.hi90!, truth[p.path]);
+        expect(outside, p.path).toBeLessThan(0.5 * width(p, p.lo90!, p.hi90!));
       }
       // The data must teach something: the box of the 90% intervals holds less than half the
       // prior's (widths on the sampler's scale: log for the log-uniform p).
-      const width = (p: (typeof result.parameters)[number], a: number, b: number) => (p.prior === 'log-uniform' ? Math.log(b / a) : b - a);
       const volume = result.parameters.reduce((v, p) => v * (width(p, p.lo90!, p.hi90!) / width(p, p.priorLo90, p.priorHi90)), 1);
       expect(volume).toBeLessThan(0.5);
       // The tolerance shrinks over the populations (it may stall once it nears the seed-noise floor).

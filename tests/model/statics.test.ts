@@ -101,6 +101,19 @@ function instrument(lever: string, name: string, effect: string, direction: 1 | 
 }
 
 const movesOf = total('all/migrants_urban_to_rural', 'all/migrants_rural_to_urban');
+/**
+ * Mean over ticks 1..T of the capital held in places below their starting population (those the
+ * digital run counts a net loss for); needs metrics.placeMetrics, for the per-place series.
+ */
+const capitalOfShrinking = (s: Series) => {
+  let sum = 0;
+  for (let p = 0; s.has(`place:${p}/population`); p++) {
+    const n = get(s, `place:${p}/population`);
+    const k = get(s, `place:${p}/capital_pc`);
+    for (let t = 1; t <= TICKS; t++) if (n[t] < n[0]) sum += k[t] * n[t];
+  }
+  return sum / TICKS;
+};
 const capitalMoves = total('all/capital_urban_to_rural', 'all/capital_rural_to_urban');
 
 export const STATICS: Static[] = [
@@ -123,7 +136,7 @@ export const STATICS: Static[] = [
   { mechanism: 'depreciation', parameter: 'capital.depreciation', low: 0.01, high: 0.4, effect: 'capital per resident', direction: -1, measure: mean('all/capital_pc') },
   { mechanism: 'capital mobility', parameter: 'capital.mobility', low: 0.01, high: 0.3, effect: 'capital moved between urban and rural places', direction: 1, measure: capitalMoves },
   { mechanism: 'capital friction', parameter: 'capital.friction', low: 0, high: 2, effect: 'capital moved between urban and rural places (far apart)', direction: -1, measure: capitalMoves },
-  { mechanism: 'capital herding (digital run)', parameter: 'capital.herding', low: 0, high: 300, effect: 'capital moved between urban and rural places', direction: 1, measure: capitalMoves },
+  { mechanism: 'capital herding (digital run)', parameter: 'capital.herding', low: 0, high: 1000, effect: 'capital in places below their starting population', direction: -1, measure: capitalOfShrinking, context: { metrics: { placeMetrics: true } } },
   { mechanism: 'capital per job', parameter: 'capital.capitalPerJob', low: 0.5, high: 20, effect: 'employment', direction: -1, measure: mean('all/employment') },
   // Stage 3: talent application (7.4)
   { mechanism: 'propensity to move', parameter: 'talent.moveProbability', low: 0.01, high: 0.3, effect: 'moves between urban and rural places', direction: 1, measure: movesOf },
@@ -132,8 +145,11 @@ export const STATICS: Static[] = [
   { mechanism: 'service access of rural registrants', parameter: 'talent.serviceAccess', low: 0, high: 1, effect: 'rural-to-urban moves', direction: 1, measure: total('all/migrants_rural_to_urban'), context: { talent: { rightsWeight: 3 } } },
   { mechanism: 'rights in utility', parameter: 'talent.rightsWeight', low: 0, high: 4, effect: 'rural-to-urban moves (urban rights are higher)', direction: 1, measure: total('all/migrants_rural_to_urban'), context: { talent: { barrier: 0 } } },
   { mechanism: 'home attachment', parameter: 'talent.homeAttachment', low: 0, high: 5, effect: 'moves between urban and rural places', direction: -1, measure: movesOf },
-  { mechanism: 'people herding (digital run)', parameter: 'talent.herding', low: 0, high: 30, effect: 'moves between urban and rural places', direction: 1, measure: movesOf },
-  { mechanism: 'tipping threshold', parameter: 'talent.tippingThreshold', low: 0.005, high: 0.5, effect: 'places tipping', direction: -1, measure: mean('all/places_tipping'), context: { talent: { moveProbability: 0.2 } } },
+  { mechanism: 'people herding (digital run)', parameter: 'talent.herding', low: 0, high: 1, effect: 'village population', direction: -1, measure: mean('ring:3/population') },
+  { mechanism: 'run thresholds (digital run)', parameter: 'talent.runThreshold', low: 0.05, high: 1, effect: 'village population', direction: 1, measure: mean('ring:3/population') },
+  { mechanism: 'critical mass of users (digital run)', parameter: 'talent.criticalShare', low: 0.2, high: 0.9, effect: 'places tipping', direction: 1, measure: mean('all/places_tipping') },
+  { mechanism: 'failing services (digital run)', parameter: 'talent.serviceLoss', low: 0, high: 10, effect: 'village population (villages tipped)', direction: -1, measure: mean('ring:3/population'), context: { talent: { moveProbability: 0.3, criticalShare: 0.9 } } },
+  { mechanism: 'early warning (digital run)', parameter: 'talent.warningLoss', low: 0.05, high: 0.5, effect: 'places at risk', direction: -1, measure: mean('all/places_at_risk') },
   { mechanism: 'learning by use', parameter: 'talent.learning', low: 0, high: 0.6, effect: 'mean skill', direction: 1, measure: mean('all/skill') },
   { mechanism: 'skill decay', parameter: 'talent.skillDecay', low: 0, high: 0.4, effect: 'mean skill', direction: -1, measure: mean('all/skill') },
   // Stage 4: production diffusion (7.5)

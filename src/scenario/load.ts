@@ -5,6 +5,7 @@ import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { buildLayout } from '../engine/geometry.ts';
 import { countInfoPairs } from '../engine/world.ts';
+import { InputError } from './inputError.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 
 /** Largest scenario or experiment file read; bigger ones are refused before parsing. */
@@ -14,17 +15,7 @@ const MAX_DEPTH = 32;
 /** Longest `extends` chain. */
 const MAX_EXTENDS = 16;
 
-/** Bad input: one line naming the file, the field path (and line) and what was expected. Exit code 2. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string | null,
-    readonly line: number | null,
-    readonly expected: string,
-  ) {
-    super(`${file}${line !== null ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${expected}`);
-  }
-}
+export { InputError } from './inputError.ts';
 
 /** A parsed input file: its data and its document, for mapping field paths to lines. */
 export interface LoadedFile {
@@ -113,7 +104,9 @@ function readAtMost(path: string, shown: string, limit: number): Buffer {
   let fd: number | null = null;
   try {
     fd = openSync(path, 'r');
-    const buf = Buffer.alloc(limit);
+    // Not zero-filled (most files are a few hundred bytes of a 1 MiB limit): only the n bytes
+    // read are returned.
+    const buf = Buffer.allocUnsafe(limit);
     let n = 0;
     for (;;) {
       const got = readSync(fd, buf, n, limit - n, null);

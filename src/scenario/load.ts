@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { buildLayout } from '../engine/geometry.ts';
-import { countInfoPairs } from '../engine/world.ts';
+import { countInfoPairs } from '../engine/infoField.ts';
 import { InputError } from './inputError.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 
@@ -236,7 +236,7 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
     throw new InputError(file.path, 'world.rings', lineOf(file, ['world', 'rings']), `${places} places in all; expected at most ${LIMITS.maxPlaces}`);
   }
   if (places * (places - 1) > LIMITS.maxInfoPairs) {
-    const pairs = countInfoPairs(buildLayout(scenario.world.rings), scenario.diffusion.infoDecay, LIMITS.maxInfoPairs);
+    const pairs = countInfoPairs(buildLayout(scenario.world.rings), scenario.diffusion.infoDecay, scenario.diffusion.infoNeighbours, LIMITS.maxInfoPairs);
     if (pairs > LIMITS.maxInfoPairs) {
       throw new InputError(
         file.path,

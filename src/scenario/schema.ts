@@ -96,6 +96,7 @@ const diffusionSchema = z.strictObject({
   q: param(0.35, 0, 5, 'per tick', 'Bass imitation coefficient'),
   infoField: param(0.3, 0, 1, 'share', 'Weight of nearby places (mean information field) in the adopter share a resident sees'),
   infoDecay: param(1.5, 0.01, 1000, 'distance units', 'Distance over which the information field decays by a factor e'),
+  infoNeighbours: intParam(0, 0, 10_000, 'places', 'Most places each place hears from in the information field, the nearest (0: every place within reach, where exp(−d/infoDecay) ≥ 0.001). A cap keeps the field linear in places for large maps; docs/performance.md gives the tolerance'),
   accessThreshold: param(0.6, 0.01, 2, 'τ', 'Infrastructure level τ at which access is fully available'),
   marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
   slip: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),

@@ -19,10 +19,11 @@ export function infoReach(decay: number): number {
 }
 
 /**
- * A uniform grid over the places, cells one reach wide, so the places within reach of p lie in
- * the 3 × 3 cells around p's: finding them costs the places in those cells, not all P. When the
- * map is much wider than the reach the cells grow, so the grid never holds more than ≈ 4P cells.
- * Places are listed by cell in increasing id, which keeps each row of the field in id order.
+ * A uniform grid over the places, so the places near p are found by visiting the cells around
+ * p's, ring of cells by ring of cells, instead of all P. Uncapped, the cells are one reach wide
+ * (the 3 × 3 cells around p hold everything within reach); with a neighbour cap they are about
+ * as wide as the nearest `neighbours` need, and the search stops as soon as no unvisited cell can
+ * hold a heavier neighbour. Never more than ≈ 4P cells.
  */
 interface Grid {
   minX: number;
@@ -34,7 +35,7 @@ interface Grid {
   items: Int32Array;
 }
 
-function buildGrid(layout: Positions, reach: number): Grid {
+function buildGrid(layout: Positions, reach: number, neighbours: number): Grid {
   const P = layout.x.length;
   let minX = Infinity;
   let minY = Infinity;
@@ -48,7 +49,9 @@ function buildGrid(layout: Positions, reach: number): Grid {
   }
   const spanX = Math.max(maxX - minX, 1e-9);
   const spanY = Math.max(maxY - minY, 1e-9);
-  const cell = Math.max(reach, Math.sqrt((spanX * spanY) / (4 * P + 1)), Math.max(spanX, spanY) / 4096);
+  // With a cap: cells holding about neighbours / 2 places at the mean density.
+  const wanted = neighbours > 0 ? Math.min(reach, Math.sqrt((spanX * spanY * neighbours) / (2 * P))) : reach;
+  const cell = Math.max(wanted, Math.sqrt((spanX * spanY) / (4 * P + 1)), Math.max(spanX, spanY) / 4096);
   const nx = Math.floor(spanX / cell) + 1;
   const ny = Math.floor(spanY / cell) + 1;
   const cellOf = new Int32Array(P);
@@ -79,38 +82,66 @@ function forEachRow(
   visit: (p: number, index: Int32Array, weight: Float64Array, n: number) => boolean,
 ): void {
   const P = layout.x.length;
+  const { x: X, y: Y } = layout;
   const reach = infoReach(decay);
   const reach2 = reach * reach * (1 + 1e-12);
-  const g = buildGrid(layout, reach);
+  const g = buildGrid(layout, reach, neighbours);
+  // A place within reach lies at most this many rings of cells away.
+  const maxRing = Math.ceil(reach / g.cell);
   let rowIndex: Int32Array = new Int32Array(64);
   let rowWeight: Float64Array = new Float64Array(64);
+  let n = 0;
+  let lightest = 0;
+  const scanCell = (p: number, c: number): void => {
+    for (let k = g.cellStart[c]; k < g.cellStart[c + 1]; k++) {
+      const j = g.items[k];
+      const dx = X[p] - X[j];
+      const dy = Y[p] - Y[j];
+      if (j === p || dx * dx + dy * dy > reach2) continue;
+      const w = Math.exp(-Math.hypot(dx, dy) / decay);
+      if (w < INFO_CUTOFF) continue;
+      if (neighbours > 0 && n === neighbours) {
+        // Row full: the candidate replaces the lightest kept entry if it is heavier (ties: lower id).
+        if (w > rowWeight[lightest] || (w === rowWeight[lightest] && j < rowIndex[lightest])) {
+          rowIndex[lightest] = j;
+          rowWeight[lightest] = w;
+          lightest = lightestOf(rowIndex, rowWeight, n);
+        }
+        continue;
+      }
+      if (n === rowIndex.length) {
+        rowIndex = growInt(rowIndex);
+        rowWeight = growFloat(rowWeight);
+      }
+      rowIndex[n] = j;
+      rowWeight[n++] = w;
+      if (n === neighbours) lightest = lightestOf(rowIndex, rowWeight, n);
+    }
+  };
   for (let p = 0; p < P; p++) {
-    const x = layout.x[p];
-    const y = layout.y[p];
-    const cx = Math.floor((x - g.minX) / g.cell);
-    const cy = Math.floor((y - g.minY) / g.cell);
-    let n = 0;
-    for (let gy = Math.max(0, cy - 1); gy <= Math.min(g.ny - 1, cy + 1); gy++) {
-      for (let gx = Math.max(0, cx - 1); gx <= Math.min(g.nx - 1, cx + 1); gx++) {
-        const c = gx + g.nx * gy;
-        for (let k = g.cellStart[c]; k < g.cellStart[c + 1]; k++) {
-          const j = g.items[k];
-          const dx = x - layout.x[j];
-          const dy = y - layout.y[j];
-          if (j === p || dx * dx + dy * dy > reach2) continue;
-          const w = Math.exp(-Math.hypot(dx, dy) / decay);
-          if (w < INFO_CUTOFF) continue;
-          if (n === rowIndex.length) {
-            rowIndex = growInt(rowIndex);
-            rowWeight = growFloat(rowWeight);
-          }
-          rowIndex[n] = j;
-          rowWeight[n++] = w;
+    const cx = Math.floor((X[p] - g.minX) / g.cell);
+    const cy = Math.floor((Y[p] - g.minY) / g.cell);
+    n = 0;
+    lightest = 0;
+    for (let r = 0; r <= maxRing; r++) {
+      // Unvisited cells (ring r and beyond) hold only places further than (r − 1) cells: with a
+      // full row whose lightest weight beats that distance's, none of them could enter the row.
+      if (neighbours > 0 && n === neighbours && r > 0 && rowWeight[lightest] > Math.exp(-((r - 1) * g.cell) / decay)) break;
+      const y0 = cy - r;
+      const y1 = cy + r;
+      for (let gy = Math.max(0, y0); gy <= Math.min(g.ny - 1, y1); gy++) {
+        // Whole rows at the top and bottom of the ring, only its two ends in between.
+        const edge = gy === y0 || gy === y1;
+        const step = edge ? 1 : 2 * r;
+        for (let gx = cx - r; gx <= cx + r; gx += step || 1) {
+          if (gx >= 0 && gx < g.nx) scanCell(p, gx + g.nx * gy);
         }
       }
     }
-    if (neighbours > 0 && n > neighbours) n = keepHeaviest(rowIndex, rowWeight, n, neighbours);
-    sortRowById(rowIndex, rowWeight, n);
+    // In id order, as a scan over all places would give them; the weights are recomputed (the
+    // same expression, so the same bits) rather than carried through the sort.
+    rowIndex.subarray(0, n).sort();
+    for (let k = 0; k < n; k++) rowWeight[k] = Math.exp(-Math.hypot(X[p] - X[rowIndex[k]], Y[p] - Y[rowIndex[k]]) / decay);
     if (!visit(p, rowIndex, rowWeight, n)) return;
   }
 }
@@ -127,30 +158,11 @@ function growFloat(a: Float64Array): Float64Array {
   return b;
 }
 
-/** Moves the `keep` heaviest entries (ties: lower id first) to the front; returns `keep`. */
-function keepHeaviest(index: Int32Array, weight: Float64Array, n: number, keep: number): number {
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => weight[b] - weight[a] || index[a] - index[b]);
-  const i = Int32Array.from(order.slice(0, keep), (k) => index[k]);
-  const w = Float64Array.from(order.slice(0, keep), (k) => weight[k]);
-  index.set(i);
-  weight.set(w);
-  return keep;
-}
-
-/** Insertion sort of a row by neighbour id (rows arrive nearly sorted: cells are visited in id-free order, items within a cell by id). */
-function sortRowById(index: Int32Array, weight: Float64Array, n: number): void {
-  for (let a = 1; a < n; a++) {
-    const j = index[a];
-    const w = weight[a];
-    let b = a - 1;
-    while (b >= 0 && index[b] > j) {
-      index[b + 1] = index[b];
-      weight[b + 1] = weight[b];
-      b--;
-    }
-    index[b + 1] = j;
-    weight[b + 1] = w;
-  }
+/** The kept entry the next candidate must beat: lowest weight, and of those the highest id. */
+function lightestOf(index: Int32Array, weight: Float64Array, n: number): number {
+  let m = 0;
+  for (let k = 1; k < n; k++) if (weight[k] < weight[m] || (weight[k] === weight[m] && index[k] > index[m])) m = k;
+  return m;
 }
 
 /**

@@ -121,7 +121,7 @@ export function updateState(world: World, recipe: (draft: Draft<WorldState>) => 
 
 /** Allocates the stores of a world for a scenario; values are set by the model's initialization. */
 export function allocateWorld(scenario: Scenario, seed: number): World {
-  const layout = buildLayout(scenario.world.rings);
+  const layout = buildLayout(scenario.world);
   const P = layout.ring.length;
   const N = scenario.world.residents;
   const f = () => new Float64Array(P);

@@ -5,7 +5,7 @@
  * the same layout the run used.
  */
 import type { Chart, Plugin } from 'chart.js';
-import { buildLayout } from '../engine/geometry.ts';
+import { buildLayout, type WorldGeography } from '../engine/geometry.ts';
 import type { RingSpec } from '../scenario/schema.ts';
 import { axisTitle, axisTitleLine, isShare, metricName } from './labels.ts';
 import type { MetricTable } from './read.ts';
@@ -63,9 +63,9 @@ export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[],
   return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options };
 }
 
-/** What a ring map shows: a metric per place at several ticks, over the layout of `rings`. */
+/** What a ring map shows: a metric per place at several ticks, over the layout of `world`'s places. */
 export interface RingMapData {
-  rings: readonly RingSpec[];
+  world: WorldGeography;
   metric: string;
   ticks: number[];
   /** values[i][p]: the metric of place p at ticks[i]. */
@@ -75,12 +75,12 @@ export interface RingMapData {
 }
 
 /** Collects a ring map's data from place:i rows, or null when the run wrote none. */
-export function ringMapData(table: MetricTable, rings: readonly RingSpec[], metric: string, n = 3): RingMapData | null {
-  const P = rings.reduce((s, r) => s + r.count, 0);
+export function ringMapData(table: MetricTable, world: WorldGeography, metric: string, n = 3): RingMapData | null {
+  const P = buildLayout(world).x.length;
   if (!table.has(metric, 'place:0') || !table.has(metric, `place:${P - 1}`)) return null;
   const ticks = pickTicks(table.series(metric, 'place:0').ticks, n);
   const grab = (m: string) => ticks.map((t) => Array.from({ length: P }, (_, p) => table.valueAt(m, `place:${p}`, t)));
-  return { rings, metric, ticks, values: grab(metric), population: table.has('population', 'place:0') ? grab('population') : undefined };
+  return { world, metric, ticks, values: grab(metric), population: table.has('population', 'place:0') ? grab('population') : undefined };
 }
 
 const COLOUR_BAR = 150;
@@ -88,11 +88,14 @@ const PANEL_TITLE = 34;
 
 function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void {
   const { ctx, chartArea: a } = chart;
-  const layout = buildLayout(d.rings);
+  const layout = buildLayout(d.world);
+  const rings = d.world.rings;
+  // A hierarchy or a table has no ring circles to draw: its places are drawn where they are.
+  const onCircles = !d.world.places;
   const n = d.ticks.length;
   const panelW = (a.right - a.left - COLOUR_BAR) / n;
   const size = Math.min(panelW, a.bottom - a.top - PANEL_TITLE);
-  const maxR = Math.max(1e-9, ...d.rings.map((r) => r.radius));
+  const maxR = onCircles ? Math.max(1e-9, ...rings.map((r) => r.radius)) : Math.max(1e-9, ...Array.from(layout.x, (x, p) => Math.hypot(x, layout.y[p])));
   const scale = (size / 2 - 16) / maxR;
   const norm = (v: number) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
   ctx.save();
@@ -104,7 +107,7 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText(`tick ${d.ticks[i]}`, cx, a.top + 2);
-    for (const ring of d.rings) {
+    for (const ring of onCircles ? rings : []) {
       if (ring.radius <= 0) continue;
       ctx.strokeStyle = 'rgba(0,0,0,0.35)';
       ctx.lineWidth = 1.5;
@@ -114,9 +117,10 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number): void
       ctx.stroke();
     }
     ctx.setLineDash([]);
-    for (let k = 0; k < d.rings.length; k++) {
-      const ring = d.rings[k];
-      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : 40;
+    for (let k = 0; k < rings.length; k++) {
+      const ring = rings[k];
+      const count = layout.ringStart[k + 1] - layout.ringStart[k];
+      const spacing = !onCircles ? size / Math.sqrt(layout.x.length) : ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / count : 40;
       const r = Math.max(2.5, Math.min(12, spacing * 0.42));
       for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
         const x = cx + layout.x[p] * scale;
@@ -195,7 +199,9 @@ export function ringMapChart(d: RingMapData): ChartConfig {
   const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi) };
   const options = chartOptions({
     title,
-    subtitle: `Each dot is a place. Rings from the centre: ${d.rings.map((r) => r.label).join(', ')} (dashed circles: rural). Hollow dots: emptied places.`,
+    subtitle: d.world.places
+      ? `Each dot is a place where it lies. Levels from the cores: ${d.world.rings.map((r) => r.label).join(', ')}. Hollow dots: emptied places.`
+      : `Each dot is a place. Rings from the centre: ${d.world.rings.map((r) => r.label).join(', ')} (dashed circles: rural). Hollow dots: emptied places.`,
     x: { title: '' },
     y: { title: '' },
     legend: false,

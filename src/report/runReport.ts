@@ -73,7 +73,7 @@ export function renderRunCharts(dir: string, opts: RunChartOptions = {}): RunCha
     notes.push(`This run has no per-place rows, so the ring maps cannot be drawn. Run it again with \`${PLACE_ROWS_FLAG}\` to get them.`);
   } else {
     for (const m of maps) {
-      const data = ringMapData(table, rings, m, opts.panels ?? 3);
+      const data = ringMapData(table, scenario.world, m, opts.panels ?? 3);
       if (!data) {
         notes.push(`No per-place rows of ${m}, so its ring map is left out.`);
         continue;

@@ -3,9 +3,10 @@ import { dirname, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import { buildLayout } from '../engine/geometry.ts';
+import { buildLayout, type Layout } from '../engine/geometry.ts';
 import { countInfoPairs } from '../engine/infoField.ts';
 import { InputError } from './inputError.ts';
+import { parsePlacesCsv } from './placesCsv.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 
 /** Largest scenario or experiment file read; bigger ones are refused before parsing. */
@@ -229,14 +230,73 @@ function mostSpecific(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
   return best;
 }
 
+/** Largest places CSV (world.places.file): 200,000 places at a few hundred bytes a row. */
+const MAX_PLACES_CSV_BYTES = 64 << 20;
+
+/**
+ * Replaces world.places.file by world.places.table, read from the CSV (its path is relative to
+ * the scenario file that names it), so the resolved scenario carries its places and a run folder
+ * is complete without the CSV.
+ */
+function readPlacesFile(data: Record<string, unknown>, layers: readonly LoadedFile[]): void {
+  const world = data.world as Record<string, unknown> | undefined;
+  const places = world?.places as Record<string, unknown> | undefined;
+  if (!places || typeof places.file !== 'string') return;
+  const owner = [...layers].reverse().find((f) => lineOf(f, ['world', 'places', 'file']) !== null) ?? layers[layers.length - 1];
+  const path = resolve(dirname(resolve(owner.path)), places.file);
+  const shown = displayPath(path);
+  try {
+    if (!statSync(path).isFile()) throw new Error();
+  } catch {
+    throw new InputError(owner.path, 'world.places.file', lineOf(owner, ['world', 'places', 'file']), `file ${clip(shown)} not found`);
+  }
+  const bytes = readAtMost(path, shown, MAX_PLACES_CSV_BYTES + 1);
+  if (bytes.length > MAX_PLACES_CSV_BYTES) throw new InputError(shown, null, null, `file is more than ${MAX_PLACES_CSV_BYTES} bytes; expected at most ${MAX_PLACES_CSV_BYTES}`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
+  }
+  const rings = Array.isArray(world!.rings) ? world!.rings.length : scenarioSchema.parse({}).world.rings.length;
+  const kmPerUnit = typeof places.kmPerUnit === 'number' && places.kmPerUnit > 0 ? places.kmPerUnit : 10;
+  world!.places = { table: parsePlacesCsv(text, shown, kmPerUnit, rings) };
+}
+
+/**
+ * With world.places set, each ring's count and radius come from the places (the rings give each
+ * level its class and start values): count the level's places, radius their mean distance from
+ * the centre of the cores. So everything that reads the rings sees the world that runs.
+ */
+function deriveRings(scenario: Scenario, layout: Layout): void {
+  if (!scenario.world.places) return;
+  const { ringStart, x, y } = layout;
+  let cx = 0;
+  let cy = 0;
+  for (let p = 0; p < ringStart[1]; p++) {
+    cx += x[p] / ringStart[1];
+    cy += y[p] / ringStart[1];
+  }
+  scenario.world.rings.forEach((ring, r) => {
+    let sum = 0;
+    for (let p = ringStart[r]; p < ringStart[r + 1]; p++) sum += Math.hypot(x[p] - cx, y[p] - cy);
+    ring.count = ringStart[r + 1] - ringStart[r];
+    ring.radius = ring.count > 0 ? sum / ring.count : 0;
+  });
+}
+
 /** Cross-field limits the schema cannot express, checked before anything is allocated. */
 function checkWorld(scenario: Scenario, file: LoadedFile): void {
+  const layout = scenario.world.places ? buildLayout(scenario.world) : null;
+  if (layout) deriveRings(scenario, layout);
   const places = scenario.world.rings.reduce((n, r) => n + r.count, 0);
   if (places > LIMITS.maxPlaces) {
     throw new InputError(file.path, 'world.rings', lineOf(file, ['world', 'rings']), `${places} places in all; expected at most ${LIMITS.maxPlaces}`);
   }
-  if (places * (places - 1) > LIMITS.maxInfoPairs) {
-    const pairs = countInfoPairs(buildLayout(scenario.world.rings), scenario.diffusion.infoDecay, scenario.diffusion.infoNeighbours, LIMITS.maxInfoPairs);
+  const neighbours = scenario.diffusion.infoNeighbours;
+  // A neighbour cap bounds the pairs by places × cap, so most large worlds need no count.
+  if (places * (places - 1) > LIMITS.maxInfoPairs && !(neighbours > 0 && places * neighbours <= LIMITS.maxInfoPairs)) {
+    const pairs = countInfoPairs(layout ?? buildLayout(scenario.world), scenario.diffusion.infoDecay, neighbours, LIMITS.maxInfoPairs);
     if (pairs > LIMITS.maxInfoPairs) {
       throw new InputError(
         file.path,
@@ -246,7 +306,7 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
       );
     }
   }
-  if (scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
+  if (!scenario.world.places && scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
     throw new InputError(file.path, 'world.rings.0.radius', lineOf(file, ['world', 'rings', 0]), 'expected a radius > 0 when ring 0 holds more than one core');
   }
   scenario.interventions.forEach((iv, i) => {
@@ -284,6 +344,7 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
   }
   if (overrides.seed !== undefined) data.seed = overrides.seed;
   if (overrides.ticks !== undefined) data.ticks = overrides.ticks;
+  readPlacesFile(data, layers);
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const issue = mostSpecific(result.error.issues);

@@ -34,7 +34,7 @@ function rowsOf(f: ReturnType<typeof buildInfoField>): { j: number; w: number }[
 describe('information field through the grid index', () => {
   it('equals the dense field to the bit, on the default rings and on scattered maps wider than its reach', () => {
     const cases = [
-      { pos: buildLayout(scenarioSchema.parse({}).world.rings), decay: 1.5 },
+      { pos: buildLayout(scenarioSchema.parse({}).world), decay: 1.5 },
       { pos: scatter(600, 60, 'wide'), decay: 1.5 }, // reach 10.4: each place sees a small part of the map
       { pos: scatter(300, 5, 'narrow'), decay: 2 }, // everything within reach: the dense case
       { pos: scatter(400, 1000, 'sparse'), decay: 0.5 }, // almost nobody within reach

@@ -92,12 +92,17 @@ function forEachRow(
   let rowWeight: Float64Array = new Float64Array(64);
   let n = 0;
   let lightest = 0;
+  // Squared distance of the lightest kept entry, with a margin for rounding: a candidate further
+  // away is lighter, so its weight need not be computed (a cheap pre-test; weights decide).
+  let lightestD2 = Infinity;
+  const squaredDistance = (p: number, j: number) => ((X[p] - X[j]) ** 2 + (Y[p] - Y[j]) ** 2) * (1 + 1e-9);
   const scanCell = (p: number, c: number): void => {
     for (let k = g.cellStart[c]; k < g.cellStart[c + 1]; k++) {
       const j = g.items[k];
       const dx = X[p] - X[j];
       const dy = Y[p] - Y[j];
-      if (j === p || dx * dx + dy * dy > reach2) continue;
+      const d2 = dx * dx + dy * dy;
+      if (j === p || d2 > reach2 || (n === neighbours && d2 > lightestD2)) continue;
       const w = Math.exp(-Math.hypot(dx, dy) / decay);
       if (w < INFO_CUTOFF) continue;
       if (neighbours > 0 && n === neighbours) {
@@ -106,6 +111,7 @@ function forEachRow(
           rowIndex[lightest] = j;
           rowWeight[lightest] = w;
           lightest = lightestOf(rowIndex, rowWeight, n);
+          lightestD2 = squaredDistance(p, rowIndex[lightest]);
         }
         continue;
       }
@@ -115,7 +121,10 @@ function forEachRow(
       }
       rowIndex[n] = j;
       rowWeight[n++] = w;
-      if (n === neighbours) lightest = lightestOf(rowIndex, rowWeight, n);
+      if (n === neighbours) {
+        lightest = lightestOf(rowIndex, rowWeight, n);
+        lightestD2 = squaredDistance(p, rowIndex[lightest]);
+      }
     }
   };
   for (let p = 0; p < P; p++) {
@@ -123,6 +132,7 @@ function forEachRow(
     const cy = Math.floor((Y[p] - g.minY) / g.cell);
     n = 0;
     lightest = 0;
+    lightestD2 = Infinity;
     for (let r = 0; r <= maxRing; r++) {
       // Unvisited cells (ring r and beyond) hold only places further than (r − 1) cells: with a
       // full row whose lightest weight beats that distance's, none of them could enter the row.
@@ -184,7 +194,8 @@ export function countInfoPairs(layout: Positions, decay: number, neighbours = 0,
 export function buildInfoField(layout: Positions, decay: number, neighbours = 0): InfoField {
   const P = layout.x.length;
   const start = new Int32Array(P + 1);
-  let index: Int32Array = new Int32Array(Math.max(16, P * 8));
+  // With a cap, P × cap bounds the pairs: no growing, and no copy when the rows are nearly full.
+  let index: Int32Array = new Int32Array(Math.max(16, P * (neighbours > 0 ? neighbours : 8)));
   let weight: Float64Array = new Float64Array(index.length);
   let k = 0;
   forEachRow(layout, decay, neighbours, (p, rowIndex, rowWeight, n) => {
@@ -198,5 +209,6 @@ export function buildInfoField(layout: Positions, decay: number, neighbours = 0)
     start[p + 1] = k;
     return true;
   });
-  return { start, index: index.slice(0, k), weight: weight.slice(0, k) };
+  const fits = k >= index.length - index.length / 8;
+  return { start, index: fits ? index.subarray(0, k) : index.slice(0, k), weight: fits ? weight.subarray(0, k) : weight.slice(0, k) };
 }

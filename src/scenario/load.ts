@@ -149,6 +149,29 @@ export function mergeLayers(base: Record<string, unknown>, over: Record<string, 
   return out;
 }
 
+/** Files parsed in this process, by absolute path, with the size and mtime they had. */
+const parsed = new Map<string, { size: number; mtimeMs: number; file: LoadedFile }>();
+
+/**
+ * {@link readInputFile} through a cache: `urd list` and sweeps load many scenarios that extend
+ * the same base, and parsing YAML is most of their start-up. A file whose size or mtime changed
+ * is read again. Callers get their own copy of the data (they edit it); the parsed document is
+ * shared, read only.
+ */
+function readCached(abs: string): LoadedFile {
+  let stat: { size: number; mtimeMs: number } | null = null;
+  try {
+    stat = statSync(abs);
+  } catch {
+    // readInputFile reports it
+  }
+  const hit = parsed.get(abs);
+  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return { ...hit.file, data: structuredClone(hit.file.data) };
+  const file = readInputFile(abs);
+  if (stat) parsed.set(abs, { size: stat.size, mtimeMs: stat.mtimeMs, file: { ...file, data: structuredClone(file.data) } });
+  return file;
+}
+
 /**
  * Reads a file and the chain of files it `extends` (paths relative to the extending file),
  * returning the layers from the most basic to the file itself. Detects cycles.
@@ -159,7 +182,7 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
     throw new InputError(displayPath(chain[chain.length - 1]), 'extends', null, `extends cycle: ${[...chain, abs].map(displayPath).join(' → ')}`);
   }
   if (chain.length >= MAX_EXTENDS) throw new InputError(displayPath(abs), 'extends', null, `more than ${MAX_EXTENDS} files in the extends chain`);
-  const file = readInputFile(abs);
+  const file = readCached(abs);
   const parent = file.data.extends;
   delete file.data.extends;
   if (parent === undefined) return [file];

@@ -86,8 +86,9 @@ function forEachRow(
   const reach = infoReach(decay);
   const reach2 = reach * reach * (1 + 1e-12);
   const g = buildGrid(layout, reach, neighbours);
-  // A place within reach lies at most this many rings of cells away.
-  const maxRing = Math.ceil(reach / g.cell);
+  // A place within reach lies at most this many rings of cells away, and no ring beyond the
+  // grid's own size holds a cell (a tiny map with a long reach would otherwise walk billions).
+  const maxRing = Math.min(Math.ceil(reach / g.cell), Math.max(g.nx, g.ny));
   let rowIndex: Int32Array = new Int32Array(64);
   let rowWeight: Float64Array = new Float64Array(64);
   let n = 0;

@@ -74,3 +74,11 @@ describe('information field through the grid index', () => {
     expect(anyDropped).toBe(true);
   });
 });
+
+describe('information field on degenerate maps', () => {
+  it('handles places packed into a millionth of a unit with the longest reach and a cap above the place count', () => {
+    const pos = { x: Float64Array.from([0, 1e-6, 0, -1e-6]), y: Float64Array.from([0, 0, 1e-6, 0]) };
+    const field = buildInfoField(pos, 1000, 5000);
+    expect(rowsOf(field)).toEqual(denseRows(pos, 1000));
+  });
+});

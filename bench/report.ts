@@ -7,6 +7,8 @@ import type { KernelResult, ModelResult } from './child.ts';
 import { STAGE_NAMES } from './child.ts';
 import type { MachineInfo } from './measure.ts';
 import type { PeerName } from './peers.ts';
+import type { UserMeasurements } from './userTargets.ts';
+import { describeUserMeasurements, judgeUserTargets } from './userTargets.ts';
 
 /** Everything one `npm run bench` measured, as written to bench/results.json. */
 export interface BenchResults {
@@ -21,6 +23,10 @@ export interface BenchResults {
   places: ModelResult[];
   /** Rendering every run chart of a 50-tick run, against the run itself (null when it broke). */
   charts: ChartsResult | null;
+  /** What a user waits on (start-up, a run end to end, 100k places, sweeps); null: not measured. */
+  user: Omit<UserMeasurements, 'model'>;
+  /** The machine's 1-minute load average when the run started (wall-time ratios need a quiet machine). */
+  loadAverage: number;
   targets: Target[];
   /** Measurements that broke (a child crashed, variants disagreed); any makes the run fail. */
   failures: string[];
@@ -88,6 +94,7 @@ export function judgeTargets(r: Omit<BenchResults, 'targets'>): Target[] {
         }
       : notMeasured('10M residents × 10 ticks within memory', 'completes (run with --full)'),
   );
+  out.push(...judgeUserTargets({ ...r.user, model: r.model }));
   return out;
 }
 
@@ -206,7 +213,7 @@ export function renderResults(r: BenchResults): string {
     'Full model (tick: edits + plan + 5 stages + ledger reconciliation; metrics = one reportTick, not included):',
     modelTable(r.model),
   ];
-  if (r.places.length) parts.push('', 'Full model against places (info field is dense: cost ∝ places²):', modelTable(r.places));
+  if (r.places.length) parts.push('', 'Full model against places (default map: every place within reach of every other, so field pairs ∝ places²):', modelTable(r.places));
   parts.push('', 'Kernel side by side (stage 4 with identical draws; levels and output checked equal every tick):', kernelTable(r.kernel));
   parts.push('', 'Peers:', peerTable(r.kernel));
   if (r.peers.problems.length) parts.push('', ...r.peers.problems.map((p) => `note: ${p}`));
@@ -214,7 +221,9 @@ export function renderResults(r: BenchResults): string {
     const slowest = Object.entries(r.charts.perChartMs).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, ms]) => `${id} ${fmt(ms)} ms`).join(', ');
     parts.push('', `Charts: ${r.charts.charts} run charts of a ${r.charts.ticks}-tick, ${label(r.charts.residents)}-resident run in ${fmt(r.charts.chartsMs)} ms (the run: ${fmt(r.charts.runMs)} ms); slowest: ${slowest}`);
   }
-  parts.push('', 'Targets:', targetTable(r.targets));
+  const user = describeUserMeasurements({ ...r.user, model: r.model });
+  if (user.length) parts.push('', ...user);
+  parts.push('', `Targets (load average ${fmt(r.loadAverage)} on ${r.machine.cores} cores at the start; wall-time ratios need a quiet machine):`, targetTable(r.targets));
   if (r.failures.length) parts.push('', 'FAILURES:', ...r.failures.map((f) => `  - ${f}`));
   return parts.join('\n');
 }

@@ -12,6 +12,11 @@
  * reproduce the hand-written kernel's results. A slow machine never fails it, unless --strict.
  */
 import { measureCharts, type ChartsResult } from './charts.ts';
+import os from 'node:os';
+import { measureEndToEnd } from './endToEnd.ts';
+import { runScale, type ScaleResult, type ScaleSpec } from './placesScale.ts';
+import { measureStartup } from './startup.ts';
+import { measureSweep } from './sweepThroughput.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +44,11 @@ interface Plan {
   /** Residents per size for which peers run. */
   peerSizes: number[];
   places: ModelSpec[];
+  /** ≈100k places against 151 at 1M residents (null: skipped). */
+  scale: ScaleSpec | null;
+  /** Runs of the sweep throughput measurement (0: skipped). */
+  sweepRuns: number;
+  endToEnd: boolean;
 }
 
 const model = (residents: number, ticks: number, extra: Partial<ModelSpec> = {}): ModelSpec => ({
@@ -72,6 +82,9 @@ function plan(mode: Mode): Plan {
       kernel: [kernel(10_000, 10, 3, 3_000), kernel(100_000, 5, 3, 5_000)],
       peerSizes: [10_000, 100_000],
       places: [model(10_000, 5, { placeScale: 4, reportTicks: 1 })],
+      scale: null,
+      sweepRuns: 0,
+      endToEnd: false,
     };
   }
   // Up to 24 × 151 = 3624 places: the default geography's information field is dense, and ×28
@@ -82,6 +95,9 @@ function plan(mode: Mode): Plan {
     kernel: [kernel(10_000, 50, 5, 10_000), kernel(100_000, 20, 5, 15_000), kernel(1_000_000, 10, 3, 30_000)],
     peerSizes: [10_000, 100_000, 1_000_000],
     places: sweep,
+    scale: { kind: 'scale', residents: 1_000_000, warmup: 2, ticks: 5, seed: SEED },
+    sweepRuns: mode === 'full' ? 200 : 40,
+    endToEnd: true,
   };
   if (mode === 'full') {
     p.model.push(model(10_000_000, 10));
@@ -91,7 +107,7 @@ function plan(mode: Mode): Plan {
 }
 
 /** Runs one measurement in a fresh child process and returns its result (or throws with the child's reason). */
-function runChild<T>(spec: ModelSpec | KernelSpec): T {
+function runChild<T>(spec: ModelSpec | KernelSpec | ScaleSpec): T {
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', BIN, '--child', JSON.stringify(spec)], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -108,9 +124,9 @@ function runChild<T>(spec: ModelSpec | KernelSpec): T {
 
 /** Child side: runs the spec given on the command line and prints its result line. */
 async function childMain(json: string): Promise<number> {
-  const spec = JSON.parse(json) as ModelSpec | KernelSpec;
+  const spec = JSON.parse(json) as ModelSpec | KernelSpec | ScaleSpec;
   try {
-    const result = spec.kind === 'model' ? runModel(spec) : await runKernel(spec);
+    const result = spec.kind === 'model' ? runModel(spec) : spec.kind === 'scale' ? runScale(spec, ROOT) : await runKernel(spec);
     process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n');
     return 0;
   } catch (err) {
@@ -170,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const mode: Mode = opts.quick ? 'quick' : opts.full ? 'full' : 'default';
   const started = performance.now();
+  const loadAverage = os.loadavg()[0];
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const p = plan(mode);
 
@@ -180,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const failures: string[] = [];
-  const attempt = <T>(spec: ModelSpec | KernelSpec, what: string): T | null => {
+  const attempt = <T>(spec: ModelSpec | KernelSpec | ScaleSpec, what: string): T | null => {
     say(what);
     try {
       return runChild<T>(spec);
@@ -211,6 +228,22 @@ export async function main(argv: string[]): Promise<number> {
     if (r) places.push(r);
   }
 
+  // Guarded: a measurement that breaks is a failure of the run, the others still report.
+  const guarded = <T>(what: string, f: () => T): T | null => {
+    say(what);
+    try {
+      return f();
+    } catch (err) {
+      failures.push(`${what}: ${(err as Error).message}`);
+      say(`FAILED: ${(err as Error).message}`);
+      return null;
+    }
+  };
+  const scale = p.scale ? attempt<ScaleResult>(p.scale, `places: ≈100k against 151 at ${label(p.scale.residents)} residents`) : null;
+  const startup = guarded('start-up of the CLI against bare node', () => measureStartup(ROOT, mode === 'quick' ? 3 : 7));
+  const endToEnd = p.endToEnd ? guarded('urd run scenarios/baseline.yaml end to end', () => measureEndToEnd(ROOT)) : null;
+  const sweepResult = p.sweepRuns > 0 ? guarded(`sweep throughput: ${p.sweepRuns} runs × 10k residents, 1 and 2 workers`, () => measureSweep(ROOT, p.sweepRuns)) : null;
+
   say('charts of a 50-tick baseline run (100k residents)');
   let charts: ChartsResult | null = null;
   try {
@@ -229,6 +262,8 @@ export async function main(argv: string[]): Promise<number> {
     kernel: kernels,
     places,
     charts,
+    user: { startup, endToEnd, scale, sweep: sweepResult },
+    loadAverage,
     failures,
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -12,6 +12,8 @@
 #      (package.json / package-lock.json changed since the last successful
 #      setup, or canvas' native addon was never built), then canvas is checked
 #      to load, with one `npm rebuild canvas` as a fallback.
+#   3. The CLI build in dist/ (which bin/urd.mjs runs, so `urd` starts without compiling
+#      TypeScript) is made by scripts/build.mjs when it is missing or stale.
 #
 # canvas is always built from source here: prebuild-install cannot download a
 # prebuilt binary (only the npm registry and Debian's apt repositories are
@@ -167,8 +169,14 @@ command -v npm >/dev/null 2>&1 || die "npm is not on PATH"
 # every time (cheap: one dpkg-query per package).
 check_apt_pkgs quiet
 
+# Step 3, on every successful exit: one node start when dist/ is current (it stats the sources).
+build_and_exit() {
+  node scripts/build.mjs --if-stale || die "building dist/ failed (see the output above)"
+  exit 0
+}
+
 reason="$(install_reason)"
-[[ -z "$reason" ]] && exit 0   # fast path: all done, print nothing
+[[ -z "$reason" ]] && build_and_exit   # fast path: all done, print nothing
 
 # Serialise concurrent setups (e.g. `npm test` and `npm run demo` at once),
 # then look again: the other run may have done the work meanwhile.
@@ -177,7 +185,7 @@ if command -v flock >/dev/null 2>&1; then
   exec 9>"$lockfile"
   flock 9
   reason="$(install_reason)"
-  [[ -z "$reason" ]] && exit 0
+  [[ -z "$reason" ]] && build_and_exit
 fi
 
 check_apt_pkgs
@@ -212,3 +220,4 @@ fi
 
 lock_hash >"$STAMP"
 say "dependencies ready ($((SECONDS - start))s)"
+build_and_exit

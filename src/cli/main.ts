@@ -1,33 +1,26 @@
 import { OutputError } from '../io/atomic.ts';
 import { URD_VERSION } from '../io/runFolder.ts';
 import { safeLine, safeText } from '../io/text.ts';
-import { InputError } from '../scenario/load.ts';
+import { InputError } from '../scenario/inputError.ts';
 import { didYouMean } from '../scenario/suggest.ts';
-import { compareCommand } from './compare.ts';
-import { demoCommand } from './demo.ts';
-import { listCommand } from './list.ts';
-import { runCommand } from './run.ts';
-import { validateCommand } from './validate.ts';
-import { aggregateCommand } from './aggregate.ts';
-import { mergeCommand } from './merge.ts';
-import { sweepCommand } from './sweep.ts';
-import { exportCommand } from './export.ts';
-import { paramsCommand } from './params.ts';
 
-/** The commands, each a function from its arguments to an exit code. */
+/**
+ * The commands, each a function from its arguments to an exit code. Each is imported when it
+ * runs, so `urd --version` or `urd list` does not load the model, the sweep pool or the charts.
+ */
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
-  demo: { summary: 'the flagship comparison: backwash world, core-first vs periphery-first governance', run: demoCommand },
-  list: { summary: 'list the stock scenarios and the question each asks', run: listCommand },
-  params: { summary: 'list the model parameters with unit, range, default and meaning (urd params SECTION for one part)', run: paramsCommand },
-  run: { summary: 'run a scenario and write a run folder', run: runCommand },
-  validate: { summary: 'check scenario files without running them', run: validateCommand },
+  demo: { summary: 'the flagship comparison: backwash world, core-first vs periphery-first governance', run: async (a) => (await import('./demo.ts')).demoCommand(a) },
+  list: { summary: 'list the stock scenarios and the question each asks', run: async (a) => (await import('./list.ts')).listCommand(a) },
+  run: { summary: 'run a scenario and write a run folder', run: async (a) => (await import('./run.ts')).runCommand(a) },
+  validate: { summary: 'check scenario files without running them', run: async (a) => (await import('./validate.ts')).validateCommand(a) },
   report: { summary: 'write report.html and charts/*.png for a run, sweep or comparison folder', run: async (a) => (await import('./report.ts')).reportCommand(a) },
-  compare: { summary: 'run scenarios on common random numbers and compare their summaries', run: compareCommand },
-  sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: sweepCommand },
-  merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: mergeCommand },
+  compare: { summary: 'run scenarios on common random numbers and compare their summaries', run: async (a) => (await import('./compare.ts')).compareCommand(a) },
+  sweep: { summary: 'run an experiment: parameter sweep × replications on worker threads, resumable, shardable', run: async (a) => (await import('./sweep.ts')).sweepCommand(a) },
+  merge: { summary: 'combine the shard folders of a sweep into the files a one-machine sweep writes', run: async (a) => (await import('./merge.ts')).mergeCommand(a) },
+  aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: async (a) => (await import('./aggregate.ts')).aggregateCommand(a) },
+  params: { summary: 'list the model parameters with unit, range, default and meaning (urd params SECTION for one part)', run: async (a) => (await import('./params.ts')).paramsCommand(a) },
   calibrate: { summary: 'fit parameters to observed series (ABC-SMC posterior or Nelder-Mead), with held-out validation', run: async (a) => (await import('./calibrate.ts')).calibrateCommand(a) },
-  export: { summary: 'gather every run under a folder into one tidy table (Parquet or CSV) for pandas, polars, R and DuckDB', run: exportCommand },
-  aggregate: { summary: 'recompute per-point means, sd and 95% intervals (and Morris indices) of a sweep', run: aggregateCommand },
+  export: { summary: 'gather every run under a folder into one tidy table (Parquet or CSV) for pandas, polars, R and DuckDB', run: async (a) => (await import('./export.ts')).exportCommand(a) },
   play: { summary: 'the classroom page: the model live in the browser (zh/en), served locally or exported', run: async (a) => (await import('./play.ts')).playCommand(a) },
 };
 

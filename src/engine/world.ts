@@ -3,8 +3,11 @@ import { freeze, produce } from 'immer';
 import type { InterventionSpec, Scenario } from '../scenario/schema.ts';
 import type { Layout } from './geometry.ts';
 import { buildLayout } from './geometry.ts';
+import type { InfoField } from './infoField.ts';
+import { buildInfoField } from './infoField.ts';
 import { Ledger } from './ledger.ts';
 import type { Streams } from './rng.ts';
+export type { InfoField } from './infoField.ts';
 import { createStreams } from './rng.ts';
 
 /** Per-place state, structure of arrays indexed by place id. */
@@ -99,74 +102,6 @@ export interface PolicyPlan {
   intensity: Map<string, Float64Array>;
 }
 
-/** Compressed sparse rows: neighbours of p are index[start[p] .. start[p+1]) with weight[...]. */
-export interface InfoField {
-  start: Int32Array;
-  index: Int32Array;
-  weight: Float64Array;
-}
-
-/** Weights below this are dropped from the information field: they change no result but cost P² time. */
-const INFO_CUTOFF = 1e-3;
-
-/**
- * The information-field weight exp(-d/decay) of a pair of places, or 0 when it falls below the
- * cutoff. `reach2` is the squared distance beyond which no weight can pass it, a cheap test that
- * skips the exponential for far pairs. One definition serves counting and building the field.
- */
-function pairWeight(layout: Layout, decay: number, reach2: number, p: number, j: number): number {
-  const dx = layout.x[p] - layout.x[j];
-  const dy = layout.y[p] - layout.y[j];
-  if (dx * dx + dy * dy > reach2) return 0;
-  const w = Math.exp(-Math.hypot(dx, dy) / decay);
-  return w >= INFO_CUTOFF ? w : 0;
-}
-
-/** Squared reach of the field: exp(-d/decay) ≥ cutoff ⇔ d ≤ −decay·ln(cutoff) (with a margin for rounding). */
-function squaredReach(decay: number): number {
-  const reach = -decay * Math.log(INFO_CUTOFF);
-  return reach * reach * (1 + 1e-12);
-}
-
-/**
- * Counts the place pairs the information field keeps (the entries {@link buildInfoField} would
- * allocate), without allocating; stops counting once past `stopAt`. Scenario validation uses
- * it to refuse worlds whose field would not fit in memory before anything is built.
- */
-export function countInfoPairs(layout: Layout, decay: number, stopAt = Infinity): number {
-  const P = layout.ring.length;
-  const reach2 = squaredReach(decay);
-  let n = 0;
-  for (let p = 0; p < P; p++) {
-    for (let j = 0; j < P; j++) if (j !== p && pairWeight(layout, decay, reach2, p, j) > 0) n++;
-    if (n > stopAt) return n;
-  }
-  return n;
-}
-
-/** Builds the information field exp(-d/decay) between distinct places, keeping weights above the cutoff. */
-export function buildInfoField(layout: Layout, decay: number): InfoField {
-  const P = layout.ring.length;
-  const reach2 = squaredReach(decay);
-  // Counted first, so the field fills typed arrays of the right size instead of growing lists.
-  const pairs = countInfoPairs(layout, decay);
-  const start = new Int32Array(P + 1);
-  const index = new Int32Array(pairs);
-  const weight = new Float64Array(pairs);
-  let k = 0;
-  for (let p = 0; p < P; p++) {
-    for (let j = 0; j < P; j++) {
-      const w = j === p ? 0 : pairWeight(layout, decay, reach2, p, j);
-      if (w > 0) {
-        index[k] = j;
-        weight[k++] = w;
-      }
-    }
-    start[p + 1] = k;
-  }
-  return { start, index, weight };
-}
-
 /** Everything one run owns. */
 export interface World {
   scenario: Scenario;
@@ -195,7 +130,7 @@ export function updateState(world: World, recipe: (draft: Draft<WorldState>) => 
 
 /** Allocates the stores of a world for a scenario; values are set by the model's initialization. */
 export function allocateWorld(scenario: Scenario, seed: number): World {
-  const layout = buildLayout(scenario.world.rings);
+  const layout = buildLayout(scenario.world);
   const P = layout.ring.length;
   const N = scenario.world.residents;
   const f = () => new Float64Array(P);
@@ -262,6 +197,6 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     undo: [],
     events: [],
     scratch: { a: f(), b: f(), c: f(), d: f(), e: f(), f: f() },
-    infoField: buildInfoField(layout, scenario.diffusion.infoDecay),
+    infoField: buildInfoField(layout, scenario.diffusion.infoDecay, scenario.diffusion.infoNeighbours),
   };
 }

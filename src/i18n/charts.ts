@@ -57,6 +57,7 @@ const en = {
   meanOverRing: "The mean over each ring's residents",
   ringMap: (metric: string) => `Ring map: ${metric}`,
   ringMapSubtitle: (rings: string) => `Each dot is a place; a dot smaller than its ring's others has fewer residents. Hollow: emptied.\nRings from the centre: ${rings}. Dashed circles: rural rings.`,
+  placeMapSubtitle: (levels: string) => `Each dot is a place where it lies; a smaller dot has fewer residents. Hollow: emptied.\nLevels from the cores: ${levels}.`,
   ringMapCaption: (metric: string, ticks: string, log: boolean) =>
     `Every place as a dot on its ring around the core, coloured by ${metric}, at ticks ${ticks} on one colour scale${log ? ' (logarithmic, so changes in the villages show beside the core)' : ''}. Dot area: residents, against the ring's average place at the start.`,
   noPlaceValues: 'No place values to draw.',
@@ -126,6 +127,7 @@ const zh: ChartText = {
   meanOverRing: '各圈层居民的平均值',
   ringMap: (metric) => `${TERMS.rings.zh}地图：${metric}`,
   ringMapSubtitle: (rings) => `每个点是一个地点；比同圈其他点小，说明居民较少。空心点：已无人居住。\n由内向外：${rings}。虚线圆：乡村圈层。`,
+  placeMapSubtitle: (levels) => `每个点是一个地点，画在其实际位置；点越小居民越少。空心点：已无人居住。\n由核心向外的层级：${levels}。`,
   ringMapCaption: (metric, ticks, log) => `每个地点画在其圈层上，颜色表示${metric}，第 ${ticks} 期，共用一个色标${log ? '（对数刻度，乡村的变化与核心并列可见）' : ''}。点的面积：居民数，相对于期初同圈的平均地点。`,
   noPlaceValues: '没有可绘制的地点数值。',
   logScale: '对数刻度',

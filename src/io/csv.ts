@@ -19,3 +19,25 @@ export function formatNumber(value: number): string {
 export function csvLine(fields: readonly (string | number | boolean | null | undefined)[]): string {
   return fields.map(csvField).join(',') + '\n';
 }
+
+/** Splits one CSV line into fields (RFC 4180 quotes allowed). */
+export function parseCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') field += line[i++];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}

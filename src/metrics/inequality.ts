@@ -174,10 +174,8 @@ export function theil(
   }
   checkWeights(n, weights);
 
-  const groupPop = new Float64Array(groupCount);
-  const groupInc = new Float64Array(groupCount);
-  let pop = 0;
-  let inc = 0;
+  const sums: TheilSums = { groupPop: new Float64Array(groupCount), groupInc: new Float64Array(groupCount), pop: 0, inc: 0 };
+  const { groupPop, groupInc } = sums;
   for (let i = 0; i < n; i++) {
     const g = groups[i];
     if (!Number.isInteger(g) || g < 0 || g >= groupCount) {
@@ -190,10 +188,29 @@ export function theil(
     const w = weights === undefined ? 1 : weights[i];
     groupPop[g] += w;
     groupInc[g] += w * x;
-    pop += w;
-    inc += w * x;
+    sums.pop += w;
+    sums.inc += w * x;
   }
+  return theilFromSums(values, groups, sums, weights);
+}
 
+/** Population and income by group and in all, the first pass of {@link theil}, in unit order. */
+export interface TheilSums {
+  groupPop: Float64Array;
+  groupInc: Float64Array;
+  pop: number;
+  inc: number;
+}
+
+/**
+ * The rest of {@link theil} once its sums are known: a caller that already passes over the units
+ * (the reporters) accumulates them there, in the same order and with the same terms (w·x), and
+ * gets the same result to the bit without a pass of its own. Inputs are not checked again.
+ */
+export function theilFromSums(values: ArrayLike<number>, groups: ArrayLike<number>, sums: TheilSums, weights?: ArrayLike<number>): TheilResult {
+  const n = values.length;
+  const { groupPop, groupInc, pop, inc } = sums;
+  const groupCount = groupPop.length;
   const groupShares = new Float64Array(groupCount);
   const groupTheil = new Float64Array(groupCount);
   if (inc === 0) return { total: 0, between: 0, within: 0, groupShares, groupTheil };

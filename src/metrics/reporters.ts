@@ -1,6 +1,6 @@
 import type { World } from '../engine/world.ts';
 import { LEVERS } from '../scenario/schema.ts';
-import { gini, sigmaConvergence, theil } from './inequality.ts';
+import { gini, sigmaConvergence, theilFromSums, type TheilSums } from './inequality.ts';
 import { startWeightedDpd } from './population.ts';
 
 /** One tidy row of metrics.csv. */
@@ -62,10 +62,11 @@ const ringBuffers = new WeakMap<World, Uint8Array>();
 
 /**
  * Per-place sums over residents that the place arrays do not keep (talent × skill, raw talent
- * and skill, exact level counts), and each resident's ring for the Theil decomposition, in one
- * pass. The ring buffer is kept per world, so reporting allocates nothing per resident.
+ * and skill, exact level counts), each resident's ring and the income sums by ring that the
+ * Theil decomposition starts from, in one pass. The ring buffer is kept per world, so reporting
+ * allocates nothing per resident.
  */
-function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array; ringOf: Uint8Array } {
+function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array; ringOf: Uint8Array; byRing: TheilSums } {
   const P = world.places.count;
   const applied = new Float64Array(P);
   const levels = new Float64Array(P * 4);
@@ -74,16 +75,25 @@ function residentSums(world: World): { applied: Float64Array; levels: Float64Arr
   let ringOf = ringBuffers.get(world);
   if (!ringOf) ringBuffers.set(world, (ringOf = new Uint8Array(world.residents.count)));
   const ring = world.places.ring;
-  const { place, talent, skill, level } = world.residents;
+  const { place, talent, skill, level, income } = world.residents;
+  const rings = world.scenario.world.rings.length;
+  const groupPop = new Float64Array(rings);
+  const groupInc = new Float64Array(rings);
+  let inc = 0;
   for (let i = 0; i < world.residents.count; i++) {
     const p = place[i];
     applied[p] += talent[i] * skill[i];
     levels[p * 4 + level[i]] += 1;
     talentSum[p] += talent[i];
     skillSum[p] += skill[i];
-    ringOf[i] = ring[p];
+    const r = ring[p];
+    ringOf[i] = r;
+    // theil()'s first pass with unit weights (1 · x is x), in the same order.
+    groupPop[r] += 1;
+    groupInc[r] += income[i];
+    inc += income[i];
   }
-  return { applied, levels, talent: talentSum, skill: skillSum, ringOf };
+  return { applied, levels, talent: talentSum, skill: skillSum, ringOf, byRing: { groupPop, groupInc, pop: world.residents.count, inc } };
 }
 
 /** Between-class Theil from ring income shares and populations: Σ_c S_c ln(S_c / P_c), S income share, P population share. */
@@ -179,7 +189,7 @@ export function reportTick(world: World): MetricRow[] {
   const incomes = world.residents.income;
   push('all', 'gini', gini(incomes));
   const ringSpecs = scenario.world.rings;
-  const byRing = theil(incomes, rs.ringOf, ringSpecs.length);
+  const byRing = theilFromSums(incomes, rs.ringOf, rs.byRing);
   // Each ring is one class, so the class split follows from the rings' shares and populations
   // (one pass over residents instead of two); within = total − between is Theil's identity.
   const betweenClass = classBetween(byRing.groupShares, ringSpecs.map((_, r) => means[3 + r].population), ringSpecs.map((r) => r.class));

@@ -22,6 +22,20 @@ export function ringPopulations(scenario: Scenario): number[] {
 }
 
 /**
+ * Residents per place when `n` are split over places in proportion to `weight` (largest
+ * remainders; ties go to the earlier place). All zero weights split evenly.
+ */
+export function weightedSplit(weight: Float64Array, n: number): Int32Array {
+  const total = weight.reduce((a, b) => a + b, 0);
+  const quota = Float64Array.from(weight, (w) => (total > 0 ? (n * w) / total : n / weight.length));
+  const out = Int32Array.from(quota, (q) => Math.floor(q));
+  let rest = n - out.reduce((a, b) => a + b, 0);
+  const order = Array.from(out, (_, p) => p).sort((a, b) => quota[b] - out[b] - (quota[a] - out[a]) || a - b);
+  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) out[order[k]]++;
+  return out;
+}
+
+/**
  * Builds the initial world of a scenario: residents spread evenly over the places of each ring
  * (ordered by place, which keeps per-place reads cache-friendly), registered in the class of
  * their place, with lognormal talent (mean 1), skill around the ring's mean and divide levels
@@ -40,18 +54,29 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
     pl.coreDistance[p] = Math.hypot(pl.x[p] - pl.x[core], pl.y[p] - pl.y[core]);
     pl.marketAccess[p] = Math.exp(-pl.coreDistance[p] / scenario.diffusion.marketDecay);
     const spec = rings[pl.ring[p]];
-    pl.tech[p] = spec.tech * world.state.frontier;
-    pl.rights[p] = spec.rights;
+    pl.tech[p] = (pl.initial.tech ? pl.initial.tech[p] : spec.tech) * world.state.frontier;
+    pl.rights[p] = pl.initial.rights ? pl.initial.rights[p] : spec.rights;
   }
 
   const counts = ringPopulations(scenario);
   let i = 0;
   rings.forEach((spec, r) => {
     const first = pl.ringStart[r];
+    const places = pl.ringStart[r + 1] - first;
     const n = counts[r];
-    for (let k = 0; k < n; k++, i++) {
-      // Even split: place first + floor(k * count / n) keeps residents ordered by place.
-      const p = first + Math.floor((k * spec.count) / n);
+    const split = pl.weighted ? weightedSplit(pl.weight.subarray(first, first + places), n) : null;
+    for (let k = 0, p = first, filled = 0; k < n; k++, i++) {
+      // Even split: place first + floor(k * count / n) keeps residents ordered by place. A
+      // weighted split fills the places in order too, each with its share of the ring.
+      if (split) {
+        while (filled === split[p - first]) {
+          p++;
+          filled = 0;
+        }
+        filled++;
+      } else {
+        p = first + Math.floor((k * places) / n);
+      }
       rs.place[i] = p;
       rs.origin[i] = p;
       rs.rural[i] = pl.urban[p] === 1 ? 0 : 1;
@@ -71,7 +96,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
   });
 
   aggregateResidents(world);
-  for (let p = 0; p < pl.count; p++) pl.capital[p] = rings[pl.ring[p]].capital * pl.population[p];
+  for (let p = 0; p < pl.count; p++) pl.capital[p] = (pl.initial.capital ? pl.initial.capital[p] : rings[pl.ring[p]].capital) * pl.population[p];
   updateProductivity(world);
   updateEmployment(world);
   updateOutput(world);

@@ -6,9 +6,13 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSy
 import { readFolderJson } from '../io/outputFolder.ts';
 import { basename, join } from 'node:path';
 import type { SimEvent } from '../engine/world.ts';
+import { parseCsvLine } from '../io/csv.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { InputError } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
+
+// parseCsvLine lives with the CSV writer in io/csv.ts (scenario files read CSV too).
+export { parseCsvLine };
 
 /** One metric over time in one scope. */
 export interface Series {
@@ -85,28 +89,6 @@ function matcher(sel: readonly string[] | ((s: string) => boolean) | undefined):
   if (typeof sel === 'function') return sel;
   const set = new Set(sel);
   return (s) => set.has(s);
-}
-
-/** Splits one CSV line into fields (RFC 4180 quotes allowed). */
-export function parseCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') field += line[i++];
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
 }
 
 /** A CSV number: `NA` and empty become NaN. */

@@ -5,7 +5,7 @@
  * the same layout the run used.
  */
 import type { Chart, Plugin } from 'chart.js';
-import { buildLayout } from '../engine/geometry.ts';
+import { buildLayout, type WorldGeography } from '../engine/geometry.ts';
 import type { RingSpec } from '../scenario/schema.ts';
 import { CHART_TEXT } from '../i18n/charts.ts';
 import { reportText } from '../i18n/report.ts';
@@ -71,9 +71,9 @@ export function ringProfileChart(table: MetricTable, rings: readonly RingSpec[],
   return { type: 'line', data: { labels: rings.map((_, k) => ringLabel(rings, k)), datasets }, options, plugins: [endLabelsPlugin()] };
 }
 
-/** What a ring map shows: a metric per place at several ticks, over the layout of `rings`. */
+/** What a ring map shows: a metric per place at several ticks, over the layout of `world`'s places. */
 export interface RingMapData {
-  rings: readonly RingSpec[];
+  world: WorldGeography;
   metric: string;
   ticks: number[];
   /** values[i][p]: the metric of place p at ticks[i]. */
@@ -83,12 +83,12 @@ export interface RingMapData {
 }
 
 /** Collects a ring map's data from place:i rows, or null when the run wrote none. */
-export function ringMapData(table: MetricTable, rings: readonly RingSpec[], metric: string, n = 3): RingMapData | null {
-  const P = rings.reduce((s, r) => s + r.count, 0);
+export function ringMapData(table: MetricTable, world: WorldGeography, metric: string, n = 3): RingMapData | null {
+  const P = buildLayout(world).x.length;
   if (!table.has(metric, 'place:0') || !table.has(metric, `place:${P - 1}`)) return null;
   const ticks = pickTicks(table.series(metric, 'place:0').ticks, n);
   const grab = (m: string) => ticks.map((t) => Array.from({ length: P }, (_, p) => table.valueAt(m, `place:${p}`, t)));
-  return { rings, metric, ticks, values: grab(metric), population: table.has('population', 'place:0') ? grab('population') : undefined };
+  return { world, metric, ticks, values: grab(metric), population: table.has('population', 'place:0') ? grab('population') : undefined };
 }
 
 const COLOUR_BAR = 150;
@@ -102,19 +102,22 @@ function scaler(lo: number, hi: number, log: boolean): (v: number) => number {
 
 function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: boolean, lang: Lang): void {
   const { ctx, chartArea: a } = chart;
-  const layout = buildLayout(d.rings);
+  const layout = buildLayout(d.world);
+  const rings = d.world.rings;
+  // A hierarchy or a table has no ring circles to draw: its places are drawn where they are.
+  const onCircles = !d.world.places;
   const n = d.ticks.length;
   const panelW = (a.right - a.left - COLOUR_BAR) / n;
   const size = Math.min(panelW, a.bottom - a.top - PANEL_TITLE);
-  const maxR = Math.max(1e-9, ...d.rings.map((r) => r.radius));
+  const maxR = onCircles ? Math.max(1e-9, ...rings.map((r) => r.radius)) : Math.max(1e-9, ...Array.from(layout.x, (x, p) => Math.hypot(x, layout.y[p])));
   const scale = (size / 2 - 22) / maxR;
   const norm = scaler(lo, hi, log);
   // Dot area follows residents against the ring's mean place at the first tick (a village that empties shrinks); each ring's dots are sized to its spacing so neighbours never cover each other.
-  const ringMean = d.rings.map((_, k) => {
+  const ringMean = rings.map((_, k) => {
     const pops = (d.population?.[0] ?? []).slice(layout.ringStart[k], layout.ringStart[k + 1]).filter((v) => v > 0);
     return pops.length ? pops.reduce((x, y) => x + y, 0) / pops.length : 1;
   });
-  const firstRing = d.rings.find((r) => r.radius > 0)?.radius ?? maxR;
+  const firstRing = rings.find((r) => r.radius > 0)?.radius ?? maxR;
   ctx.save();
   for (let i = 0; i < n; i++) {
     const cx = a.left + panelW * (i + 0.5);
@@ -124,10 +127,12 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: 
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText(reportText(lang).tick(d.ticks[i]), cx, a.top + 2);
-    for (let k = 0; k < d.rings.length; k++) {
-      const ring = d.rings[k];
-      const spacing = ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / ring.count : firstRing * scale;
-      const base = Math.max(7, Math.min(16, spacing * 0.42));
+    for (let k = 0; k < rings.length; k++) {
+      const ring = rings[k];
+      const count = layout.ringStart[k + 1] - layout.ringStart[k];
+      // Places drawn where they lie (no circles) share the panel: dots shrink with their number.
+      const spacing = !onCircles ? size / Math.sqrt(layout.x.length) : ring.radius > 0 ? (2 * Math.PI * ring.radius * scale) / count : firstRing * scale;
+      const base = onCircles ? Math.max(7, Math.min(16, spacing * 0.42)) : Math.max(2.5, Math.min(12, spacing * 0.42));
       for (let p = layout.ringStart[k]; p < layout.ringStart[k + 1]; p++) {
         const x = cx + layout.x[p] * scale;
         const y = cy - layout.y[p] * scale;
@@ -151,7 +156,7 @@ function drawRingMap(chart: Chart, d: RingMapData, lo: number, hi: number, log: 
       }
     }
     // Rings over the dots, so the rural (dashed) circles are never hidden.
-    for (const ring of d.rings) {
+    for (const ring of onCircles ? rings : []) {
       if (ring.radius <= 0) continue;
       ctx.strokeStyle = ring.class === 'urban' ? 'rgba(0,0,0,0.45)' : 'rgba(0,0,0,0.8)';
       ctx.lineWidth = ring.class === 'urban' ? 1.5 : 2.5;
@@ -217,7 +222,7 @@ export function ringMapChart(d: RingMapData, lang: Lang = 'en'): ChartConfig {
   const plugin: Plugin = { id: 'urdRingMap', afterDraw: (chart) => drawRingMap(chart, d, lo, hi, log, lang) };
   const options = chartOptions({
     title,
-    subtitle: T.ringMapSubtitle(d.rings.map((r) => r.label).join(', ')).split('\n') as unknown as string,
+    subtitle: (d.world.places ? T.placeMapSubtitle(d.world.rings.map((r) => r.label).join(', ')) : T.ringMapSubtitle(d.world.rings.map((r) => r.label).join(', '))).split('\n') as unknown as string,
     x: { title: '' },
     y: { title: '' },
     legend: false,

@@ -86,7 +86,7 @@ export function renderRunCharts(dir: string, opts: RunChartOptions = {}): RunCha
     notes.push(lang === 'zh' ? `此次运行没有逐地点数据，无法绘制圈层地图。加上 \`${PLACE_ROWS_FLAG}\` 重新运行即可。` : `This run has no per-place rows, so the ring maps cannot be drawn. Run it again with \`${PLACE_ROWS_FLAG}\` to get them.`);
   } else {
     for (const m of maps) {
-      const data = ringMapData(table, rings, m, opts.panels ?? 3);
+      const data = ringMapData(table, scenario.world, m, opts.panels ?? 3);
       if (!data) {
         notes.push(lang === 'zh' ? `没有 ${m} 的逐地点数据，略去其圈层地图。` : `No per-place rows of ${m}, so its ring map is left out.`);
         continue;

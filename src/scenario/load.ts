@@ -3,11 +3,13 @@ import { dirname, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import { buildLayout } from '../engine/geometry.ts';
+import { buildLayout, type Layout } from '../engine/geometry.ts';
+import { countInfoPairs } from '../engine/infoField.ts';
 import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { safeText } from '../io/text.ts';
-import { countInfoPairs } from '../engine/world.ts';
+import { InputError } from './inputError.ts';
 import { scenarioJsonSchema } from './jsonSchema.ts';
+import { parsePlacesCsv } from './placesCsv.ts';
 import { ringPopulations } from '../model/initialize.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
 import { didYouMean } from './suggest.ts';
@@ -19,18 +21,7 @@ const MAX_DEPTH = 32;
 /** Longest `extends` chain. */
 const MAX_EXTENDS = 16;
 
-/** Bad input: one line naming the file, the field path (and line) and what was expected. Exit code 2. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string | null,
-    readonly line: number | null,
-    readonly expected: string,
-  ) {
-    // Names and values come from the input: escaped and shortened, so a message is one harmless line.
-    super(`${safeText(file, 300)}${line !== null ? `:${line}` : ''}: ${field ? `${safeText(field)}: ` : ''}${safeText(expected, 600)}`);
-  }
-}
+export { InputError } from './inputError.ts';
 
 /** Every problem found in an input at once, one line each, in file order (so a user fixes them in one pass). */
 export class InputErrors extends InputError {
@@ -165,6 +156,29 @@ export function mergeLayers(base: Record<string, unknown>, over: Record<string, 
   return out;
 }
 
+/** Files parsed in this process, by absolute path, with the size and mtime they had. */
+const parsed = new Map<string, { size: number; mtimeMs: number; file: LoadedFile }>();
+
+/**
+ * {@link readInputFile} through a cache: `urd list` and sweeps load many scenarios that extend
+ * the same base, and parsing YAML is most of their start-up. A file whose size or mtime changed
+ * is read again. Callers get their own copy of the data (they edit it); the parsed document is
+ * shared, read only.
+ */
+function readCached(abs: string): LoadedFile {
+  let stat: { size: number; mtimeMs: number } | null = null;
+  try {
+    stat = statSync(abs);
+  } catch {
+    // readInputFile reports it
+  }
+  const hit = parsed.get(abs);
+  if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return { ...hit.file, data: structuredClone(hit.file.data) };
+  const file = readInputFile(abs);
+  if (stat) parsed.set(abs, { size: stat.size, mtimeMs: stat.mtimeMs, file: { ...file, data: structuredClone(file.data) } });
+  return file;
+}
+
 /**
  * Reads a file and the chain of files it `extends` (paths relative to the extending file),
  * returning the layers from the most basic to the file itself. Detects cycles.
@@ -175,7 +189,7 @@ export function readWithExtends(path: string, chain: string[] = []): LoadedFile[
     throw new InputError(displayPath(chain[chain.length - 1]), 'extends', null, `extends cycle: ${[...chain, abs].map(displayPath).join(' → ')}`);
   }
   if (chain.length >= MAX_EXTENDS) throw new InputError(displayPath(abs), 'extends', null, `more than ${MAX_EXTENDS} files in the extends chain`);
-  const file = readInputFile(abs);
+  const file = readCached(abs);
   const parent = file.data.extends;
   delete file.data.extends;
   if (parent === undefined) return [file];
@@ -289,14 +303,74 @@ function mostSpecific(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return [...byField.values()];
 }
 
+/** Largest places CSV (world.places.file): 200,000 places at a few hundred bytes a row. */
+const MAX_PLACES_CSV_BYTES = 64 << 20;
+
+/**
+ * Replaces world.places.file by world.places.table, read from the CSV (its path is relative to
+ * the scenario file that names it), so the resolved scenario carries its places and a run folder
+ * is complete without the CSV.
+ */
+function readPlacesFile(data: Record<string, unknown>, layers: readonly LoadedFile[]): void {
+  const world = data.world as Record<string, unknown> | undefined;
+  const places = world?.places as Record<string, unknown> | undefined;
+  if (!places || typeof places.file !== 'string') return;
+  const owner = [...layers].reverse().find((f) => lineOf(f, ['world', 'places', 'file']) !== null) ?? layers[layers.length - 1];
+  const path = resolve(dirname(resolve(owner.path)), places.file);
+  const shown = displayPath(path);
+  // Only a regular file, refused unread above the cap, as every input (src/io/readFile.ts).
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path, MAX_PLACES_CSV_BYTES);
+  } catch (err) {
+    if (err instanceof ReadRefused) throw new InputError(owner.path, 'world.places.file', lineOf(owner, ['world', 'places', 'file']), `${clip(shown)}: ${err.reason}`);
+    throw err;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
+  }
+  const rings = Array.isArray(world!.rings) ? world!.rings.length : scenarioSchema.parse({}).world.rings.length;
+  const kmPerUnit = typeof places.kmPerUnit === 'number' && places.kmPerUnit > 0 ? places.kmPerUnit : 10;
+  world!.places = { table: parsePlacesCsv(text, shown, kmPerUnit, rings) };
+}
+
+/**
+ * With world.places set, each ring's count and radius come from the places (the rings give each
+ * level its class and start values): count the level's places, radius their mean distance from
+ * the centre of the cores. So everything that reads the rings sees the world that runs.
+ */
+function deriveRings(scenario: Scenario, layout: Layout): void {
+  if (!scenario.world.places) return;
+  const { ringStart, x, y } = layout;
+  let cx = 0;
+  let cy = 0;
+  for (let p = 0; p < ringStart[1]; p++) {
+    cx += x[p] / ringStart[1];
+    cy += y[p] / ringStart[1];
+  }
+  scenario.world.rings.forEach((ring, r) => {
+    let sum = 0;
+    for (let p = ringStart[r]; p < ringStart[r + 1]; p++) sum += Math.hypot(x[p] - cx, y[p] - cy);
+    ring.count = ringStart[r + 1] - ringStart[r];
+    ring.radius = ring.count > 0 ? sum / ring.count : 0;
+  });
+}
+
 /** Cross-field limits the schema cannot express, checked before anything is allocated. */
 function checkWorld(scenario: Scenario, file: LoadedFile): void {
+  const layout = scenario.world.places ? buildLayout(scenario.world) : null;
+  if (layout) deriveRings(scenario, layout);
   const places = scenario.world.rings.reduce((n, r) => n + r.count, 0);
   if (places > LIMITS.maxPlaces) {
     throw new InputError(file.path, 'world.rings', lineOf(file, ['world', 'rings']), `${places} places in all; expected at most ${LIMITS.maxPlaces}`);
   }
-  if (places * (places - 1) > LIMITS.maxInfoPairs) {
-    const pairs = countInfoPairs(buildLayout(scenario.world.rings), scenario.diffusion.infoDecay, LIMITS.maxInfoPairs);
+  const neighbours = scenario.diffusion.infoNeighbours;
+  // A neighbour cap bounds the pairs by places × cap, so most large worlds need no count.
+  if (places * (places - 1) > LIMITS.maxInfoPairs && !(neighbours > 0 && places * neighbours <= LIMITS.maxInfoPairs)) {
+    const pairs = countInfoPairs(layout ?? buildLayout(scenario.world), scenario.diffusion.infoDecay, neighbours, LIMITS.maxInfoPairs);
     if (pairs > LIMITS.maxInfoPairs) {
       throw new InputError(
         file.path,
@@ -319,7 +393,7 @@ function checkWorld(scenario: Scenario, file: LoadedFile): void {
       );
     }
   }
-  if (scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
+  if (!scenario.world.places && scenario.world.rings[0].count > 1 && scenario.world.rings[0].radius === 0) {
     throw new InputError(file.path, 'world.rings.0.radius', lineOf(file, ['world', 'rings', 0]), 'expected a radius > 0 when ring 0 holds more than one core');
   }
   scenario.interventions.forEach((iv, i) => {
@@ -380,6 +454,7 @@ export function resolveScenario(layers: readonly LoadedFile[], overrides: Overri
   }
   if (overrides.seed !== undefined) data.seed = overrides.seed;
   if (overrides.ticks !== undefined) data.ticks = overrides.ticks;
+  readPlacesFile(data, layers);
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const setPaths = (overrides.set ?? []).map((a) => normalPath(a.slice(0, a.indexOf('='))));

@@ -4,7 +4,7 @@ import { intParam, param } from './param.ts';
 /** Hard limits, checked before anything is allocated (docs/reliability.md). */
 export const LIMITS = {
   maxResidents: 20_000_000,
-  maxPlaces: 20_000,
+  maxPlaces: 200_000,
   maxTicks: 10_000,
   maxRings: 16,
   maxInterventions: 500,
@@ -48,13 +48,85 @@ const defaultRings: RingSpec[] = (
   ] satisfies z.input<typeof ringSchema>[]
 ).map((r) => ringSchema.parse(r));
 
+// ---- Places beyond rings: a generated central-place hierarchy, or a table read from a CSV file
+// (src/scenario/placesCsv.ts turns `file` into `table` when the scenario loads).
+
+const hierarchySchema = z
+  .strictObject({
+    cores: intParam(1, 1, 1000, 'places', 'Places on level 0 (the cores), evenly on a circle of coreRadius'),
+    coreRadius: param(0, 0, 1e6, 'distance units', 'Distance of the cores from the centre (> 0 when there is more than one core)'),
+    branching: z.array(z.number().int().min(1).max(1000)).min(1).meta({ description: 'Children of each place, for levels 1, 2, ... (one entry per ring after the first)' }),
+    radius: z.array(z.number().min(0).max(1e6)).min(1).meta({ description: 'Distance of a child from its parent, for levels 1, 2, ... (one entry per ring after the first)' }),
+  })
+  .meta({ description: 'A central-place hierarchy: levels are the rings; each place of a level has branching children around it' });
+
+export type HierarchySpec = z.infer<typeof hierarchySchema>;
+
+const column = (item: z.ZodNumber, what: string) => z.array(item).meta({ description: what });
+const placeTableSchema = z
+  .strictObject({
+    id: z.array(z.string()).meta({ description: 'Identifier of each place' }),
+    name: z.array(z.string()).meta({ description: 'Name of each place' }),
+    parent: column(z.number().int().min(-1), 'Row of the parent place (−1: none, level 0 only)'),
+    level: column(z.number().int().min(0).max(LIMITS.maxRings - 1), 'Ring (level) of each place; rows sorted by level'),
+    x: column(z.number(), 'Position east, distance units'),
+    y: column(z.number(), 'Position north, distance units'),
+    population: column(z.number().min(0), 'Relative start population within its level').optional(),
+    tech: column(z.number().min(0).max(2), 'Initial τ (else the ring\'s)').optional(),
+    capital: column(z.number().min(0).max(1000), 'Initial capital per resident (else the ring\'s)').optional(),
+    rights: column(z.number().min(0).max(1), 'Initial rights R (else the ring\'s)').optional(),
+  })
+  .superRefine((t, ctx) => {
+    const n = t.id.length;
+    for (const key of ['name', 'parent', 'level', 'x', 'y', 'population', 'tech', 'capital', 'rights'] as const) {
+      if (t[key] !== undefined && t[key].length !== n) ctx.addIssue({ code: 'custom', path: [key], message: `expected ${n} entries, one per place` });
+    }
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && t.level[i] < t.level[i - 1]) return void ctx.addIssue({ code: 'custom', path: ['level', i], message: 'expected rows sorted by level' });
+      const q = t.parent[i];
+      const ok = t.level[i] === 0 ? q === -1 : q >= 0 && q < i && t.level[q] < t.level[i];
+      if (!ok) return void ctx.addIssue({ code: 'custom', path: ['parent', i], message: t.level[i] === 0 ? 'expected no parent on level 0' : 'expected the row of a place on a lower level' });
+    }
+  })
+  .meta({ description: 'Places as columns (what a places CSV becomes when the scenario loads)' });
+
+export type PlaceTable = z.infer<typeof placeTableSchema>;
+
+const placesSchema = z
+  .union([
+    z.strictObject({ hierarchy: hierarchySchema }),
+    z.strictObject({
+      file: z.string().min(1).meta({ description: 'CSV of places, relative to the scenario file: id, name, parent, level, x and y (or lon and lat), and optionally population, tech, capital, rights' }),
+      kmPerUnit: param(10, 0.001, 1e6, 'km', 'Kilometres per distance unit when the CSV gives lon/lat'),
+    }),
+    z.strictObject({ table: placeTableSchema }),
+  ])
+  .meta({ description: 'Places beyond evenly spaced rings; the rings then give each level its class and start values, and their count and radius are derived' });
+
+export type PlacesSpec = z.infer<typeof placesSchema>;
+
 const worldSchema = z.strictObject({
   residents: intParam(100_000, 1, LIMITS.maxResidents, 'residents', 'Number of residents (constant: no births or deaths)'),
   rings: z.array(ringSchema).min(2).max(LIMITS.maxRings).default(defaultRings).meta({ description: 'Rings from the core outward; ring 0 holds the core(s)' }),
   talentSigma: param(0.5, 0, 3, 'log units', 'Standard deviation of log talent (lognormal, mean talent 1)'),
   initialOutcome: param(0.5, 0, 1, 'factor', 'Initial chance of level 3 for a level-2 resident, times the place\'s rights and market access'),
   skillSpread: param(0.1, 0, 0.5, 'index', 'Standard deviation of initial skill around the ring mean'),
+  places: placesSchema.optional(),
 }).superRefine((w, ctx) => {
+  if (w.places && 'hierarchy' in w.places) {
+    const h = w.places.hierarchy;
+    const levels = w.rings.length - 1;
+    if (h.branching.length !== levels) ctx.addIssue({ code: 'custom', path: ['places', 'hierarchy', 'branching'], message: `expected ${levels} entries, one per ring after the first` });
+    if (h.radius.length !== levels) ctx.addIssue({ code: 'custom', path: ['places', 'hierarchy', 'radius'], message: `expected ${levels} entries, one per ring after the first` });
+    let count = h.cores;
+    let total = h.cores;
+    for (const b of h.branching) total += count *= b;
+    if (h.cores > 1 && h.coreRadius === 0) ctx.addIssue({ code: 'custom', path: ['places', 'hierarchy', 'coreRadius'], message: 'expected a coreRadius > 0 when there is more than one core' });
+    if (total > LIMITS.maxPlaces) ctx.addIssue({ code: 'custom', path: ['places', 'hierarchy', 'branching'], message: `${total} places in all; expected at most ${LIMITS.maxPlaces}` });
+  }
+  if (w.places && 'table' in w.places && w.places.table.level.some((l) => l >= w.rings.length)) {
+    ctx.addIssue({ code: 'custom', path: ['places', 'table', 'level'], message: `expected levels 0..${w.rings.length - 1}, one per ring` });
+  }
   if (w.rings.reduce((sum, r) => sum + r.popShare, 0) <= 0) ctx.addIssue({ code: 'custom', path: ['rings'], message: 'expected some ring with popShare > 0' });
 });
 
@@ -111,6 +183,7 @@ const diffusionSchema = z.strictObject({
   q: param(0.35, 0, 5, 'per tick', 'Bass imitation coefficient'),
   infoField: param(0.3, 0, 1, 'share', 'Weight of nearby places (mean information field) in the adopter share a resident sees'),
   infoDecay: param(1.5, 0.01, 1000, 'distance units', 'Distance over which the information field decays by a factor e'),
+  infoNeighbours: intParam(0, 0, 10_000, 'places', 'Most places each place hears from in the information field, the nearest (0: every place within reach, where exp(−d/infoDecay) ≥ 0.001). A cap keeps the field linear in places for large maps; docs/performance.md gives the tolerance'),
   accessThreshold: param(0.6, 0.01, 2, 'τ', 'Infrastructure level τ at which access is fully available'),
   marketDecay: param(6, 0.01, 1000, 'distance units', 'Distance to the core over which market access decays by a factor e'),
   slip: param(0.1, 0, 1, 'per tick', 'Chance of slipping back a level when the present level\'s gate is fully closed'),

@@ -192,6 +192,8 @@ describe('the ledger reconciles every stock (default scenario, every instrument)
 interface Bounds {
   min: number;
   max: number;
+  /** A whole-number parameter (intParam): values are rounded. */
+  int?: boolean;
 }
 
 /** The numeric parameters of a scenario section with their schema ranges, read from the schema. */
@@ -201,8 +203,8 @@ function numericParams(section: string): Record<string, Bounds> {
   const shape = (scenarioSchema.shape as Record<string, unknown>)[section] as { def: { innerType: { shape: Record<string, unknown> } } };
   const out: Record<string, Bounds> = {};
   for (const [key, value] of Object.entries(shape.def.innerType.shape)) {
-    const inner = (value as { def?: { innerType?: { minValue?: number | null; maxValue?: number | null } } }).def?.innerType;
-    if (inner && typeof inner.minValue === 'number' && typeof inner.maxValue === 'number') out[key] = { min: inner.minValue, max: inner.maxValue };
+    const inner = (value as { def?: { innerType?: { minValue?: number | null; maxValue?: number | null; isInt?: boolean } } }).def?.innerType;
+    if (inner && typeof inner.minValue === 'number' && typeof inner.maxValue === 'number') out[key] = { min: inner.minValue, max: inner.maxValue, int: inner.isInt === true };
   }
   return out;
 }
@@ -210,7 +212,8 @@ function numericParams(section: string): Record<string, Bounds> {
 const SECTIONS = ['technology', 'capital', 'talent', 'diffusion', 'rights', 'policy'] as const;
 
 /** A value anywhere in [min, max]: the end points, or uniform, or log-uniform for wide ranges. */
-function inRange({ min, max }: Bounds): fc.Arbitrary<number> {
+function inRange({ min, max, int }: Bounds): fc.Arbitrary<number> {
+  if (int) return inRange({ min, max }).map((x) => Math.round(x));
   const options: fc.Arbitrary<number>[] = [fc.constant(min), fc.constant(max), fc.double({ min, max, noNaN: true, noDefaultInfinity: true })];
   if (max / Math.max(min, 1e-3) > 100) {
     const lo = Math.log(Math.max(min, 1e-3));

@@ -31,7 +31,7 @@ function configs(): Record<string, ChartConfig> {
     inequality: inequalityChart(t),
     spending: spendingChart(t, LEVERS),
     profile: ringProfileChart(t, s.world.rings, 'income_pc', pickTicks(t.ticks(), 3)),
-    ringMap: ringMapChart(ringMapData(t, s.world.rings, 'tau')!),
+    ringMap: ringMapChart(ringMapData(t, s.world, 'tau')!),
     trajectories: trajectoriesChart([
       { label: 'a', ticks, mean, lo: mean.map((m) => m - 0.05), hi: mean.map((m) => m + 0.05) },
       { label: 'b', ticks, mean: mean.map((m) => m * 0.8) },
@@ -63,7 +63,7 @@ describe('chart rendering', () => {
     for (const cfg of [dpdChart(empty, []), stageRatiosChart(empty), flowsChart(empty), ladderChart(empty), inequalityChart(empty), spendingChart(empty, LEVERS)]) {
       expect(pngSize(renderPng(cfg, { width: 320, height: 200 }))).toEqual({ width: 320, height: 200 });
     }
-    expect(ringMapData(empty, run.manifest.scenario.world.rings, 'tau')).toBeNull();
+    expect(ringMapData(empty, run.manifest.scenario.world, 'tau')).toBeNull();
   });
 });
 

@@ -68,7 +68,7 @@ const arrivals: number[] = [];
 const worker = new Worker(URL.createObjectURL(new Blob([URD_WORKER_SOURCE], { type: 'text/javascript' })));
 const send = (m: ToWorker) => worker.postMessage(m);
 const charts = new Charts({ dpd: $('c-dpd'), ratios: $('c-ratios'), ladder: $('c-ladder'), flows: $('c-flows'), spending: $('c-spending') });
-const map = new RingMap($('c-map'), buildLayout(data.presets[presetIndex].scenario.world.rings));
+const map = new RingMap($('c-map'), buildLayout(data.presets[presetIndex].scenario.world));
 
 function readSetup(s: Scenario): Record<SetupKey, number> {
   return Object.fromEntries(SETUP.map((f) => [f.key, f.get(s)])) as Record<SetupKey, number>;
@@ -108,7 +108,7 @@ function reset(): void {
   const worlds = compare ? 2 : 1;
   const scenarios = Array.from({ length: worlds }, (_, w) => scenarioOf(w));
   charts.reset(lang, worlds, scenarios[0].world.rings.map((r) => r.label), worldNames());
-  map.reset(buildLayout(scenarios[0].world.rings));
+  map.reset(buildLayout(scenarios[0].world));
   mapWorld = 0;
   send({ type: 'init', run: ++run, scenarios });
   renderControls();

@@ -1,0 +1,105 @@
+/**
+ * The targets of what a user waits on (issue 16): start-up, a run end to end, measurement, a
+ * world of 100,000 places, sweep throughput. Each is a ratio measured within one benchmark run.
+ */
+import type { ModelResult } from './child.ts';
+import type { EndToEndResult } from './endToEnd.ts';
+import type { ScaleResult } from './placesScale.ts';
+import type { Target } from './report.ts';
+import { fmt, label } from './report.ts';
+import type { StartupResult } from './startup.ts';
+import type { SweepThroughputResult } from './sweepThroughput.ts';
+
+/** The measurements these targets read (null: not measured in this mode, or it broke). */
+export interface UserMeasurements {
+  startup: StartupResult | null;
+  endToEnd: EndToEndResult | null;
+  scale: ScaleResult | null;
+  sweep: SweepThroughputResult | null;
+  model: readonly ModelResult[];
+}
+
+function ratioTarget(name: string, value: number | null, bound: number, direction: 'at most' | 'at least', detail = ''): Target {
+  const target = `${direction === 'at most' ? '≤' : '≥'} ${bound}×`;
+  if (value === null) return { name, target, measured: 'not measured in this mode', met: null };
+  const met = direction === 'at most' ? value <= bound : value >= bound;
+  return { name, target, measured: `${fmt(value)}×${detail ? ` (${detail})` : ''}`, met, ...(met ? {} : { shortBy: direction === 'at most' ? value / bound : bound / value }) };
+}
+
+/** Judges the targets on what was measured. */
+export function judgeUserTargets(m: UserMeasurements): Target[] {
+  const out: Target[] = [];
+  const s = m.startup;
+  const worst = s ? Object.entries(s.commandMs).sort((a, b) => b[1] - a[1])[0] : null;
+  out.push(
+    ratioTarget(
+      'Start-up: slowest of urd --version, --help, list, validate over bare node',
+      s && worst ? worst[1] / s.nodeMs : null,
+      4,
+      'at most',
+      s && worst ? `${worst[0]} ${fmt(worst[1])} ms, node ${fmt(s.nodeMs)} ms${s.fromBuild ? '' : '; NOT from the build'}` : '',
+    ),
+  );
+  const e = m.endToEnd;
+  out.push(
+    ratioTarget(
+      'urd run baseline (with report) over model + charts, CPU',
+      e ? e.run.cpuMs / (e.modelMs + e.charts.cpuMs) : null,
+      1.5,
+      'at most',
+      e ? `run ${fmt(e.run.cpuMs)} ms; model ${fmt(e.modelMs)} + charts ${fmt(e.charts.cpuMs)} ms` : '',
+    ),
+  );
+  for (const n of [1_000_000, 10_000_000]) {
+    const r = m.model.find((x) => x.residents === n && x.placeScale === 1);
+    out.push(ratioTarget(`reportTick over the model tick at ${label(n)}`, r ? r.reportMs / r.msPerTick : null, 0.3, 'at most', r ? `${fmt(r.reportMs)} ms against ${fmt(r.msPerTick)} ms` : ''));
+  }
+  const c = m.scale;
+  out.push(
+    ratioTarget(
+      `Tick at ${c ? label(c.largePlaces) : '≈100k'} places over 151 places, 1M residents`,
+      c ? c.largeMsPerTick / c.smallMsPerTick : null,
+      2,
+      'at most',
+      c ? `${fmt(c.largeMsPerTick)} ms against ${fmt(c.smallMsPerTick)} ms` : '',
+    ),
+  );
+  out.push(
+    c
+      ? { name: `Memory per resident at 1M with ${label(c.largePlaces)} places`, target: '≤ 100 B', measured: `${fmt(c.largeBytesPerResident)} B`, met: c.largeBytesPerResident <= 100, ...(c.largeBytesPerResident <= 100 ? {} : { shortBy: c.largeBytesPerResident / 100 }) }
+      : { name: 'Memory per resident at 1M with ≈100k places', target: '≤ 100 B', measured: 'not measured in this mode', met: null },
+  );
+  const w = m.sweep;
+  out.push(
+    ratioTarget(
+      `Sweep of ${w ? w.runs : '–'} runs × 10k: one worker's wall over ${w ? w.workers : 2} workers'`,
+      w ? w.oneWorker.wallMs / w.pooled.wallMs : null,
+      1.8,
+      'at least',
+      w ? `${fmt(w.oneWorker.wallMs / 1000)} s against ${fmt(w.pooled.wallMs / 1000)} s` : '',
+    ),
+  );
+  out.push(
+    ratioTarget(
+      'Sweep wall over the sum of its runs ÷ workers',
+      w ? w.pooled.wallMs / (w.sumRunMs / w.workers) : null,
+      1.3,
+      'at most',
+      w ? `CPU of the pooled sweep ${fmt(w.pooled.cpuMs / w.sumRunMs)}× the runs' own` : '',
+    ),
+  );
+  return out;
+}
+
+/** One paragraph of the extra numbers behind these targets, for the printed results. */
+export function describeUserMeasurements(m: UserMeasurements): string[] {
+  const lines: string[] = [];
+  if (m.startup) lines.push(`Start-up (fastest wall ms): node -e 0 ${fmt(m.startup.nodeMs)}; ${Object.entries(m.startup.commandMs).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}${m.startup.fromBuild ? '' : ' (the build was stale: sources ran through tsx)'}`);
+  if (m.endToEnd) lines.push(`End to end (${m.endToEnd.scenario}): run ${fmt(m.endToEnd.run.cpuMs)} CPU ms (${fmt(m.endToEnd.run.wallMs)} wall); model ${fmt(m.endToEnd.modelMs)}; urd report ${fmt(m.endToEnd.charts.cpuMs)} CPU ms`);
+  if (m.scale) lines.push(`Places: ${label(m.scale.largePlaces)} places (${fmt(m.scale.largePairs / 1e6)}M field pairs, built with the world in ${fmt(m.scale.largeInitMs)} ms) ${fmt(m.scale.largeMsPerTick)} ms/tick against ${m.scale.smallPlaces} places ${fmt(m.scale.smallMsPerTick)} ms/tick at ${label(m.scale.residents)} residents`);
+  if (m.sweep) {
+    const w = m.sweep;
+    lines.push(`Sweep: ${w.runs} runs × ${label(w.residents)} residents × ${w.ticks} ticks; runs' own CPU ${fmt(w.sumRunMs / 1000)} s; 1 worker ${fmt(w.oneWorker.wallMs / 1000)} s wall (${fmt(w.oneWorker.cpuMs / 1000)} s CPU); ${w.workers} workers ${fmt(w.pooled.wallMs / 1000)} s wall (${fmt(w.pooled.cpuMs / 1000)} s CPU) = ${fmt((w.runs / w.pooled.wallMs) * 3_600_000)} runs per hour`);
+  }
+  return lines;
+}

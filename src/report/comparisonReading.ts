@@ -169,6 +169,9 @@ export function comparisonReading(f: ComparisonFacts, lang: Lang, minus = MINUS)
 
 const pct = (v: number) => `${Math.round(100 * v)}%`;
 
+/** A difference in efficiency or inequality smaller than this share of the value is not a trade-off worth naming (the seeds' noise is of this order). */
+export const MATERIAL_SHARE = 0.01;
+
 /**
  * Whether the scenario with the smallest gap is also ahead on efficiency (mean income, output
  * per resident) and inequality (Gini, Theil), or whether another buys more of those. `ranked`
@@ -189,13 +192,17 @@ function tradeOff(ranked: readonly ScenarioFacts[], lang: Lang, title: (s: Scena
     for (const other of rest) {
       const theirs = c.get(other);
       if (!Number.isFinite(mine) || !Number.isFinite(theirs) || !(c.higher ? theirs > mine : theirs < mine)) continue;
-      const rel = mine !== 0 ? ` ${c.higher ? '+' : minus}${pct(Math.abs(theirs - mine) / Math.abs(mine))}` : '';
+      const share = mine !== 0 ? Math.abs(theirs - mine) / Math.abs(mine) : Infinity;
+      if (share < MATERIAL_SHARE) continue;
+      const rel = Number.isFinite(share) ? ` ${c.higher ? '+' : minus}${(100 * share).toFixed(1)}%` : '';
       gains.set(other, [...(gains.get(other) ?? []), `${zh ? c.zh : c.en} (${readable(theirs, { digits: 3, minus })} ${zh ? '对' : 'against'} ${readable(mine, { digits: 3, minus })},${rel})`]);
       break;
     }
   }
   if (gains.size === 0) {
-    return zh ? `“${title(best)}”在人均收入、产出、基尼和泰尔指数上也都领先：这里不存在取舍。` : `${title(best)} is also ahead on mean income, output, Gini and Theil: here the options do not trade off.`;
+    return zh
+      ? `“${title(best)}”在人均收入、产出、基尼和泰尔指数上领先于其他方案，或与之相差不到 ${pct(MATERIAL_SHARE)}：这里不存在值得一提的取舍。`
+      : `${title(best)} is ahead of the others, or within ${pct(MATERIAL_SHARE)} of them, on mean income, output, Gini and Theil: here the options do not trade off.`;
   }
   const parts = [...gains.entries()].map(([o, items]) => (zh ? `“${title(o)}”带来${items.join('、')}` : `${title(o)} gives ${items.join(', ')}`));
   return zh

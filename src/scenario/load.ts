@@ -65,25 +65,31 @@ function depth(value: unknown, level = 0): number {
 }
 
 /**
+ * A text input as UTF-8: only a regular file, refused unread above the cap (/dev/zero never ends
+ * and a FIFO blocks); `refused` words the error for the caller's file and field.
+ */
+function readUtf8(path: string, shown: string, maxBytes: number, refused: (reason: string) => InputError): string {
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path, maxBytes);
+  } catch (err) {
+    if (err instanceof ReadRefused) throw refused(err.reason);
+    throw err;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
+  }
+}
+
+/**
  * Reads and parses one YAML or JSON file (JSON is read by the YAML parser too, so both get line
  * numbers). Refuses files that are missing, too big, not UTF-8, not a mapping or nested too deep.
  */
 export function readInputFile(path: string): LoadedFile {
   const shown = displayPath(path);
-  // Only regular files, refused unread above the cap: /dev/zero never ends and a FIFO blocks.
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path, MAX_FILE_BYTES);
-  } catch (err) {
-    if (err instanceof ReadRefused) throw new InputError(shown, null, null, err.reason);
-    throw err;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
-  }
+  const text = readUtf8(path, shown, MAX_FILE_BYTES, (reason) => new InputError(shown, null, null, reason));
   const lines = new LineCounter();
   let doc: Document;
   let data: unknown;
@@ -318,20 +324,7 @@ function readPlacesFile(data: Record<string, unknown>, layers: readonly LoadedFi
   const owner = [...layers].reverse().find((f) => lineOf(f, ['world', 'places', 'file']) !== null) ?? layers[layers.length - 1];
   const path = resolve(dirname(resolve(owner.path)), places.file);
   const shown = displayPath(path);
-  // Only a regular file, refused unread above the cap, as every input (src/io/readFile.ts).
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path, MAX_PLACES_CSV_BYTES);
-  } catch (err) {
-    if (err instanceof ReadRefused) throw new InputError(owner.path, 'world.places.file', lineOf(owner, ['world', 'places', 'file']), `${clip(shown)}: ${err.reason}`);
-    throw err;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(shown, null, null, 'file is not valid UTF-8 text');
-  }
+  const text = readUtf8(path, shown, MAX_PLACES_CSV_BYTES, (reason) => new InputError(owner.path, 'world.places.file', lineOf(owner, ['world', 'places', 'file']), `${clip(shown)}: ${reason}`));
   const rings = Array.isArray(world!.rings) ? world!.rings.length : scenarioSchema.parse({}).world.rings.length;
   const kmPerUnit = typeof places.kmPerUnit === 'number' && places.kmPerUnit > 0 ? places.kmPerUnit : 10;
   world!.places = { table: parsePlacesCsv(text, shown, kmPerUnit, rings) };

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/build.setup.ts'],
     // End-to-end tests spawn the CLI and run small simulations; none should come near this.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,7 +5,7 @@ import { fileEntry, MANIFEST, staleReason } from '../../bin/build-state.mjs';
 import { ROOT, tempDir, urd } from '../support.ts';
 
 describe('the CLI build in dist/', () => {
-  it('is current: scripts/setup.sh (which npm test runs first) rebuilt it from these sources', () => {
+  it('is current: scripts/setup.sh (which npm test runs first) or the tests\' global setup rebuilt it from these sources', () => {
     expect(staleReason(ROOT)).toBeNull();
     const r = urd(['--version']);
     expect(r.stderr).toBe('');

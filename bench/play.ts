@@ -19,9 +19,9 @@ import { chromium } from 'playwright-core';
 import { playFiles } from '../src/play/build.ts';
 import { PlaySession } from '../src/play/session.ts';
 import { loadScenario } from '../src/scenario/load.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../scripts/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SIZES = [
   { residents: 10_000, ticks: 60 },
   { residents: 100_000, ticks: 30 },
@@ -57,7 +57,7 @@ async function main(args: string[]): Promise<number> {
   const files = await playFiles({ presets: [{ file: 'baseline.yaml', scenario: loadScenario(join(ROOT, 'scenarios', 'baseline.yaml')) }], initial: 0 });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const exportBytes = Object.values(files).reduce((n, t) => n + Buffer.byteLength(t), 0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const rows: Row[] = [];
   const failures: string[] = [];
   try {

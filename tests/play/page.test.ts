@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { PageData } from '../../src/play/page/pageData.ts';
 import { ROOT, tempDir, urd, urdChild } from '../support.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/chromium.ts';
 
 /**
  * The classroom page in Debian's chromium (never a downloaded browser), opened from file:// as
  * a teacher opens an exported folder. One browser for the whole file; small worlds, few ticks.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const haveBrowser = existsSync(CHROMIUM);
 // Without chromium a developer's run skips (scripts/setup.sh --browser installs it); CI must have it.
 const skipBrowser = !haveBrowser && !process.env.CI;
@@ -102,7 +101,7 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
 
   beforeAll(async () => {
     index = pathToFileURL(join(dir, 'index.html')).href;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
   afterAll(async () => {
     await browser?.close();

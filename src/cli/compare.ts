@@ -80,10 +80,12 @@ export async function compareCommand(args: string[]): Promise<number> {
   // One file is a comparison file: a comparison of one scenario would compare nothing.
   const plan: ComparisonFile | null = positionals.length === 1 ? loadComparisonFile(positionals[0]) : null;
   const files = plan?.scenarios ?? positionals;
+  // A value that came from the comparison file is blamed on its field and line, one from the command line on the option.
+  const blame = (fromOption: boolean, option: string, field: string, expected: string) =>
+    fromOption || !plan ? new InputError('urd compare', option, null, expected) : new InputError(plan.source.path, field, lineOf(plan.source, [field]), expected);
   const count = intOption('compare', 'seeds', values.seeds) ?? plan?.seeds ?? 3;
   if (count < 1 || count > MAX_SEEDS) {
-    const [file, field, line] = values.seeds !== undefined || !plan ? ['urd compare', '--seeds', null] : [plan.source.path, 'seeds', lineOf(plan.source, ['seeds'])];
-    throw new InputError(file, field, line, `expected 1 to ${MAX_SEEDS}, got ${count}`);
+    throw blame(values.seeds !== undefined, '--seeds', 'seeds', `expected 1 to ${MAX_SEEDS}, got ${count}`);
   }
   const first = intOption('compare', 'seed', values.seed) ?? 1;
   // Every seed a comparison uses must be one urd run accepts, so each run folder can be rerun alone.
@@ -96,8 +98,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const lang = resolveLang('compare', values.lang);
   const reference = values.ref ?? plan?.reference;
   if (reference !== undefined && referenceIndex(scenarios, reference) < 0) {
-    const [file, field, line] = values.ref !== undefined || !plan ? ['urd compare', '--ref', null] : [plan.source.path, 'reference', lineOf(plan.source, ['reference'])];
-    throw new InputError(file, field, line, `expected one of the scenario names ${names.join(', ')}, got "${reference}"${didYouMean(reference, names)}`);
+    throw blame(values.ref !== undefined, '--ref', 'reference', `expected one of the scenario names ${names.join(', ')}, got "${reference}"${didYouMean(reference, names)}`);
   }
   const seeds = commonSeeds(first, count);
   const hash = createHash('sha256').update(JSON.stringify([names, seeds, values.set ?? [], ticks ?? null])).digest('hex').slice(0, 8);

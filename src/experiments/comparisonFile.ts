@@ -27,6 +27,8 @@ export function loadComparisonFile(path: string): ComparisonFile {
   const errors: InputError[] = [];
   const fail = (field: string, expected: string, at: (string | number)[] = [field]) => errors.push(new InputError(file.path, at.join('.'), lineOf(file, at), expected));
   const data = file.data;
+  // A lone scenario file given to urd compare is a missing second scenario, not a comparison file with forty unknown fields.
+  if (!('scenarios' in data)) throw new InputError(file.path, null, null, 'expected a comparison file (with a scenarios: list) or at least two scenario files (see urd compare --help)');
   for (const key of Object.keys(data)) if (!FIELDS.includes(key)) fail(key, `unknown field "${key}"${didYouMean(key, FIELDS)}; expected one of ${FIELDS.join(', ')}`);
   const out: ComparisonFile = { scenarios: [], text: {}, source: file };
   const list = data.scenarios;

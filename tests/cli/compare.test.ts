@@ -96,6 +96,9 @@ describe('urd compare and urd demo', () => {
     expect(r.stderr).toMatch(/bad\.yaml:4: questoin: unknown field "questoin" \(did you mean "question"\?\)/);
     expect(r.stderr).toMatch(/bad\.yaml:5: seeds: expected a whole number of seeds ≥ 1, got 0/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+    const lone = urd(['compare', 'scenarios/baseline.yaml', '--no-report', '--quiet']);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toMatch(/baseline\.yaml: expected a comparison file \(with a scenarios: list\) or at least two scenario files/);
     // A reference that names no scenario is blamed on the file's field too.
     writeFileSync(file, `scenarios: [${join(process.cwd(), 'scenarios/allocation-core-first.yaml')}, ${join(process.cwd(), 'scenarios/allocation-periphery-first.yaml')}]\nreference: allocation-core_frist\n`);
     const ref = urd(['compare', file, '--out', join(dir, 'out'), '--no-report', '--quiet']);

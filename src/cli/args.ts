@@ -1,6 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../scenario/load.ts';
 import { didYouMean } from '../scenario/suggest.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { noEffectWarnings } from '../scenario/warnings.ts';
+import { safeText } from '../io/text.ts';
 
 /** Parses a command's arguments, turning parse failures into usage errors (exit 2). */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
@@ -35,4 +38,13 @@ export function reportWanted(noReport: boolean | undefined): boolean {
 export async function writeFolderReport(dir: string): Promise<string> {
   const { writeReport } = await import('./report.ts');
   return writeReport(dir).path;
+}
+
+/**
+ * Prints to stderr a `warning:` line for each intervention of a scenario file that can have no
+ * effect. Even under --quiet (which silences progress, not advice about the input): a scripted run
+ * is where a wasted run costs most. Results and exit code are unchanged.
+ */
+export function warnNoEffect(file: string, scenario: Scenario): void {
+  for (const w of noEffectWarnings(scenario)) process.stderr.write(`warning: ${safeText(file)}: ${w}\n`);
 }

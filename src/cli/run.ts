@@ -10,7 +10,7 @@ import { inspectRunFolder, resumeRun, runScenarioResumable, type ResumableOption
 import { replayProblem } from '../run/replay.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
+import { intOption, parseCommand, reportWanted, warnNoEffect, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -38,7 +38,8 @@ Options:
   --no-report           do not write report.html and charts/ (also: URD_NO_REPORT=1)
   --replay EVENTS       apply the programme patches recorded in an events.ndjson at their ticks,
                         so a run that was edited while it ran is reproduced exactly
-  --quiet               no progress bar and no summary table
+  --quiet               no progress bar and no summary table (warnings about interventions
+                        that can have no effect are still printed, to stderr)
   -h, --help            this help
 
 Ctrl-C (SIGINT) or SIGTERM stops at the end of the current tick: the state is checkpointed, the
@@ -143,6 +144,7 @@ export async function runCommand(args: string[]): Promise<number> {
       seed: intOption('run', 'seed', values.seed),
       ticks: intOption('run', 'ticks', values.ticks),
     });
+    warnNoEffect(positionals[0], scenario);
     const edits = values.replay !== undefined ? readReplay(values.replay, scenario) : undefined;
     const target = prepareOutput(values.out ?? defaultRunDir(scenario), 'run', values.force);
     dir = target.writeTo;

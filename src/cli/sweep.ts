@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { loadExperiment } from '../experiments/load.ts';
+import { loadExperiment, pointScenario } from '../experiments/load.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
 import { readPlan, runCount, SWEEP_FILES } from '../experiments/store.ts';
 import { openSweepDir, runSweep } from '../experiments/sweep.ts';
@@ -9,7 +9,7 @@ import { OutputError } from '../io/atomic.ts';
 import { lockRunFolder, RunFolderBusy } from '../io/runFolder.ts';
 import { safeText } from '../io/text.ts';
 import { InputError } from '../scenario/load.ts';
-import { intOption, parseCommand, reportWanted, writeFolderReport } from './args.ts';
+import { intOption, parseCommand, reportWanted, warnNoEffect, writeFolderReport } from './args.ts';
 import { Progress } from './progress.ts';
 
 export const SWEEP_HELP = `urd sweep EXPERIMENT [options]
@@ -32,7 +32,8 @@ Options:
   --shard auto/N    the same with I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
                     (combine shard folders with urd merge; see docs/cluster.md)
   --no-report       do not write report.html and charts/ (also: URD_NO_REPORT=1)
-  --quiet           no progress output
+  --quiet           no progress output (warnings about interventions of the base scenario,
+                    as the first point runs it, that can have no effect still go to stderr)
   -h, --help        this help
 
 Ctrl-C stops the sweep (exit 130); urd sweep --resume DIR picks it up.`;
@@ -114,6 +115,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // Only experiments with many points take long enough to check that progress helps.
   const plan = loadExperiment(experiment, (d, t) => t >= 1000 && checking.update(d, t));
   checking.done();
+  // Once, for the base as the first point runs it (a scenario the experiment's check has accepted),
+  // not per point: a 100,000-point sweep would repeat each warning.
+  warnNoEffect(plan.base, pointScenario(plan, 0, plan.seeds[0]));
   if (values.resume === undefined) dir = values.out ?? join('outputs', 'sweeps', plan.name);
   const tasks = shard ? Math.ceil((runCount(plan) - shard.index) / shard.count) : runCount(plan);
   // More threads than runs only cost memory; more than the CPUs make every run slower.

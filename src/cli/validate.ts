@@ -1,7 +1,6 @@
 import { safeText } from '../io/text.ts';
 import { InputError, InputErrors, loadScenario } from '../scenario/load.ts';
-import { noEffectWarnings } from '../scenario/warnings.ts';
-import { parseCommand } from './args.ts';
+import { parseCommand, warnNoEffect } from './args.ts';
 
 export const VALIDATE_HELP = `urd validate FILE...
 
@@ -23,7 +22,7 @@ export function validateCommand(args: string[]): number {
     try {
       const scenario = loadScenario(file);
       process.stdout.write(`${safeText(file)}: ok (${scenario.name}, ${scenario.world.residents} residents, ${scenario.ticks} ticks)\n`);
-      for (const w of noEffectWarnings(scenario)) process.stderr.write(`warning: ${safeText(file)}: ${w}\n`);
+      warnNoEffect(file, scenario);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       errors.push(...(err instanceof InputErrors ? err.errors : [err]));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, urd } from '../support.ts';
@@ -62,5 +62,47 @@ describe('urd compare and urd demo', () => {
     const r = urd([...args, '--ref', 'allocation-periphery-first']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/allocation-core-first  +allocation-periphery-first \(reference\)/);
+  });
+
+  it('a comparison file gives the scenarios, question, reference and seeds; the command line overrides it', () => {
+    const out = join(tempDir(), 'cmp');
+    const small = ['--ticks', '3', '--set', 'world.residents=1000', '--no-report', '--quiet'];
+    const r = urd(['compare', 'experiments/compare-orders.yaml', '--seeds', '2', '--out', out, ...small]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(json.scenarios).toEqual(['allocation-core-first', 'allocation-periphery-first']);
+    expect(json.reference).toBe('allocation-core-first');
+    expect(json.seeds).toEqual([1, 2]); // --seeds 2 beats the file's seeds: 5
+    expect(json.question).toMatch(/^At equal budget, does spending periphery first/);
+    expect(json.question_zh).toMatch(/逆差序/);
+    // A file elsewhere: its scenario paths are relative to it; --title and --ref replace the file's.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.yaml'), `scenarios: [${join(process.cwd(), 'scenarios/allocation-core-first.yaml')}, ${join(process.cwd(), 'scenarios/allocation-periphery-first.yaml')}]\ntitle: Old\ntitle_zh: 旧\nseeds: 1\n`);
+    const out2 = join(dir, 'out');
+    const r2 = urd(['compare', join(dir, 'c.yaml'), '--title', 'New', '--ref', 'allocation-periphery-first', '--out', out2, ...small]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const json2 = JSON.parse(readFileSync(join(out2, 'compare.json'), 'utf8'));
+    expect(json2).toMatchObject({ title: 'New', reference: 'allocation-periphery-first', seeds: [1] });
+    expect(json2.title_zh).toBeUndefined();
+  });
+
+  it('a bad comparison file exits 2 naming the file, field and line of every problem, and writes nothing', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'scenarios:\n  - ../nowhere-a.yaml\n  - 7\nquestoin: Why?\nseeds: 0\n');
+    const r = urd(['compare', file, '--out', join(dir, 'out'), '--no-report', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:3: scenarios\.1: expected the path of a scenario file, got 7/);
+    expect(r.stderr).toMatch(/bad\.yaml:4: questoin: unknown field "questoin" \(did you mean "question"\?\)/);
+    expect(r.stderr).toMatch(/bad\.yaml:5: seeds: expected a whole number of seeds ≥ 1, got 0/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const lone = urd(['compare', 'scenarios/baseline.yaml', '--no-report', '--quiet']);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toMatch(/baseline\.yaml: expected a comparison file \(with a scenarios: list\) or at least two scenario files/);
+    // A reference that names no scenario is blamed on the file's field too.
+    writeFileSync(file, `scenarios: [${join(process.cwd(), 'scenarios/allocation-core-first.yaml')}, ${join(process.cwd(), 'scenarios/allocation-periphery-first.yaml')}]\nreference: allocation-core_frist\n`);
+    const ref = urd(['compare', file, '--out', join(dir, 'out'), '--no-report', '--quiet']);
+    expect(ref.code).toBe(2);
+    expect(ref.stderr).toMatch(/bad\.yaml:2: reference: expected one of the scenario names .*did you mean "allocation-core-first"\?/);
   });
 });

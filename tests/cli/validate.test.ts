@@ -60,6 +60,28 @@ describe('validation ergonomics', () => {
     expect(noEffectWarnings({ ...base, ticks: 5, interventions: [{ ...reform, start: 6, target: { class: 'all' } }] })).toEqual([expect.stringMatching(/after the run ends/)]);
   });
 
+  it('run, compare and sweep print the warning too, once per scenario, to stderr, with --quiet, and still exit 0', () => {
+    const dir = tempDir();
+    const futile = join(dir, 'futile.yaml');
+    writeFileSync(futile, `extends: ${BASE}\nname: futile\nticks: 2\nworld: { residents: 1000 }\ninterventions:\n  - { lever: talent, instrument: registration, intensity: 1, target: { class: rural } }\n`);
+    // The control: the same world without the futile reform.
+    const plain = join(dir, 'plain.yaml');
+    writeFileSync(plain, `extends: ${BASE}\nname: plain\nticks: 2\nworld: { residents: 1000 }\ninterventions: []\n`);
+    writeFileSync(join(dir, 'sweep.yaml'), `name: futile-sweep\nbase: futile.yaml\nreplications: 1\nparameters:\n  capital.alpha: [0.3, 0.4]\nmetrics: [dpd_final]\n`);
+    const warning = /^warning: \S*futile\.yaml: interventions\[0\]: registration reform acts only in urban places/;
+    for (const args of [
+      ['run', futile, '--out', join(dir, 'run')],
+      ['compare', futile, plain, '--seeds', '1', '--out', join(dir, 'cmp')],
+      ['sweep', join(dir, 'sweep.yaml'), '--workers', '1', '--out', join(dir, 'sweep')],
+    ]) {
+      const r = urd([...args, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+      expect(lines, args[0]).toHaveLength(1);
+      expect(lines[0]).toMatch(warning);
+    }
+  });
+
   it('the JSON Schema lists the instruments of each lever', () => {
     const items = (scenarioJsonSchema().properties as Record<string, { items: { allOf: { if: { properties: { lever: { const: string } } }; then: { properties: { instrument: { enum: string[] } } } }[] } }>).interventions.items;
     for (const rule of items.allOf) expect(rule.then.properties.instrument.enum).toEqual([...INSTRUMENTS[rule.if.properties.lever.const as keyof typeof INSTRUMENTS]]);

@@ -13,10 +13,14 @@ import { DIST, fileEntry, staleReason } from '../bin/build-state.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, `${DIST}.tmp-${process.pid}`);
 
-// The sweep's tinypool worker is the built twin of src/experiments/worker.mjs: tinypool calls a
-// worker module's default export, and task.ts exports executeRun by name; this virtual entry
-// re-exports it, without registering tsx.
-const WORKER = 'urd:worker';
+// The tinypool workers are the built twins of src/experiments/worker.mjs (the sweep) and
+// src/calibrate/calibrate-worker.mjs: tinypool calls a worker module's default export, and the task
+// modules export their functions by name; these virtual entries re-export them, without
+// registering tsx. Each lands beside the CLI under the name its pool asks for.
+const WORKERS = {
+  'urd:worker': { out: 'cli/worker', contents: "export { executeRun as default } from './src/experiments/task.ts';" },
+  'urd:calibrate-worker': { out: 'cli/calibrate-worker', contents: "export { simulate as default } from './src/calibrate/simulate.ts';" },
+};
 
 // Pure-JavaScript packages the CLI loads at every start are bundled: one file parses much faster
 // than zod's hundreds of modules. The rest stay in node_modules (canvas is native, tinypool starts
@@ -25,14 +29,10 @@ const BUNDLED = ['zod', 'yaml', 'immer', 'seedrandom'];
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.includes(name));
 const workerEntry = {
-  name: 'urd-worker',
+  name: 'urd-workers',
   setup(b) {
-    b.onResolve({ filter: /^urd:worker$/ }, () => ({ path: WORKER, namespace: 'urd' }));
-    b.onLoad({ filter: /.*/, namespace: 'urd' }, () => ({
-      contents: "export { executeRun as default } from './src/experiments/task.ts';",
-      resolveDir: root,
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^urd:(calibrate-)?worker$/ }, (args) => ({ path: args.path, namespace: 'urd' }));
+    b.onLoad({ filter: /.*/, namespace: 'urd' }, (args) => ({ contents: WORKERS[args.path].contents, resolveDir: root, loader: 'js' }));
   },
 };
 
@@ -45,7 +45,7 @@ export async function buildDist() {
     absWorkingDir: root,
     entryPoints: [
       { in: 'src/cli/main.ts', out: 'cli/main' },
-      { in: WORKER, out: 'cli/worker' },
+      ...Object.entries(WORKERS).map(([entry, w]) => ({ in: entry, out: w.out })),
     ],
     plugins: [workerEntry],
     outdir: tmp,

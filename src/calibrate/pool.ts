@@ -2,7 +2,8 @@ import Tinypool from 'tinypool';
 import { simulate, type SimTask } from './simulate.ts';
 
 /**
- * Runs model runs for the calibration: in this thread with one worker, else on a tinypool of
+ * Runs model runs for the calibration (the worker's file name differs from the sweep's, since the
+ * build puts both workers beside the CLI in dist/cli/): in this thread with one worker, else on a tinypool of
  * worker threads kept for the whole calibration (threads cost a tsx start-up each, so they are
  * not rebuilt per population). Results come back in task order whatever order runs end in.
  */
@@ -10,7 +11,7 @@ export class SimPool {
   private pool: Tinypool | null;
 
   constructor(readonly workers: number) {
-    this.pool = workers > 1 ? new Tinypool({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers }) : null;
+    this.pool = workers > 1 ? new Tinypool({ filename: new URL('./calibrate-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers }) : null;
   }
 
   /**

@@ -19,10 +19,20 @@ export const LEVER_INSTRUMENT: Record<Lever, string> = {
   rights: 'services',
 };
 
-/** A teacher's change: a lever's budget per tick and/or allocation order, or the registration reform's intensity. */
-export type ProgrammeChange =
+/** A change of the programme: a lever's budget per tick and/or allocation order, or the registration reform's intensity. */
+export type InterventionChange =
   | { kind: 'lever'; lever: Lever; budget?: number; allocation?: Allocation }
   | { kind: 'registration'; intensity: number };
+
+/**
+ * A teacher's change: of the programme, or of a world parameter (a schedulable path such as
+ * talent.herding), which becomes a `schedule:` entry at the next tick.
+ */
+export type ProgrammeChange = InterventionChange | { kind: 'parameter'; path: string; value: number };
+
+/** The world parameters the page's sliders change while a world runs (each schedulable, see schedulableParameter). */
+export const PLAY_PARAMETERS = ['capital.agglomeration', 'technology.spillover', 'talent.barrier', 'talent.herding', 'capital.herding', 'fiscal.value'] as const;
+export type PlayParameter = (typeof PLAY_PARAMETERS)[number];
 
 type Active = WorldState['interventions'][number];
 
@@ -63,7 +73,7 @@ function resegment(d: Draft<WorldState>, k: number, t: number, fields: Partial<I
 }
 
 /** The recipe of a change taking effect at tick t. */
-export function programmeRecipe(change: ProgrammeChange, t: number): (d: Draft<WorldState>) => void {
+export function programmeRecipe(change: InterventionChange, t: number): (d: Draft<WorldState>) => void {
   return (d) => {
     const isLever = change.kind === 'lever';
     const wanted = (iv: Active) => iv.end >= t && (isLever ? iv.lever === change.lever && iv.budget > 0 : iv.instrument === 'registration');
@@ -91,7 +101,7 @@ export function programmeRecipe(change: ProgrammeChange, t: number): (d: Draft<W
   };
 }
 
-function newIntervention(change: ProgrammeChange, amount: number, t: number, n: number): Active {
+function newIntervention(change: InterventionChange, amount: number, t: number, n: number): Active {
   const lever = change.kind === 'lever' ? change.lever : 'talent';
   return {
     label: `${change.kind === 'lever' ? lever : 'registration'} (play)`,

@@ -5,9 +5,10 @@ import { SummaryTracker, type RunSummary } from '../metrics/summary.ts';
 import { initializeWorld } from '../model/initialize.ts';
 import { tick } from '../model/tick.ts';
 import { queueEdit } from '../policy/patches.ts';
+import { addScheduleEntry, parameterValue, removeScheduleEntry, scheduleOf } from '../policy/schedule.ts';
 import { recordTick, spendingByLever } from '../run/record.ts';
-import { LEVERS, scenarioSchema, type Scenario } from '../scenario/schema.ts';
-import { programmeRecipe, type ProgrammeChange } from './programme.ts';
+import { LEVERS, scenarioSchema, schedulableParameter, type Scenario, type ScheduleEntry } from '../scenario/schema.ts';
+import { PLAY_PARAMETERS, programmeRecipe, type PlayParameter, type ProgrammeChange } from './programme.ts';
 
 /** The place measures the ring map can colour by. */
 export const PLACE_MEASURES = ['tau', 'income_pc', 'level3', 'rights', 'capital_pc', 'netLoss'] as const;
@@ -25,6 +26,8 @@ export interface Frame {
   places: Record<PlaceMeasure | 'population', Float64Array> & { tipped: Uint8Array };
   /** Interventions in force after this tick's edits (for the controls and the timeline). */
   interventions: Scenario['interventions'];
+  /** Values in force of the parameters the page's world sliders change (for undo). */
+  parameters: Record<PlayParameter, number>;
 }
 
 function byScope(rows: readonly MetricRow[]): Frame['scopes'] {
@@ -50,6 +53,8 @@ export class PlaySession {
   readonly world: World;
   private readonly tracker = new SummaryTracker();
   private frame: Frame;
+  /** The changes made, newest last: a queued programme edit, or the schedule entry of a parameter change. */
+  private readonly made: ('edit' | ScheduleEntry)[] = [];
 
   constructor(input: unknown) {
     this.scenario = scenarioSchema.parse(input);
@@ -104,6 +109,7 @@ export class PlaySession {
         tipped: Uint8Array.from(pl.tipped),
       },
       interventions: withoutIds(world.state.interventions),
+      parameters: Object.fromEntries(PLAY_PARAMETERS.map((path) => [path, parameterValue(world.scenario, path)])) as Frame['parameters'],
     };
   }
 
@@ -112,22 +118,35 @@ export class PlaySession {
     return this.tracker.finish(this.world, spendingByLever(this.world));
   }
 
-  /** Queues a change for the next tick; returns that tick. */
+  /** Queues a change for the next tick; returns that tick. A parameter change becomes a schedule entry. */
   change(change: ProgrammeChange): number {
     const at = this.world.state.tick + 1;
+    if (change.kind === 'parameter') {
+      const field = schedulableParameter(change.path, this.scenario.world.rings.length);
+      if (typeof field === 'string') throw new RangeError(field);
+      const entry: ScheduleEntry = { path: change.path, at, value: field.parse(change.value) as number, ramp: 0 };
+      addScheduleEntry(this.world, entry);
+      this.made.push(entry);
+      return at;
+    }
     queueEdit(this.world, { tick: at, recipe: programmeRecipe(change, at), label: JSON.stringify(change) });
+    this.made.push('edit');
     return at;
   }
 
-  /** Drops the newest change not yet applied; false when every change has taken effect. */
+  /** Drops the newest change if it is not applied yet; false when it has taken effect. */
   cancelPending(): boolean {
-    return this.world.pendingEdits.pop() !== undefined;
+    const last = this.made.at(-1);
+    if (last === undefined) return false;
+    const cancelled = last === 'edit' ? this.world.pendingEdits.pop() !== undefined : removeScheduleEntry(this.world, last);
+    if (cancelled) this.made.pop();
+    return cancelled;
   }
 
-  /** The scenario as run: the programme with every change made (pending ones included), for `urd run`. */
+  /** The scenario as run: the programme and schedule with every change made (pending ones included), for `urd run`. */
   scenarioFile(): Scenario {
     let state = this.world.state;
     for (const edit of this.world.pendingEdits) if (edit.recipe) state = produce(state, edit.recipe);
-    return { ...this.scenario, interventions: withoutIds(state.interventions) };
+    return { ...this.scenario, interventions: withoutIds(state.interventions), schedule: structuredClone(scheduleOf(this.world)) };
   }
 }

@@ -17,7 +17,7 @@ import type { Scenario, ScheduleEntry } from '../scenario/schema.ts';
 const originals = new WeakMap<World, Scenario>();
 
 /** Reads a numeric parameter by its dotted path (validated by the schema). */
-function read(scenario: Scenario, path: string): number {
+export function parameterValue(scenario: Scenario, path: string): number {
   let node: unknown = scenario;
   for (const key of path.split('.')) node = (node as Record<string, unknown>)[key];
   return node as number;
@@ -28,6 +28,30 @@ function write(scenario: Scenario, path: string, value: number): void {
   let node = scenario as unknown as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[keys[keys.length - 1]] = value;
+}
+
+/** The schedule a run follows: its file's entries, then those added while it runs. */
+export function scheduleOf(world: World): ScheduleEntry[] {
+  return (originals.get(world) ?? world.scenario).schedule;
+}
+
+/**
+ * Adds an entry while the world runs (the classroom page's parameter sliders). Only a future
+ * tick: the value at a tick must stay a function of the schedule alone, so the saved scenario
+ * with this entry reproduces the run.
+ */
+export function addScheduleEntry(world: World, entry: ScheduleEntry): void {
+  if (entry.at <= world.state.tick) throw new RangeError(`schedule entry for tick ${entry.at} is in the past (now at tick ${world.state.tick})`);
+  scheduleOf(world).push(entry);
+}
+
+/** Removes an added entry that has not taken effect yet; false when it has (or is not there). */
+export function removeScheduleEntry(world: World, entry: ScheduleEntry): boolean {
+  const list = scheduleOf(world);
+  const k = list.lastIndexOf(entry);
+  if (k < 0 || entry.at <= world.state.tick) return false;
+  list.splice(k, 1);
+  return true;
 }
 
 /** The value a schedule gives a parameter at a tick, starting from its value in the file. */
@@ -65,13 +89,13 @@ export function applySchedule(world: World): void {
   const tick = world.state.tick;
   const changed: Record<string, number> = {};
   for (const [path, entries] of byPath(original.schedule)) {
-    const value = scheduledValue(entries, read(original, path), tick);
+    const value = scheduledValue(entries, parameterValue(original, path), tick);
     // Written every tick (a world restored from a checkpoint starts from the file's values)...
     write(world.scenario, path, value);
     const ring = /^world\.rings\.(\d+)\.amenity$/.exec(path);
     if (ring) for (let p = 0; p < world.places.count; p++) if (world.places.ring[p] === Number(ring[1])) world.places.amenity[p] = value;
     // ...but recorded only when it differs from the previous tick's, so resumed runs log what uninterrupted ones do.
-    if (value === scheduledValue(entries, read(original, path), tick - 1)) continue;
+    if (value === scheduledValue(entries, parameterValue(original, path), tick - 1)) continue;
     changed[path] = value;
     world.events.push({ tick, type: 'schedule', path, value });
   }

@@ -131,7 +131,7 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     await page.close();
   });
 
-  it('plays, takes a lever moved mid-run at the next tick, and saves a scenario the CLI reproduces', async () => {
+  it('plays, takes a lever and a world slider moved mid-run at the next tick, and saves a scenario the CLI reproduces', async () => {
     const setup = ['--seed', '3', '--ticks', '12', '--set', 'world.residents=4000'];
     // Control: the preset without the edit, run meanwhile.
     const control = runCli([join(ROOT, 'scenarios', 'allocation-core-first.yaml'), ...setup]);
@@ -153,17 +153,19 @@ describe.skipIf(skipBrowser)('urd play in chromium, from file://', () => {
     );
     await page.locator('#budget-policy').fill('1500'); // input and change events, as a drag ends
     await page.selectOption('#allocation-policy', 'periphery-first');
+    await page.locator('#setup-spillover').fill('0'); // a world slider: a schedule entry for the same tick
     expect(await page.textContent('#timeline')).toContain('(pending)');
     await page.click('#play');
     const summary = await result(page);
-    expect(await page.locator('#timeline li').count()).toBe(2);
+    expect(await page.locator('#timeline li').count()).toBe(3);
 
     const download = page.waitForEvent('download');
     await page.click('#save');
     const saved = join(tempDir(), 'saved.yaml');
     await (await download).saveAs(saved);
-    const scenario = parse(readFileSync(saved, 'utf8')) as { interventions: { lever: string; allocation: string; budget: number; start: number; end: number }[] };
+    const scenario = parse(readFileSync(saved, 'utf8')) as { interventions: { lever: string; allocation: string; budget: number; start: number; end: number }[]; schedule: unknown[] };
     const edited = scenario.interventions.filter((iv) => iv.lever === 'policy');
+    expect(scenario.schedule).toEqual([{ path: 'technology.spillover', at: edited[1].start, value: 0, ramp: 0 }]);
     expect(edited.map((iv) => [iv.allocation, iv.budget])).toEqual([
       ['core-first', 400],
       ['periphery-first', 1500],

@@ -38,6 +38,57 @@ describe('programme changes while a world runs', () => {
     expect(JSON.stringify(runScenario(scenarioSchema.parse(JSON.parse(JSON.stringify(file)))).summary)).toBe(JSON.stringify(edited.summary()));
   });
 
+  it('apply a world slider moved mid-run at the next tick as a schedule entry that urd run reproduces', () => {
+    const scenario = small('baseline.yaml');
+    const edited = new PlaySession(scenario);
+    const control = new PlaySession(scenario);
+    const dpd = (s: PlaySession) => s.latest.scopes.all.dpd;
+    const page: number[] = [dpd(edited)];
+    const unedited: number[] = [dpd(control)];
+    for (let t = 1; t <= 6; t++) {
+      if (t === 3) expect(edited.change({ kind: 'parameter', path: 'technology.spillover', value: 0 })).toBe(3);
+      edited.step();
+      control.step();
+      page.push(dpd(edited));
+      unedited.push(dpd(control));
+    }
+    expect(edited.latest.parameters['technology.spillover']).toBe(0);
+    expect(control.latest.parameters['technology.spillover']).toBe(scenario.technology.spillover);
+    // The control's spillover is not zero, so switching it off changes the world from tick 3 on, and only then.
+    expect(scenario.technology.spillover).toBeGreaterThan(0);
+    for (let t = 0; t < 3; t++) expect(page[t]).toBe(unedited[t]);
+    for (let t = 3; t <= 6; t++) expect(page[t]).not.toBe(unedited[t]);
+    const file = edited.scenarioFile();
+    expect(file.schedule).toEqual([{ path: 'technology.spillover', at: 3, value: 0, ramp: 0 }]);
+    // Saved through JSON (as the YAML download is) and run as urd run runs it: the same summary and DPD series.
+    const cli: number[] = [];
+    const result = runScenario(scenarioSchema.parse(JSON.parse(JSON.stringify(file))), {
+      onRows: (rows) => cli.push(rows.find((r) => r.scope === 'all' && r.metric === 'dpd')?.value ?? NaN),
+    });
+    expect(cli).toEqual(page);
+    expect(JSON.stringify(result.summary)).toBe(JSON.stringify(edited.summary()));
+  });
+
+  it('undo a world slider as the page does: a pending one is cancelled, an applied one is set back at the next tick', () => {
+    const scenario = small('baseline.yaml', 4);
+    const s = new PlaySession(scenario);
+    s.step();
+    s.change({ kind: 'lever', lever: 'policy', budget: 300 });
+    s.change({ kind: 'parameter', path: 'talent.herding', value: 0.5 });
+    expect(s.cancelPending()).toBe(true);
+    expect(s.scenarioFile().schedule).toEqual([]);
+    expect(s.scenarioFile().interventions).toHaveLength(1);
+    s.change({ kind: 'parameter', path: 'talent.herding', value: 0.5 });
+    s.step();
+    expect(s.latest.parameters['talent.herding']).toBe(0.5);
+    expect(s.cancelPending()).toBe(false);
+    s.change({ kind: 'parameter', path: 'talent.herding', value: scenario.talent.herding });
+    s.step();
+    expect(s.latest.parameters['talent.herding']).toBe(scenario.talent.herding);
+    expect(s.scenarioFile().schedule.map((e) => [e.at, e.value])).toEqual([[2, 0.5], [3, scenario.talent.herding]]);
+    expect(() => s.change({ kind: 'parameter', path: 'world.residents', value: 10 })).toThrow(/builds the world|world\.rings/);
+  });
+
   it('include changes not yet applied in the saved scenario, and a cancelled one never happens', () => {
     const s = new PlaySession(small('baseline.yaml', 3));
     s.step();

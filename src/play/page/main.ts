@@ -4,7 +4,7 @@ import { langFromLocale, LANGS, term, type Lang } from '../../i18n/terms.ts';
 import type { RunSummary } from '../../metrics/summary.ts';
 import { fmtNumber } from '../../report/theme.ts';
 import { ALLOCATIONS, LEVERS, type Allocation, type Lever, type Scenario } from '../../scenario/schema.ts';
-import { leverSetting, registrationSetting, type ProgrammeChange } from '../programme.ts';
+import { leverSetting, registrationSetting, type PlayParameter, type ProgrammeChange } from '../programme.ts';
 import type { FromWorker, ToWorker } from '../protocol.ts';
 import { PLACE_MEASURES, type Frame, type PlaceMeasure } from '../session.ts';
 import { Charts } from './charts.ts';
@@ -213,6 +213,14 @@ function change(changes: (ProgrammeChange | null)[], text: string, isUndo = fals
   const before = changes.map((c, w) => (c ? settingBefore(c, w, tick) : null));
   changes.forEach((c, w) => c && send({ type: 'change', world: w, change: c }));
   const entry = { tick, text, changes, before, undone: false, isUndo };
+  // A world slider shows what the first world now runs with (an undo moves it back), and a reset keeps it.
+  const moved = changes[0]?.kind === 'parameter' ? changes[0] : null;
+  const f = moved && SETUP.find((x) => 'path' in x && x.path === moved.path);
+  if (moved && f) {
+    setup[f.key] = moved.value;
+    $<HTMLInputElement>(`setup-${f.key}`).value = String(moved.value);
+    renderOutputs();
+  }
   timeline.push(entry);
   unconfirmed.push(entry);
   renderTimeline();
@@ -225,6 +233,11 @@ function change(changes: (ProgrammeChange | null)[], text: string, isUndo = fals
 function settingBefore(c: ProgrammeChange, w: number, tick: number): ProgrammeChange {
   const ivs = latest[w].interventions.map(withId);
   const waiting = timeline.filter((e) => e.tick > latest[0].tick).map((e) => e.changes[w]);
+  if (c.kind === 'parameter') {
+    let value = latest[w].parameters[c.path as PlayParameter];
+    for (const p of waiting) if (p?.kind === 'parameter' && p.path === c.path) value = p.value;
+    return { kind: 'parameter', path: c.path, value };
+  }
   if (c.kind === 'registration') {
     let intensity = registrationSetting(ivs, tick);
     for (const p of waiting) if (p?.kind === 'registration') intensity = p.intensity;
@@ -381,7 +394,9 @@ function wireControls(): void {
       renderOutputs();
     };
     input.onchange = () => {
+      const path = 'path' in f ? f.path : null;
       if ((latest[0]?.tick ?? 0) === 0) reset();
+      else if (path) change(latest.map(() => ({ kind: 'parameter', path, value: setup[f.key] })), `${f.label(lang)} → ${fmtNumber(setup[f.key])}`);
       else setupDirty = true;
       renderOutputs();
     };

@@ -41,8 +41,8 @@ export function urd(args: string[], options: { cwd?: string; timeout?: number; r
 }
 
 /** Starts `node bin/urd.mjs ARGS` and returns the child (for killing it). */
-export function urdChild(args: string[]) {
-  return spawn(process.execPath, [URD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(false) });
+export function urdChild(args: string[], options: { report?: boolean } = {}) {
+  return spawn(process.execPath, [URD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(options.report ?? false) });
 }
 
 /** Whether this is a CI run (CI=true, as .ci/run sets), where no environment-dependent test may skip. */

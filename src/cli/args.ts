@@ -4,6 +4,7 @@ import { didYouMean } from '../scenario/suggest.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { noEffectWarnings } from '../scenario/warnings.ts';
 import { safeText } from '../io/text.ts';
+import { afterPendingSignals, stopOnSignals } from './signals.ts';
 
 /** Parses a command's arguments, turning parse failures into usage errors (exit 2). */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
@@ -34,10 +35,29 @@ export function reportWanted(noReport: boolean | undefined): boolean {
   return !noReport && !process.env.URD_NO_REPORT;
 }
 
-/** Writes the report of a finished output folder (the report module, with canvas, loads only when needed); returns its path. */
-export async function writeFolderReport(dir: string): Promise<string> {
-  const { writeReport } = await import('./report.ts');
-  return writeReport(dir).path;
+/**
+ * Writes the report of a finished output folder at the end of a command (the report module, with
+ * canvas, loads only when needed) and prints its path; returns the exit code. The report is drawn
+ * synchronously, so SIGINT or SIGTERM is seen once it is written (or before it starts): the result
+ * is complete either way, the report is whole or absent (written atomically), and the one line
+ * says how to write it again. 130, as for any stop by a signal.
+ */
+export async function writeFolderReport(dir: string): Promise<number> {
+  const signals = stopOnSignals('report', false);
+  const stopped = async (): Promise<boolean> => {
+    await afterPendingSignals();
+    if (!signals.stopped()) return false;
+    process.stderr.write(`urd: ${signals.stopped()} received while writing the report; ${dir} is complete (its report can be written again with urd report ${dir})\n`);
+    return true;
+  };
+  try {
+    const { writeReport } = await import('./report.ts');
+    if (await stopped()) return 130;
+    process.stdout.write(`${writeReport(dir).path}\n`);
+    return (await stopped()) ? 130 : 0;
+  } finally {
+    signals.remove();
+  }
 }
 
 /**

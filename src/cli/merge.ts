@@ -37,7 +37,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     return 1;
   }
   // The same report a one-machine sweep writes, so merged folders match it file for file.
-  if (reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(out)}\n`);
+  const code = reportWanted(values['no-report']) ? await writeFolderReport(out) : 0;
   process.stdout.write(`${out}\n`);
-  return 0;
+  return code;
 }

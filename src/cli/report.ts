@@ -14,7 +14,7 @@ import { CALIBRATION_FILES } from '../calibrate/store.ts';
 import { writeCalibrationReport } from '../calibrate/report.ts';
 import { InputError } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
-import { stopOnSignals } from './signals.ts';
+import { afterPendingSignals, stopOnSignals } from './signals.ts';
 
 export const REPORT_HELP = `urd report DIR... [options]
 
@@ -38,6 +38,10 @@ Options:
 export function folderKind(dir: string): 'run' | 'sweep' | 'compare' | 'calibration' {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, null, null, 'not a folder');
   if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'metrics.csv'))) return 'run';
+  // A run killed before its end has only streamed .partial files and no summary: nothing a report can tell yet.
+  if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'metrics.csv.partial'))) {
+    throw new InputError(dir, null, null, `an incomplete run (stopped before its end: metrics.csv is still metrics.csv.partial, no summary.json); continue it with urd run --resume ${dir}, which writes its report`);
+  }
   if (existsSync(join(dir, 'runs.csv'))) return 'sweep';
   if (existsSync(join(dir, 'compare-runs.csv'))) return 'compare';
   if (existsSync(join(dir, CALIBRATION_FILES.result))) return 'calibration';
@@ -105,7 +109,7 @@ export function reportCommand(args: string[]): number | Promise<number> {
 
 async function reportAll(dirs: string[], o: { metric?: string; lang: Lang; open: boolean; quiet: boolean }, stopped: () => string | null): Promise<number> {
   for (let i = 0; ; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await afterPendingSignals();
     if (stopped()) {
       process.stderr.write(`urd: ${stopped()}: stopped after ${i} of ${dirs.length} reports (each one written whole); run urd report again for the others\n`);
       return 130;

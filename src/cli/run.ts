@@ -43,7 +43,8 @@ Options:
   -h, --help            this help
 
 Ctrl-C (SIGINT) or SIGTERM stops at the end of the current tick: the state is checkpointed, the
-folder is left incomplete and resumable, and the exit code is 130. If the disk fills up, the
+folder is left incomplete and resumable, and the exit code is 130 (while the report is written
+at the end, the run is complete: urd report DIR writes the report again). If the disk fills up, the
 folder is kept the same way (exit code 1): free space, then --resume.`;
 
 /** Formats a run summary as a few plain lines for the terminal. */
@@ -181,7 +182,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // A run that replaces a complete one was written beside it: swap it in now that it is complete.
   if (isStaging(dir)) dir = commitStaged(dir);
   if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
-  if (reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
+  const code = reportWanted(values['no-report']) ? await writeFolderReport(dir) : 0;
   process.stdout.write(`${dir}\n`);
-  return 0;
+  return code;
 }

@@ -153,9 +153,12 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stderr.write(
       `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${threads} worker${threads > 1 ? 's' : ''}; ${what}\n`,
     );
-    if (result.finalized && reportWanted(values['no-report'])) process.stdout.write(`${await writeFolderReport(dir)}\n`);
+    // The sweep is complete: a signal now stops only the report, which handles it itself.
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    const code = result.finalized && reportWanted(values['no-report']) ? await writeFolderReport(dir) : 0;
     process.stdout.write(`${dir}\n`);
-    return 0;
+    return code;
   } finally {
     unlock();
     process.off('SIGINT', stop);

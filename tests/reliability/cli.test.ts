@@ -93,6 +93,15 @@ describe('bad input exits 2 with one line, whatever the command', () => {
       expect(() => writeReport(dir), dir).toThrow(InputError);
       expect(() => writeReport(dir), dir).toThrow(expected);
     }
+    // Killed before its end: only the streamed .partial files, no summary; the user is told to resume, not that it is no run.
+    const killed = copy('killed', (d) => {
+      json(d, 'manifest.json', (m) => (m.complete = false));
+      cpSync(join(d, 'metrics.csv'), join(d, 'metrics.csv.partial'));
+      rmSync(join(d, 'metrics.csv'));
+      rmSync(join(d, 'summary.json'));
+    });
+    refused(urd(['report', killed]), new RegExp(`${killed}: an incomplete run .*continue it with urd run --resume ${killed}`));
+    expect(existsSync(join(killed, 'report.html'))).toBe(false);
     const incomplete = copy('incomplete', (d) => json(d, 'manifest.json', (m) => (m.complete = false)));
     const r = writeReport(incomplete);
     expect(r.notes.join(' ')).toMatch(/This run is incomplete/);
@@ -114,6 +123,39 @@ describe('bad input exits 2 with one line, whatever the command', () => {
     expect(stderr).toMatch(/urd: SIGTERM: stopped after [123] of 3 reports \(each one written whole\)/);
     expect(noStack(stderr)).toBe(true);
     for (const d of dirs) expect(existsSync(join(d, 'report.html.partial'))).toBe(false);
+  }, 90_000);
+
+  it('SIGTERM while urd run writes its report: exit 130, one line saying the run is complete and how to rewrite the report, nothing half-written', async () => {
+    // The manifest is marked complete last, just before the report is drawn (about 2 s): signal
+    // then. A parent starved of CPU may look too late (the report already printed); then try again.
+    for (let attempt = 1; ; attempt++) {
+      const dir = join(scratch, `sig-run-${attempt}`);
+      const child = urdChild(['run', SCENARIO, '--out', dir, '--quiet'], { report: true });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const complete = () => existsSync(join(dir, 'manifest.json')) && /"complete":\s*true/.test(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      for (let i = 0; i < 3000 && !complete() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
+      const late = child.exitCode !== null || stdout.includes('report.html');
+      if (late && attempt < 5) {
+        child.kill('SIGKILL');
+        await exit;
+        continue;
+      }
+      expect(late, `the report was written before the signal in ${attempt} attempts`).toBe(false);
+      child.kill('SIGTERM');
+      expect(await exit, stderr).toBe(130);
+      expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
+      expect(stderr).toMatch(new RegExp(`urd: SIGTERM received while writing the report; ${dir} is complete \\(its report can be written again with urd report ${dir}\\)`));
+      expect(existsSync(join(dir, 'report.html.partial'))).toBe(false);
+      if (existsSync(join(dir, 'report.html'))) expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<\/html>\s*$/);
+      const again = urd(['report', '--quiet', dir]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<\/html>\s*$/);
+      return;
+    }
   }, 90_000);
 
   it('wording: a strict bound says "> 0", NaN is shown as NaN', () => {

@@ -1,5 +1,5 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { display, fail, mergedOf, owner, setArg } from '../experiments/load.ts';
+import { display, fail, mergedOf, owner, parseLayered, setArg } from '../experiments/load.ts';
 import { replicationSeeds } from '../experiments/seeds.ts';
 import { parseParameter } from '../experiments/parameters.ts';
 import { runScenario } from '../run/runScenario.ts';
@@ -145,13 +145,7 @@ function buildSeries(layers: readonly LoadedFile[], file: ReturnType<typeof cali
 export function loadCalibration(path: string, commandSet: readonly string[] = []): CalibrationPlan {
   const layers = readWithExtends(path);
   const data = mergedOf(layers);
-  const parsed = calibrationSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    fail(layers, at, describeIssue(issue, data));
-  }
-  const file = parsed.data;
+  const file = parseLayered(calibrationSchema, layers, data);
   const dirOf = (field: string) => dirname(resolve(owner(layers, [field]).path));
   const baseAbs = resolve(dirOf('scenario'), file.scenario);
   const obsAbs = resolve(dirOf('observed'), file.observed.file);

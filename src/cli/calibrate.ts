@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadCalibration } from '../calibrate/load.ts';
 import { writeOutputs } from '../calibrate/outputs.ts';
@@ -8,7 +7,7 @@ import { CALIBRATION_FILES, readPlanFile } from '../calibrate/store.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
 import { InputError } from '../scenario/load.ts';
 import { intOption, parseCommand, reportWanted } from './args.ts';
-import { progressReporter } from './sweep.ts';
+import { defaultWorkers, progressReporter } from './sweep.ts';
 
 /** `urd calibrate --help`. */
 export const CALIBRATE_HELP = `urd calibrate CALIBRATION [options]
@@ -53,8 +52,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     process.stdout.write(CALIBRATE_HELP + '\n');
     return 0;
   }
-  const slurm = Number(process.env.SLURM_CPUS_PER_TASK);
-  const workers = intOption('calibrate', 'workers', values.workers) ?? (Number.isInteger(slurm) && slurm > 0 ? slurm : availableParallelism());
+  const workers = intOption('calibrate', 'workers', values.workers) ?? defaultWorkers();
   if (workers < 1) throw new InputError('urd calibrate', '--workers', null, 'expected at least 1');
   let file: string;
   let set = values.set ?? [];

@@ -39,7 +39,7 @@ Options:
 Ctrl-C stops the sweep (exit 130); urd sweep --resume DIR picks it up.`;
 
 /** Default worker count: what the cluster allotted this task, else every CPU. */
-function defaultWorkers(): number {
+export function defaultWorkers(): number {
   const slurm = Number(process.env.SLURM_CPUS_PER_TASK);
   return Number.isInteger(slurm) && slurm > 0 ? slurm : availableParallelism();
 }

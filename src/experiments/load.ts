@@ -1,5 +1,6 @@
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { parse as parseYamlScalar } from 'yaml';
+import type { z } from 'zod';
 import { canonicalJson, scenarioHash } from '../io/runFolder.ts';
 import { InputError, lineOf, loadScenario, mergeLayers, readWithExtends, resolveScenario, type LoadedFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -43,6 +44,15 @@ export function display(path: string): string {
 /** The layer that sets a field (or its nearest parent), for blaming the right file and line. */
 export function owner(layers: readonly LoadedFile[], path: readonly PropertyKey[]): LoadedFile {
   return [...layers].reverse().find((f) => f.doc.hasIn(path.slice(0, 1) as unknown[]) && lineOf(f, path) !== null) ?? layers[layers.length - 1];
+}
+
+/** Parses a layered file's merged data with a schema; its first issue is an InputError at the field (and line) it concerns. */
+export function parseLayered<T>(schema: z.ZodType<T>, layers: readonly LoadedFile[], data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  return fail(layers, at, describeIssue(issue, data));
 }
 
 /** Throws an InputError at a field of a layered file (the layer that sets it, with its line). */
@@ -144,13 +154,7 @@ export function loadExperiment(path: string, onProgress?: (checked: number, poin
     const key = block && typeof block === 'object' ? ['__proto__', 'constructor', 'prototype'].find((k) => Object.hasOwn(block, k)) : undefined;
     if (key !== undefined) fail(layers, [section, key], `"${key}" is not a scenario field`);
   }
-  const parsed = experimentSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    fail(layers, at, describeIssue(issue, data));
-  }
-  const exp = parsed.data;
+  const exp = parseLayered(experimentSchema, layers, data);
   const baseOwner = owner(layers, ['base']);
   const baseAbs = resolve(dirname(resolve(baseOwner.path)), exp.base);
   const names = Object.keys(exp.parameters);

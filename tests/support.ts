@@ -73,3 +73,15 @@ export function envCount(name: string, fallback: number, env: NodeJS.ProcessEnv 
   }
   return Number(raw);
 }
+
+/** mulberry32: a small reproducible generator for tests that draw their own data. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

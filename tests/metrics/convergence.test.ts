@@ -10,18 +10,9 @@ import {
   studentTQuantile,
   tConfidenceInterval,
 } from '../../src/metrics/convergence.ts';
+import { mulberry32 } from '../support.ts';
 
-/** Small deterministic PRNG (mulberry32) so the noisy panel is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 /** Standard normal draw by Box–Muller. */
 const normal = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 

@@ -5,6 +5,7 @@ import { gini, sigmaConvergence, theil } from '../../src/metrics/inequality.ts';
 import { reportTick, type MetricRow } from '../../src/metrics/reporters.ts';
 import { SummaryTracker } from '../../src/metrics/summary.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
+import { mulberry32 } from '../support.ts';
 
 /**
  * Independent oracles for the headline metrics. Small worlds are filled by hand (no model step
@@ -15,17 +16,7 @@ import { scenarioSchema } from '../../src/scenario/schema.ts';
  * shared mistake is unlikely.
  */
 
-/** mulberry32: the test's own reproducible draws. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 // --- naive formulas -------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
  * catalogue must have every key (the type says so), and both name the seed's concepts through
  * the shared glossary (terms.ts) so a term is rendered the same everywhere.
  */
-import { type Lang, TERMS, term } from './terms.ts';
+import { type Lang, TERMS } from './terms.ts';
 
 const en = {
   htmlLang: 'en',
@@ -142,8 +142,6 @@ export const HEADLINES: Record<Lang, Record<string, string>> = {
     undetermined: '运行期太短，无法判断差距的走向。',
   },
 };
-
-export { term };
 
 /** A scenario's (or comparison's) title, story and question in a language, falling back to English where no translation is given. */
 export function localText(s: { title?: string; description?: string; question?: string; title_zh?: string; description_zh?: string; question_zh?: string }, lang: Lang): { title: string; description: string; question: string } {

@@ -20,11 +20,9 @@ export const TERMS = {
   differentialOrder: { zh: '差序格局', en: 'differential order (core first)' },
   reverseOrder: { zh: '逆差序', en: 'reverse differential order (periphery first)' },
   digitalRun: { zh: '数字挤兑', en: 'digital run' },
-  wiseGovernance: { zh: '智治', en: 'wise governance' },
   reverseOrderWiseGovernance: { zh: '逆差序智治', en: 'reverse differential-order wise governance' },
   digitalDivide: { zh: '数字鸿沟', en: 'digital divide' },
   dualStructure: { zh: '二元结构', en: 'dual social structure' },
-  commonProsperity: { zh: '共同富裕', en: 'common prosperity' },
   // The five stages of the chain "technology foundation - capital momentum - talent application - production diffusion - right core".
   stageTechnology: { zh: '技术基础', en: 'technology foundation' },
   stageCapital: { zh: '资本动能', en: 'capital momentum' },

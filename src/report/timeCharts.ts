@@ -13,9 +13,6 @@ import { CLASS_COLOURS, DASHES, LEVEL_COLOURS, OKABE_ITO, STAGE_COLOURS, STAGE_D
 import { CHART_TEXT } from '../i18n/charts.ts';
 import { logTicks, niceTicks } from './ticks.ts';
 
-/** Title of the time axis on every time chart (English; reportText(lang).time in other languages). */
-export const TIME_AXIS = reportText('en').time;
-
 /** A line dataset as Chart.js takes it (loosely typed: see ChartConfig). */
 type LineDataset = Record<string, unknown> & { data: { x: number; y: number | null }[] };
 

@@ -150,7 +150,6 @@ export class Charts {
       (this.spending.options.plugins as { title: { text: string } }).title.text = word('spending', lang);
       this.spending.data.datasets.forEach((d, w) => (d.label = worldNames[w]));
     }
-    this.draw();
   }
 
   /** Adds one tick of every world (frames in world order). */
@@ -184,9 +183,5 @@ export class Charts {
     for (const [id, c] of this.time) out[id] = c.data.datasets.map((d) => d.data.map((p) => p.y));
     if (this.spending) out.spending = this.spending.data.datasets.map((d) => [...d.data]);
     return out;
-  }
-
-  get worldCount(): number {
-    return this.worlds;
   }
 }

@@ -540,7 +540,6 @@ $('lang').onclick = () => {
   renderMapControls();
   renderPlace(map.selected);
   charts.relabel(lang, worldNames());
-  charts.draw();
   queueDraw();
 };
 

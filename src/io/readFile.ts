@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, constants } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 
 /** A file that was not read, and why, in words. */
 export class ReadRefused extends Error {
@@ -74,14 +74,5 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     throw new ReadRefused(path, reasonOf(err));
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Whether `path` itself (not what it points to) is a symbolic link. */
-export function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

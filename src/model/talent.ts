@@ -118,7 +118,11 @@ export function talentApplication(world: World): void {
   for (let k = 2 * P; k > 0; k--) bucketStart[k] = bucketStart[k - 1];
   bucketStart[0] = 0;
 
+  // The origin's pull, per place: attachment and the returnee incentive, which pays natives for
+  // living at home (staying or returning). The scratch row of incentives becomes the row of pulls.
   const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
+  const pullOf = returnee;
+  for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
   const decay = beta * t.distanceCost;
   for (let key = 0; key < 2 * P; key++) {
     const first = bucketStart[key];
@@ -136,10 +140,10 @@ export function talentApplication(world: World): void {
       const i = order[m];
       const o = origin[i];
       // Three parts: stay, the origin (attachment, returnee incentive) and every other place.
-      // The origin's pull: attachment and the returnee incentive, which pays natives for living at home (staying or returning).
-      const pull = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[o]));
-      const home = o === cur ? 0 : (cumulative[o + 1] - cumulative[o]) * pull;
-      const rest = Math.max(0, cumulative[P] - here - (o === cur ? 0 : cumulative[o + 1] - cumulative[o]));
+      const pull = pullOf[o];
+      const originMass = o === cur ? 0 : cumulative[o + 1] - cumulative[o];
+      const home = originMass * pull;
+      const rest = Math.max(0, cumulative[P] - here - originMass);
       const own = o === cur ? stay + here * (pull - 1) : stay;
       const draw = rand() * (own + home + rest);
       if (draw < own) continue;

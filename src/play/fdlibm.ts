@@ -24,16 +24,20 @@ function lo(x: number): number {
   f64[0] = x;
   return u32[LO];
 }
-function withHi(x: number, high: number): number {
-  f64[0] = x;
-  u32[HI] = high >>> 0;
-  return f64[0];
-}
 function fromWords(high: number, low: number): number {
   u32[HI] = high >>> 0;
   u32[LO] = low >>> 0;
   return f64[0];
 }
+
+/**
+ * 2^n for n from −1024 (subnormal, exact) to 1023 at index n + 1024: every scale exp and log use. Scaling by an exact power of two replaces
+ * rewriting a double's exponent word (store two words, load the double): that load cannot be
+ * forwarded from the stores and stalls, and exp and log run several times per resident a tick.
+ */
+const pow2 = new Float64Array(2048);
+for (let n = 0, v = 1; n <= 1023; n++, v *= 2) pow2[n + 1024] = v;
+for (let n = 0, v = 1; n >= -1024; n--, v /= 2) pow2[n + 1024] = v;
 
 const nativeExp = Math.exp;
 const nativeSin = Math.sin;
@@ -85,10 +89,10 @@ export function exp(x: number): number {
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - (loPart - (x * c) / (2 - c) - hiPart);
   if (k >= -1021) {
-    if (k === 1024) return y * 2 * fromWords(0x7fe00000, 0);
-    return y * fromWords((0x3ff + k) << 20, 0);
+    if (k === 1024) return y * 2 * pow2[1023 + 1024];
+    return y * pow2[k + 1024];
   }
-  return y * fromWords((0x3ff + k + 1000) << 20, 0) * twom1000;
+  return y * pow2[k + 1000 + 1024] * twom1000;
 }
 
 // ---- log (e_log.c) ----
@@ -115,11 +119,13 @@ export function log(x: number): number {
     hx = hi(x);
   }
   if (hx >= 0x7ff00000) return x + x;
-  k += (hx >> 20) - 1023;
+  const e = (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i0 = (hx + 0x95f64) & 0x100000;
-  x = withHi(x, hx | (i0 ^ 0x3ff00000));
-  k += i0 >> 20;
+  // fdlibm sets x's exponent word to 0x3ff or 0x3fe; the same, as an exact scaling by a power of two.
+  const shift = e + (i0 >> 20);
+  x *= pow2[1024 - shift];
+  k += shift;
   const f = x - 1;
   if ((0x000fffff & (2 + hx)) < 3) {
     if (f === 0) return k === 0 ? 0 : k * ln2_hi + k * ln2_lo;

@@ -98,12 +98,12 @@ export function judgeTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   return out;
 }
 
-function atLeast(name: string, value: number, required: number, unit: string): Target {
+export function atLeast(name: string, value: number, required: number, unit: string): Target {
   const met = value >= required;
   return { name, target: `≥ ${required}${unit === '×' ? '×' : ` ${unit}`}`, measured: fmtUnit(value, unit), met, ...(met ? {} : { shortBy: required / value }) };
 }
 
-function atMost(name: string, value: number, required: number, unit: string): Target {
+export function atMost(name: string, value: number, required: number, unit: string): Target {
   const met = value <= required;
   return { name, target: `≤ ${required}${unit === '×' ? '×' : ` ${unit}`}`, measured: fmtUnit(value, unit), met, ...(met ? {} : { shortBy: value / required }) };
 }

@@ -7,8 +7,18 @@ import type { Frame } from './session.ts';
 export type ToWorker =
   /** Starts one world per scenario (two in the side-by-side view), replying with their tick-0 frames; `run` numbers the replies. */
   | { type: 'init'; run: number; scenarios: unknown[] }
-  /** Runs up to `ticks` ticks in every world; replies with one `frames` message per tick. */
-  | { type: 'step'; ticks: number }
+  /**
+   * Plays on by itself at `perSecond` ticks a second (null: as fast as it goes), or changes the
+   * speed while playing; one `frames` message per tick, never more than a few ticks ahead of
+   * the frames the page has confirmed with `received`.
+   */
+  | { type: 'play'; perSecond: number | null }
+  /** Stops playing after the tick under way. */
+  | { type: 'pause' }
+  /** Runs one tick in every world (the step button, while paused). */
+  | { type: 'step' }
+  /** The page has taken in the frames of this tick (flow control: a busy page holds the worker back). */
+  | { type: 'received'; tick: number }
   /** A programme change for the next tick, in one world. */
   | { type: 'change'; world: number; change: ProgrammeChange }
   /** Drops the newest change not yet applied in these worlds. */

@@ -9,7 +9,7 @@ import type { FromWorker, ToWorker } from '../protocol.ts';
 import { PLACE_MEASURES, type Frame, type PlaceMeasure } from '../session.ts';
 import { Charts } from './charts.ts';
 import { RingMap } from './map.ts';
-import { PAGE_DATA_ID, RESULT_COMPARE_ID, RESULT_ID, type PageData } from './pageData.ts';
+import { MAX_SPEED, PAGE_DATA_ID, RESULT_COMPARE_ID, RESULT_ID, type PageData } from './pageData.ts';
 import { el, labelled, slider } from './dom.ts';
 import { SETUP, type SetupKey } from './setup.ts';
 import { tippingLabel, word, type Word } from './strings.ts';
@@ -18,7 +18,6 @@ declare const URD_WORKER_SOURCE: string;
 
 /** Largest world the page builds: a classroom PC's memory and the teacher's patience. */
 const MAX_RESIDENTS = 1_000_000;
-const MAX_SPEED = 61; // the last step of the speed slider: as fast as the worker goes
 
 /** A change on the timeline: per world the change sent and the settings it replaced (for undo). */
 interface Entry {
@@ -50,9 +49,9 @@ applyUrlSetup();
 let setupDirty = false;
 let speed = Number(params.get('speed') ?? (autoplay ? MAX_SPEED : 10));
 let running = false;
+/** A step or a reset is on its way to the worker (the step button waits for it). */
 let inFlight = false;
 let done = false;
-let lastRequest = 0;
 let latest: Frame[] = [];
 let timeline: Entry[] = [];
 /** Number of the current run (each reset starts one); the worker tags its replies with it. */
@@ -62,8 +61,9 @@ let unconfirmed: Entry[] = [];
 let mapWorld = 0;
 let drawQueued = false;
 let summaries: RunSummary[] | null = null;
-/** When each tick's frames reached the page (performance.now()), for the browser benchmark (bench/play.ts). */
+/** When each tick's frames reached the page (performance.now()), and how often each view was redrawn, for the browser benchmark (bench/play.ts). */
 const arrivals: number[] = [];
+const redraws: Record<string, number> = {};
 
 const worker = new Worker(URL.createObjectURL(new Blob([URD_WORKER_SOURCE], { type: 'text/javascript' })));
 const send = (m: ToWorker) => worker.postMessage(m);
@@ -115,27 +115,23 @@ function reset(): void {
   renderMapControls();
 }
 
-function pump(): void {
-  if (!running || inFlight || done) return;
-  const wait = speed >= MAX_SPEED ? 0 : Math.max(0, 1000 / speed - (performance.now() - lastRequest));
-  if (wait > 0) {
-    setTimeout(pump, wait);
-    return;
-  }
-  inFlight = true;
-  lastRequest = performance.now();
-  send({ type: 'step', ticks: 1 });
+/** Starts or stops the worker playing by itself, at the speed chosen. */
+function sendPlaying(): void {
+  send(running ? { type: 'play', perSecond: speed >= MAX_SPEED ? null : speed } : { type: 'pause' });
 }
 
 /**
- * Views waiting to be redrawn, oldest first. Each animation frame redraws views until about
- * 4 ms have passed (in practice one view a frame), so no task on the main thread grows long however many views a tick
- * changes (a slow classroom PC draws the six views over a few frames instead of freezing).
+ * Views waiting to be redrawn, oldest first. The worker's ticks only add data (the charts keep
+ * every tick); each animation frame then redraws every view that changed, once, however many
+ * ticks arrived since the last. A frame stops drawing once it has taken {@link FRAME_BUDGET_MS}
+ * and the views left are drawn first in the next, so no main-thread task grows long even on a
+ * slow classroom PC (on this project's machine a frame draws all seven views in well under it).
  */
 const stale = new Set<string>();
-const FRAME_BUDGET_MS = 4;
+const FRAME_BUDGET_MS = 25;
 
 function drawView(view: string): void {
+  redraws[view] = (redraws[view] ?? 0) + 1;
   if (view === 'map') map.draw(lang);
   else if (view === 'status') renderStatus();
   else charts.drawChart(view);
@@ -164,17 +160,19 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   if (m.run !== run) return; // a reply to a run since reset
   switch (m.type) {
     case 'frames':
+      send({ type: 'received', tick: m.frames[0].tick });
       arrivals[m.frames[0].tick] = performance.now();
       latest = m.frames;
       charts.add(m.frames);
       map.show(m.frames[Math.min(mapWorld, m.frames.length - 1)]);
       done = m.done;
-      inFlight = false;
-      renderButtons();
+      if (inFlight) {
+        inFlight = false;
+        renderButtons();
+      }
       if (!timeline.some((e) => e.tick > latest[0].tick)) syncProgramme();
       if (timeline.length > 0) renderTimeline();
       queueDraw();
-      pump();
       return;
     case 'summary':
       summaries = m.summaries;
@@ -361,17 +359,18 @@ function wireControls(): void {
   $('play').onclick = () => {
     running = !running && !done;
     renderButtons();
-    pump();
+    sendPlaying();
   };
   $('step').onclick = () => {
-    if (inFlight || done) return;
+    if (inFlight || done || running) return;
     inFlight = true;
     renderButtons();
-    send({ type: 'step', ticks: 1 });
+    send({ type: 'step' });
   };
   $('reset').onclick = reset;
   $<HTMLInputElement>('speed').oninput = (e) => {
     speed = Number((e.target as HTMLInputElement).value);
+    if (running) sendPlaying();
     renderOutputs();
   };
   for (const lever of LEVERS) {
@@ -555,7 +554,8 @@ renderPlace(-1);
 if (autoplay) {
   running = true;
   renderButtons();
+  sendPlaying();
 }
 
-/** For lesson pages, tests and the benchmark: the tick shown, the numbers each chart shows, when each tick arrived. */
-Object.assign(window, { urdPlay: { tick: () => latest[0]?.tick ?? 0, chartValues: () => charts.values(), arrivals: () => [...arrivals] } });
+/** For lesson pages, tests and the benchmark: the tick shown, the numbers each chart shows, when each tick arrived, redraws per view. */
+Object.assign(window, { urdPlay: { tick: () => latest[0]?.tick ?? 0, chartValues: () => charts.values(), arrivals: () => [...arrivals], redraws: () => ({ ...redraws }) } });

@@ -21,6 +21,8 @@ export class RingMap {
   private initial: Frame['places'] | null = null;
   private frame: Frame | null = null;
   private radius: Float64Array = new Float64Array(0);
+  /** The legend's colour bar, drawn once per ramp and size (its hundreds of one-pixel strips cost more than the places). */
+  private bar: { key: string; image: HTMLCanvasElement } | null = null;
   measure: PlaceMeasure = 'tau';
   /** Colour the change since tick 0 (diverging, centred on no change) instead of the level: a village's small gains show. */
   change = false;
@@ -199,6 +201,22 @@ export class RingMap {
     }
   }
 
+  private colourBar(width: number, height: number): HTMLCanvasElement {
+    const key = `${this.change} ${width} ${height}`;
+    if (this.bar?.key !== key) {
+      const image = document.createElement('canvas');
+      image.width = Math.ceil(width + 1);
+      image.height = Math.ceil(height);
+      const ctx = image.getContext('2d') as CanvasRenderingContext2D;
+      for (let i = 0; i < width; i++) {
+        ctx.fillStyle = this.ramp(i / width);
+        ctx.fillRect(i, 0, 1.5, height);
+      }
+      this.bar = { key, image };
+    }
+    return this.bar.image;
+  }
+
   private drawLegend(ctx: CanvasRenderingContext2D, f: Frame, w: number, h: number, lang: Lang): void {
     const dpr = devicePixelRatio;
     let [lo, hi] = this.range;
@@ -206,10 +224,7 @@ export class RingMap {
     const barW = Math.min(w - 40 * dpr, 320 * dpr);
     const x0 = 20 * dpr;
     const y0 = h - (LEGEND_HEIGHT - 8) * dpr;
-    for (let i = 0; i < barW; i++) {
-      ctx.fillStyle = this.ramp(i / barW);
-      ctx.fillRect(x0 + i, y0, 1.5, 12 * dpr);
-    }
+    ctx.drawImage(this.colourBar(barW, 12 * dpr), x0, y0);
     ctx.fillStyle = INK;
     ctx.font = `${13 * dpr}px ${FONT_STACK}`;
     ctx.textBaseline = 'top';

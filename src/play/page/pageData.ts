@@ -12,3 +12,5 @@ export const PAGE_DATA_ID = 'urd-data';
 export const RESULT_ID = 'urd-result';
 /** The same for the second world of the side-by-side view. */
 export const RESULT_COMPARE_ID = 'urd-result-compare';
+/** The speed slider's last step (also the `speed` URL parameter's): as fast as the worker goes. */
+export const MAX_SPEED = 61;

@@ -59,7 +59,6 @@ let run = 0;
 /** Entries whose tick the worker has not yet confirmed, oldest first. */
 let unconfirmed: Entry[] = [];
 let mapWorld = 0;
-let drawQueued = false;
 let summaries: RunSummary[] | null = null;
 /** When each tick's frames reached the page (performance.now()), and how often each view was redrawn, for the browser benchmark (bench/play.ts). */
 const arrivals: number[] = [];
@@ -121,14 +120,18 @@ function sendPlaying(): void {
 }
 
 /**
- * Views waiting to be redrawn, oldest first. The worker's ticks only add data (the charts keep
- * every tick); each animation frame then redraws every view that changed, once, however many
- * ticks arrived since the last. A frame stops drawing once it has taken {@link FRAME_BUDGET_MS}
- * and the views left are drawn first in the next, so no main-thread task grows long even on a
- * slow classroom PC (on this project's machine a frame draws all seven views in well under it).
+ * Redrawing. The worker's ticks only add data (the charts keep every tick) and mark every view
+ * stale; each animation frame then takes the stale views and redraws each once, however many
+ * ticks arrived since the last frame. Each view is drawn in a task of its own, one after the
+ * other, so the main thread's tasks stay a few milliseconds long (a tick's message can be taken
+ * in between) and none grows long even on a slow classroom PC or a busy machine.
  */
 const stale = new Set<string>();
-const FRAME_BUDGET_MS = 25;
+/** The views this frame still has to draw, in order. */
+const drawing = new Set<string>();
+let frameRequested = false;
+const nextView = new MessageChannel();
+nextView.port1.onmessage = drawNext;
 
 function drawView(view: string): void {
   redraws[view] = (redraws[view] ?? 0) + 1;
@@ -137,22 +140,27 @@ function drawView(view: string): void {
   else charts.drawChart(view);
 }
 
-function drawStale(): void {
-  const start = performance.now();
-  for (const view of stale) {
-    stale.delete(view);
-    drawView(view);
-    if (performance.now() - start > FRAME_BUDGET_MS) break;
-  }
-  drawQueued = stale.size > 0;
-  if (drawQueued) requestAnimationFrame(drawStale);
+function drawNext(): void {
+  const [view] = drawing;
+  if (view === undefined) return;
+  drawing.delete(view);
+  drawView(view);
+  if (drawing.size > 0) nextView.port2.postMessage(null);
+}
+
+function frame(): void {
+  frameRequested = false;
+  const idle = drawing.size === 0;
+  for (const view of stale) drawing.add(view);
+  stale.clear();
+  if (idle) drawNext();
 }
 
 function queueDraw(): void {
   for (const view of ['status', ...charts.ids(), 'map']) stale.add(view);
-  if (drawQueued) return;
-  drawQueued = true;
-  requestAnimationFrame(drawStale);
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(frame);
 }
 
 worker.onmessage = (event: MessageEvent<FromWorker>) => {

@@ -44,8 +44,11 @@ interface Row {
   ticks: number;
   pageTicksPerSecond: number;
   nodeTicksPerSecond: number;
+  /** Longest main-thread task while playing, wall time (what a long-task observer sees, the issue's measure). */
   longestTaskMs: number;
-  /** Main-thread time busy while playing, as a share of the wall time. */
+  /** Longest CPU time of a main-thread task while playing: the page's own work, without the time the operating system gave other processes. */
+  longestTaskCpuMs: number;
+  /** Main-thread CPU time while playing, as a share of the wall time. */
   mainBusy: number;
   longTasks: number;
   /** Redraws per second of the view redrawn least often while playing. */
@@ -69,6 +72,8 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event. */
+  tdur?: number;
 }
 
 const SYNC_MARK = 'urd-bench-sync';
@@ -124,6 +129,7 @@ async function measurePage(browser: Browser, index: string, residents: number, t
   const origin = sync.ts - measured.sync * 1000;
   const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === sync.pid && e.tid === sync.tid && e.ts >= origin + first * 1000 && e.ts <= origin + last * 1000);
   const taskMs = tasks.map((e) => (e.dur ?? 0) / 1000);
+  const taskCpuMs = tasks.map((e) => (e.tdur ?? 0) / 1000);
   // Loading the page (parsing the script, building the world) is not playing.
   const longTasks = measured.longTasks.filter(([start]) => start >= first);
   if (measured.dpd.length !== ticks + 1) failures.push(`${residents}: the DPD chart holds ${measured.dpd.length} ticks, expected ${ticks + 1} (tick 0 to ${ticks})`);
@@ -136,7 +142,8 @@ async function measurePage(browser: Browser, index: string, residents: number, t
       ticks,
       pageTicksPerSecond: (ticks - 1) / seconds,
       longestTaskMs: Math.max(0, ...taskMs, ...longTasks.map(([, d]) => d)),
-      mainBusy: taskMs.reduce((a, b) => a + b, 0) / 1000 / seconds,
+      longestTaskCpuMs: Math.max(0, ...taskCpuMs),
+      mainBusy: taskCpuMs.reduce((a, b) => a + b, 0) / 1000 / seconds,
       longTasks: longTasks.length,
       // The first redraw shows tick 0, before playing.
       redrawsPerSecond: Math.min(...views) / seconds,
@@ -173,21 +180,23 @@ async function main(args: string[]): Promise<number> {
   const atTarget = rows.find((r) => r.residents === TARGET_RESIDENTS);
   const targets = [
     ...(atTarget ? [atLeast(`page at ${label(TARGET_RESIDENTS)} residents, every view updating`, atTarget.pageTicksPerSecond, TARGET_TICKS_PER_SECOND, 'ticks/s')] : []),
-    atMost('longest main-thread task while playing (all sizes)', Math.max(...rows.map((r) => r.longestTaskMs)), TARGET_TASK_MS, 'ms'),
+    atMost('longest main-thread task while playing (all sizes, wall time)', Math.max(...rows.map((r) => r.longestTaskMs)), TARGET_TASK_MS, 'ms'),
+    // On a loaded machine the operating system stretches a task's wall time; its CPU time is the page's own work.
+    atMost('the same, CPU time of the main thread', Math.max(...rows.map((r) => r.longestTaskCpuMs)), TARGET_TASK_MS, 'ms'),
     atMost('exported folder', exportMB, TARGET_EXPORT_MB, 'MB'),
   ];
   const lines = [
     `Classroom page in ${CHROMIUM} (headless, 1920×1080, baseline, seed 1, played at full speed); load average ${fmt(load)} at the start.`,
     `export: ${exportMB.toFixed(2)} MB (index.html + app.js)`,
     '',
-    '| residents | ticks | page ticks/s | Node ticks/s (same code) | page / Node | longest main-thread task ms | main thread busy | long tasks (> 50 ms) | redraws/s of every view (least) |',
-    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| residents | ticks | page ticks/s | Node ticks/s (same code) | page / Node | longest main-thread task ms (wall) | longest task ms (main-thread CPU) | main thread CPU busy | long tasks (> 50 ms) | redraws/s of every view (least) |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.residents.toLocaleString('en-US')} | ${r.ticks} | ${fmt(r.pageTicksPerSecond)} | ${fmt(r.nodeTicksPerSecond)} | ${fmt(r.pageTicksPerSecond / r.nodeTicksPerSecond)} | ${fmt(r.longestTaskMs)} | ${(100 * r.mainBusy).toFixed(0)}% | ${r.longTasks} | ${fmt(r.redrawsPerSecond)} |`,
+        `| ${r.residents.toLocaleString('en-US')} | ${r.ticks} | ${fmt(r.pageTicksPerSecond)} | ${fmt(r.nodeTicksPerSecond)} | ${fmt(r.pageTicksPerSecond / r.nodeTicksPerSecond)} | ${fmt(r.longestTaskMs)} | ${fmt(r.longestTaskCpuMs)} | ${(100 * r.mainBusy).toFixed(0)}% | ${r.longTasks} | ${fmt(r.redrawsPerSecond)} |`,
     ),
     '',
-    'Targets (wall-time figures need a quiet machine):',
+    'Targets (wall-time figures need a quiet machine: with more runnable processes than cores, a task of a few ms of CPU can take 100 ms of wall time):',
     targetTable(targets),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

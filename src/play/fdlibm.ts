@@ -31,9 +31,10 @@ function fromWords(high: number, low: number): number {
 }
 
 /**
- * 2^n for n from −1024 (subnormal, exact) to 1023 at index n + 1024: every scale exp and log use. Scaling by an exact power of two replaces
- * rewriting a double's exponent word (store two words, load the double): that load cannot be
- * forwarded from the stores and stalls, and exp and log run several times per resident a tick.
+ * 2^n for n from −1024 (subnormal, exact) to 1023 at index n + 1024: every scale exp and log
+ * use. Scaling by an exact power of two replaces rewriting a double's exponent word (store a
+ * word, load the whole double: the processor cannot forward that load from the stores and
+ * stalls), and exp and log run several times per resident a tick.
  */
 const pow2 = new Float64Array(2048);
 for (let n = 0, v = 1; n <= 1023; n++, v *= 2) pow2[n + 1024] = v;

@@ -23,8 +23,9 @@ export function loadWeights(s: SizeSampler, weight: Float64Array): number {
   for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[k];
   const total = cumulative[P];
   let k = 0;
+  const bucket = total / P;
   for (let b = 0; b < P; b++) {
-    const from = (b / P) * total;
+    const from = b * bucket;
     while (k < P - 1 && cumulative[k + 1] <= from) k++;
     guide[b] = k;
   }

@@ -15,12 +15,25 @@ export function createSizeSampler(places: number): SizeSampler {
   return { cumulative: new Float64Array(places + 1), guide: new Int32Array(places) };
 }
 
-/** Loads a row of weights into the sampler and returns their total. */
-export function loadWeights(s: SizeSampler, weight: Float64Array): number {
+const shared = new WeakMap<object, [SizeSampler, SizeSampler]>();
+
+/**
+ * Two samplers over a world's places that stages share: each loads them afresh when it runs,
+ * so capital and talent need not hold their own (at 111,111 places each is 1.3 MB).
+ */
+export function placeSamplers(world: { places: { count: number } }): [SizeSampler, SizeSampler] {
+  let s = shared.get(world);
+  if (!s) shared.set(world, (s = [createSizeSampler(world.places.count), createSizeSampler(world.places.count)]));
+  return s;
+}
+
+/** Loads a row of weights into the sampler, in the order `order` lists them if given (index k then stands for order[k]), and returns their total. */
+export function loadWeights(s: SizeSampler, weight: Float64Array, order?: Int32Array): number {
   const { cumulative, guide } = s;
   const P = guide.length;
   cumulative[0] = 0;
-  for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[k];
+  if (order) for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[order[k]];
+  else for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[k];
   const total = cumulative[P];
   let k = 0;
   const bucket = total / P;

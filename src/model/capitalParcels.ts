@@ -1,5 +1,5 @@
 import { buildGrid, type Grid } from '../engine/infoField.ts';
-import { createSizeSampler, drawIndex, loadWeights, type SizeSampler } from '../engine/sizeSampler.ts';
+import { createSizeSampler, drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
 import type { World } from '../engine/world.ts';
 
 /** Parcels each place's mobile capital is split into when the choice is sampled. */
@@ -19,15 +19,6 @@ interface ParcelGrid {
   /** exp(−rate·(smallest distance between two cells |dx|, |dy| apart)), at index |dx| + nx·|dy|. */
   bound: Float64Array;
   rate: number;
-  /**
-   * Per place in grid.items order (each cell's places contiguous, so a parcel's partner is read
-   * from memory near its cell's): position, weight W and mass a = share·pull, and a sampler by W.
-   */
-  itemX: Float64Array;
-  itemY: Float64Array;
-  itemWeight: Float64Array;
-  itemMass: Float64Array;
-  within: SizeSampler;
   /** Each cell's weight, and the weights W_D·Ĝ_CD of one origin cell's row with a sampler over them. */
   cellWeight: Float64Array;
   rowWeight: Float64Array;
@@ -61,11 +52,6 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
       first: Int32Array.from([...used.map((c) => grid.cellStart[c]), P]),
       bound: new Float64Array(grid.nx * grid.ny),
       rate: NaN,
-      itemX: Float64Array.from(grid.items, (p) => x[p]),
-      itemY: Float64Array.from(grid.items, (p) => y[p]),
-      itemWeight: new Float64Array(P),
-      itemMass: new Float64Array(P),
-      within: createSizeSampler(P),
       cellWeight: new Float64Array(M),
       rowWeight: new Float64Array(M),
       row: createSizeSampler(M),
@@ -104,16 +90,14 @@ export function moveByParcels(
   move: (from: number, to: number, amount: number) => void,
 ): void {
   const rand = world.streams.capital;
-  const capital = world.places.capital;
+  const { capital, x, y } = world.places;
   const pg = parcelGrid(world, rate);
   const { items, nx } = pg.grid;
-  const { column, line, first, bound, itemX, itemY, itemWeight, itemMass, within, cellWeight, rowWeight, row, reach } = pg;
+  const { column, line, first, bound, cellWeight, rowWeight, row, reach } = pg;
   const M = cellWeight.length;
-  for (let n = 0; n < items.length; n++) {
-    itemWeight[n] = weight[items[n]];
-    itemMass[n] = share[items[n]] * pull[items[n]];
-  }
-  loadWeights(within, itemWeight);
+  // Places by size in grid order: each cell's places are one segment.
+  const within = placeSamplers(world)[0];
+  loadWeights(within, weight, items);
   const at = within.cumulative;
   for (let c = 0; c < M; c++) cellWeight[c] = at[first[c + 1]] - at[first[c]];
   const rowOf = (C: number): number => {
@@ -127,20 +111,19 @@ export function moveByParcels(
     const Z = loadWeights(row, rowWeight);
     if (!(Z > 0)) continue;
     for (let i = first[C]; i < first[C + 1]; i++) {
+      const p = items[i];
       const offset = rand();
       for (let s = 0; s < CAPITAL_PARCELS; s++) {
         const u = ((s + offset) / CAPITAL_PARCELS) * Z;
         const D = drawIndex(row, u);
         const b = bound[Math.abs(column[C] - column[D]) + nx * Math.abs(line[C] - line[D])];
         // Where u fell within D's segment, as a point of D's own weight: a uniform draw inside D.
-        const j = Math.min(Math.max(drawIndex(within, at[first[D]] + (u - row.cumulative[D]) / b), first[D]), first[D + 1] - 1);
-        if (j === i) continue;
+        const k = items[Math.min(Math.max(drawIndex(within, at[first[D]] + (u - row.cumulative[D]) / b), first[D]), first[D + 1] - 1)];
+        if (k === p) continue;
         // The pair's net flow over the chance that either side draws the pair (the balance heuristic).
-        const chances = CAPITAL_PARCELS * b * (itemWeight[j] / Z + itemWeight[i] / reach[D]);
-        const friction = Math.exp(-rate * Math.sqrt((itemX[i] - itemX[j]) ** 2 + (itemY[i] - itemY[j]) ** 2));
-        const net = (friction * (itemMass[i] * itemWeight[j] - itemMass[j] * itemWeight[i])) / chances;
-        const p = items[i];
-        const k = items[j];
+        const chances = CAPITAL_PARCELS * b * (weight[k] / Z + weight[p] / reach[D]);
+        const friction = Math.exp(-rate * Math.sqrt((x[p] - x[k]) ** 2 + (y[p] - y[k]) ** 2));
+        const net = (friction * (share[p] * pull[p] * weight[k] - share[k] * pull[k] * weight[p])) / chances;
         if (net > 0) move(p, k, Math.min(net, capital[p]));
         else if (net < 0) move(k, p, Math.min(-net, capital[k]));
       }

@@ -1,4 +1,4 @@
-import { createSizeSampler, drawIndex, loadWeights, type SizeSampler } from '../engine/sizeSampler.ts';
+import { drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
 import type { World } from '../engine/world.ts';
 import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
@@ -8,27 +8,21 @@ import { netLoss, updateRun } from './run.ts';
 /** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
 const MAX_LOGIT = 200;
 
-/** Per-world buffers of the choice: one row of weights per registration, and what each way of choosing needs. */
-interface ChoiceBuffers {
-  weight: [Float64Array, Float64Array];
-  /** Exact choice: movers grouped by (place, class), and one row of cumulative weights. */
-  exact: { movers: Int32Array; order: Int32Array; bucketStart: Int32Array; cumulative: Float64Array } | null;
-  /** Sampled choice: a size sampler per registration. */
-  sampled: [SizeSampler, SizeSampler] | null;
+/** The exact choice's per-world buffers: movers grouped by (place, class), and one row of cumulative weights. */
+interface ExactBuffers {
+  movers: Int32Array;
+  order: Int32Array;
+  bucketStart: Int32Array;
+  cumulative: Float64Array;
 }
-const buffers = new WeakMap<World, ChoiceBuffers>();
+const buffers = new WeakMap<World, ExactBuffers>();
 
-function choiceBuffers(world: World): ChoiceBuffers {
+function exactBuffers(world: World): ExactBuffers {
   let b = buffers.get(world);
   if (!b) {
     const P = world.places.count;
     const N = world.residents.count;
-    const exact = world.choice === 'exact';
-    b = {
-      weight: [new Float64Array(P), new Float64Array(P)],
-      exact: exact ? { movers: new Int32Array(N), order: new Int32Array(N), bucketStart: new Int32Array(2 * P + 1), cumulative: new Float64Array(P + 1) } : null,
-      sampled: exact ? null : [createSizeSampler(P), createSizeSampler(P)],
-    };
+    b = { movers: new Int32Array(N), order: new Int32Array(N), bucketStart: new Int32Array(2 * P + 1), cumulative: new Float64Array(P + 1) };
     buffers.set(world, b);
   }
   return b;
@@ -71,11 +65,10 @@ export function talentApplication(world: World): void {
   const P = pl.count;
   updateEmployment(world);
   updateExpectations(world);
-  const buf = choiceBuffers(world);
   const beta = t.choiceScale;
 
   // Per-place weights exp(β(u − max))·(n + 1), for urban-registered (0) and rural-registered (1) residents.
-  const [urbanWeight, ruralWeight] = buf.weight;
+  const { e: urbanWeight, f: ruralWeight } = world.scratch;
   const returnee = world.scratch.c;
   const loss = world.scratch.d;
   const reform = plannedIntensity(world, 'talent', 'registration');
@@ -110,9 +103,9 @@ export function talentApplication(world: World): void {
   for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
   // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
   const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
-  const choice: Choice = { weight: buf.weight, totals, pullOf, loss, joined, moveProbability: t.moveProbability, decay: beta * t.distanceCost };
-  if (buf.exact) chooseExactly(world, buf.exact, choice);
-  else chooseBySampling(world, buf.sampled!, choice);
+  const choice: Choice = { weight: [urbanWeight, ruralWeight], totals, pullOf, loss, joined, moveProbability: t.moveProbability, decay: beta * t.distanceCost };
+  if (world.choice === 'exact') chooseExactly(world, exactBuffers(world), choice);
+  else chooseBySampling(world, placeSamplers(world), choice);
   updateRun(world);
   learnSkills(world);
 }
@@ -142,7 +135,7 @@ function moveResident(world: World, i: number, cur: number, dest: number): void 
  * The exact choice: movers are grouped by (present place, registration) and each group's row of
  * weights W_k·G_ck over all places is built once, O(N + 2P² + movers·log P).
  */
-function chooseExactly(world: World, buf: NonNullable<ChoiceBuffers['exact']>, c: Choice): void {
+function chooseExactly(world: World, buf: ExactBuffers, c: Choice): void {
   const rs = world.residents;
   const P = world.places.count;
   const rand = world.streams.talent;

@@ -7,8 +7,7 @@ export const CAPITAL_PARCELS = 4;
 
 /**
  * Places grouped into the non-empty cells of a uniform grid of about 4·√P cells (so a row over
- * cells costs O(√P) and all rows O(P)), with each place's cell and, per rate, the friction
- * bound of every cell offset.
+ * cells costs O(√P) and all rows O(P)), and, per rate, the friction bound of every cell offset.
  */
 interface ParcelGrid {
   grid: Grid;
@@ -71,15 +70,16 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
 
 /**
  * The sampled choice of mobile capital (docs/ODD.md 7.3), for worlds above SAMPLED_CHOICE_PLACES.
- * The gross flow p → k of the exact choice is m_p·W_k·G_pk, with m_p = share_p·pull_p and G the
- * friction. Importance sampling by cell: place p (in cell C) splits the mass m_p·Z_C, where
- * Z_C = Σ_D W_D·Ĝ_CD over cells D and Ĝ_CD ≥ G_pk for every k in D is the friction at the
- * cells' smallest distance, into CAPITAL_PARCELS parcels at systematic points (one uniform
- * offset per place from the capital stream). A parcel picks a cell D with probability
- * W_D·Ĝ_CD / Z_C and in it a place k with probability W_k / W_D, and moves G_pk / Ĝ_CD of itself
- * there; the rest stays home. So every gross flow is unbiased and a parcel moves nearly all of
- * itself unless friction varies within a cell. O(P·parcels + cells²) = O(P) a tick. Flows are
- * booked gross, not netted by pair.
+ * The exact choice books, for every pair, the net flow n_pk = G_pk·(m_p·W_k − m_k·W_p), with
+ * m = share·pull and G the friction. Here each place p (in cell C) draws CAPITAL_PARCELS partners
+ * at systematic points (one uniform offset per place from the capital stream): a cell D with
+ * probability W_D·Ĝ_CD / Z_C, where Ĝ_CD ≥ G between any places of C and D is the friction at the
+ * cells' smallest distance and Z_C = Σ_D W_D·Ĝ_CD (importance sampling: partners are mostly
+ * where friction lets capital go), then a place k in D with probability W_k / W_D. A drawn pair
+ * books n_pk over the expected number of draws of that pair from either side (the balance
+ * heuristic), so each pair's expected booking is n_pk exactly, two-way churn cancels as in the
+ * exact choice, and no booking is much larger than either side's own parcel.
+ * O(P·parcels + cells²) = O(P) a tick.
  */
 export function moveByParcels(
   world: World,

@@ -209,7 +209,7 @@ function chooseExactly(world: World, buf: ExactBuffers, c: Choice): void {
  * place k by size alone (a size sampler, O(1)) and goes there with probability G_ck, else stays
  * (what the moving cost discounts stays home); the rest, the origin's extra pull, takes it home.
  * Then P(k) = W_k·G_ck / total for k ≠ c, o, P(o) = A·W_o·G_co / total, and staying gets what is
- * left: the exact choice's probabilities (docs/ODD.md 7.4). O(P + N); movers in resident order.
+ * left: the exact choice's probabilities (docs/ODD.md 7.3). O(P + N); movers in resident order.
  */
 function chooseBySampling(world: World, samplers: [SizeSampler, SizeSampler], c: Choice): void {
   const rs = world.residents;

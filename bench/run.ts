@@ -4,6 +4,7 @@
  *   npm run bench                 10k, 100k and 1M residents, peers, places sweep (a few minutes)
  *   npm run bench -- --quick      small sizes only, well under two minutes (what CI runs)
  *   npm run bench -- --full       also 10M residents
+ *   npm run bench -- --places     only the ≈100k-place world against 151 places at 1M residents
  *   options: --no-peers, --strict (exit 3 when a target is missed), --out <file>
  *
  * Each measurement runs in a fresh `node --expose-gc` child (bench/child.ts), so peak RSS and JIT
@@ -28,7 +29,8 @@ import { machineInfo } from './measure.ts';
 import type { PeerName } from './peers.ts';
 import { ensurePeers, PEER_VERSIONS } from './peers.ts';
 import type { BenchResults } from './report.ts';
-import { judgeTargets, label, renderResults } from './report.ts';
+import { judgeTargets, label, renderResults, targetTable } from './report.ts';
+import { describeUserMeasurements, judgeUserTargets } from './userTargets.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'urd-bench.mjs');
@@ -147,10 +149,23 @@ const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out
   (default)   full model and kernel at 10k, 100k and 1M residents, peers, places sweep
   --quick     10k and 100k only; what CI runs (well under two minutes)
   --full      default plus 10M residents (10 ticks)
+  --places    only the tick at ≈100k places over 151 places and the memory per resident, at 1M
+              residents (3 ticks; the default and --full runs measure them with 5); writes no results file
   --no-peers  skip Flocc and AgentScript (otherwise installed on demand into bench/peers)
   --strict    exit 3 when a performance target is missed (never used by CI)
   --out FILE  where to write the results (default bench/results.json)
 Exit codes: 0 ok, 1 the benchmark broke (a crash, or variants that disagree), 2 bad usage, 3 target missed (--strict).`;
+
+/** `--places`: the places-scale measurement alone, judged like in a full run. */
+function placesOnly(): number {
+  const spec: ScaleSpec = { kind: 'scale', residents: 1_000_000, warmup: 2, ticks: 3, seed: SEED };
+  process.stderr.write(`bench: places: ≈100k against 151 at ${label(spec.residents)} residents\n`);
+  const scale = runChild<ScaleResult>(spec);
+  const measured = { startup: null, endToEnd: null, scale, sweep: null, model: [] };
+  const targets = judgeUserTargets(measured).filter((t) => t.measured !== 'not measured in this mode');
+  process.stdout.write(`${describeUserMeasurements(measured).join('\n')}\n\n${targetTable(targets)}\n`);
+  return 0;
+}
 
 /**
  * Entry point of bin/urd-bench.mjs: runs the benchmark in the chosen mode and returns the exit
@@ -165,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         quick: { type: 'boolean', default: false },
         full: { type: 'boolean', default: false },
+        places: { type: 'boolean', default: false },
         'no-peers': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
@@ -184,6 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('urd-bench: --quick and --full exclude each other\n');
     return 2;
   }
+  if (opts.places) return placesOnly();
   const mode: Mode = opts.quick ? 'quick' : opts.full ? 'full' : 'default';
   const started = performance.now();
   const loadAverage = os.loadavg()[0];

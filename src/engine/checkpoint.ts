@@ -11,8 +11,9 @@ import type { World, WorldState } from './world.ts';
  *
  * A World is saved whole: every typed array of places, residents, the ledger (accumulators
  * included), the scratch buffers and the policy plan; queued edits and the undo history; the
- * random streams' states; the world-level state. Only what the scenario rebuilds (the scenario itself and the information
- * field) is left out, and events, which the runner drains every tick, must be empty.
+ * random streams' states; the world-level state. Only what the scenario rebuilds (the scenario
+ * itself, the information field and the choice mode) is left out, and events, which the runner
+ * drains every tick, must be empty.
  */
 
 /** A checkpoint that cannot be used: damaged, of another format, or of another world shape. */
@@ -39,7 +40,7 @@ export interface SavedWorld {
 }
 
 /** Fields of a World that {@link saveWorld} leaves out: fixed by the scenario, or drained every tick. */
-export const DERIVED_WORLD_FIELDS = ['scenario', 'infoField', 'events'] as const;
+export const DERIVED_WORLD_FIELDS = ['scenario', 'infoField', 'choice', 'events'] as const;
 
 function arraysOf(store: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -23,9 +23,10 @@ export function infoReach(decay: number): number {
  * p's, ring of cells by ring of cells, instead of all P. Uncapped, the cells are one reach wide
  * (the 3 × 3 cells around p hold everything within reach); with a neighbour cap they are about
  * as wide as the nearest `neighbours` need, and the search stops as soon as no unvisited cell can
- * hold a heavier neighbour. Never more than ≈ 4P cells.
+ * hold a heavier neighbour. Never more than ≈ 4P cells. Capital's sampled choice groups places by
+ * the same grid (model/capitalParcels.ts).
  */
-interface Grid {
+export interface Grid {
   minX: number;
   minY: number;
   cell: number;
@@ -35,7 +36,7 @@ interface Grid {
   items: Int32Array;
 }
 
-function buildGrid(layout: Positions, reach: number, neighbours: number): Grid {
+export function buildGrid(layout: Positions, reach: number, neighbours: number): Grid {
   const P = layout.x.length;
   let minX = Infinity;
   let minY = Infinity;

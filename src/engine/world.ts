@@ -121,7 +121,16 @@ export interface World {
   scratch: { a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array; f: Float64Array };
   /** Mean information field: sparse rows of distance-decay weights between places (self excluded). */
   infoField: InfoField;
+  /**
+   * How people and capital choose among all places: `exact` sums each origin's row over every
+   * place (O(P²) a tick), `sampled` draws destinations by size and applies the distance discount
+   * to the draw (O(P + choosers), docs/ODD.md 7.3). Sampled above {@link SAMPLED_CHOICE_PLACES}.
+   */
+  choice: 'exact' | 'sampled';
 }
+
+/** Largest world whose choices are computed exactly over all pairs of places (16.8 M pairs). */
+export const SAMPLED_CHOICE_PLACES = 4096;
 
 /** Applies an immer recipe to the world-level state. */
 export function updateState(world: World, recipe: (draft: Draft<WorldState>) => void): void {
@@ -198,5 +207,6 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     events: [],
     scratch: { a: f(), b: f(), c: f(), d: f(), e: f(), f: f() },
     infoField: buildInfoField(layout, scenario.diffusion.infoDecay, scenario.diffusion.infoNeighbours),
+    choice: P > SAMPLED_CHOICE_PLACES ? 'sampled' : 'exact',
   };
 }

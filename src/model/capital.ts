@@ -1,6 +1,7 @@
 import type { World } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
 import { marginalReturn, updateEmployment, updateProductivity } from './economy.ts';
+import { moveByParcels } from './capitalParcels.ts';
 import { decayRow } from './gravity.ts';
 import { netLoss } from './run.ts';
 
@@ -65,13 +66,16 @@ export function capitalMomentum(world: World): void {
     const sum = weight[p] + pull[p] * (total - weight[p]);
     share[p] = sum > 0 ? (c.mobility * pl.capital[p]) / sum : 0;
   }
-  for (let p = 0; p < P; p++) {
-    const friction = decayRow(world, 'friction', decay, p);
-    for (let j = p + 1; j < P; j++) {
-      const net = friction[j] * (share[p] * weight[j] * pull[p] - share[j] * weight[p] * pull[j]);
-      // Capped by what the sender holds: with mobility near 1 the shares can round past the stock.
-      if (net > 0) moveCapital(world, p, j, Math.min(net, pl.capital[p]));
-      else if (net < 0) moveCapital(world, j, p, Math.min(-net, pl.capital[j]));
+  if (world.choice === 'sampled') moveByParcels(world, weight, pull, share, decay, (from, to, amount) => moveCapital(world, from, to, amount));
+  else {
+    for (let p = 0; p < P; p++) {
+      const friction = decayRow(world, 'friction', decay, p);
+      for (let j = p + 1; j < P; j++) {
+        const net = friction[j] * (share[p] * weight[j] * pull[p] - share[j] * weight[p] * pull[j]);
+        // Capped by what the sender holds: with mobility near 1 the shares can round past the stock.
+        if (net > 0) moveCapital(world, p, j, Math.min(net, pl.capital[p]));
+        else if (net < 0) moveCapital(world, j, p, Math.min(-net, pl.capital[j]));
+      }
     }
   }
 }

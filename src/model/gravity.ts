@@ -19,9 +19,14 @@ interface Decay {
 
 const caches = new WeakMap<World, Map<string, Decay>>();
 
-function fill(world: World, rate: number, p: number, out: Float64Array): void {
+/** exp(−rate·d(p,j)), exactly 1 at p itself and at rate 0. */
+export function decayBetween(world: World, rate: number, p: number, j: number): number {
   const { x, y } = world.places;
-  for (let j = 0; j < out.length; j++) out[j] = j === p || rate === 0 ? 1 : Math.exp(-rate * Math.hypot(x[p] - x[j], y[p] - y[j]));
+  return j === p || rate === 0 ? 1 : Math.exp(-rate * Math.hypot(x[p] - x[j], y[p] - y[j]));
+}
+
+function fill(world: World, rate: number, p: number, out: Float64Array): void {
+  for (let j = 0; j < out.length; j++) out[j] = decayBetween(world, rate, p, j);
 }
 
 /** Row p of exp(−rate·distance) for the decay named `key` (one cache per use, so two rates never evict each other). */

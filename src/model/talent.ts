@@ -1,28 +1,28 @@
+import { drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
 import type { World } from '../engine/world.ts';
 import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
-import { decayRow } from './gravity.ts';
+import { decayBetween, decayRow } from './gravity.ts';
 import { netLoss, updateRun } from './run.ts';
 
 /** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
 const MAX_LOGIT = 200;
 
-/** Per-world buffers of the choice: movers grouped by (place, class), and one row of cumulative weights. */
-interface ChoiceBuffers {
+/** The exact choice's per-world buffers: movers grouped by (place, class), and one row of cumulative weights. */
+interface ExactBuffers {
   movers: Int32Array;
   order: Int32Array;
   bucketStart: Int32Array;
   cumulative: Float64Array;
-  weight: [Float64Array, Float64Array];
 }
-const buffers = new WeakMap<World, ChoiceBuffers>();
+const buffers = new WeakMap<World, ExactBuffers>();
 
-function choiceBuffers(world: World): ChoiceBuffers {
+function exactBuffers(world: World): ExactBuffers {
   let b = buffers.get(world);
   if (!b) {
     const P = world.places.count;
     const N = world.residents.count;
-    b = { movers: new Int32Array(N), order: new Int32Array(N), bucketStart: new Int32Array(2 * P + 1), cumulative: new Float64Array(P + 1), weight: [new Float64Array(P), new Float64Array(P)] };
+    b = { movers: new Int32Array(N), order: new Int32Array(N), bucketStart: new Int32Array(2 * P + 1), cumulative: new Float64Array(P + 1) };
     buffers.set(world, b);
   }
   return b;
@@ -60,17 +60,15 @@ export function logExpectedWage(world: World, p: number): number {
  * it, move toward the local mean, and rise with training spending.
  */
 export function talentApplication(world: World): void {
-  const { places: pl, residents: rs, ledger, scenario } = world;
+  const { places: pl, scenario } = world;
   const t = scenario.talent;
-  const rand = world.streams.talent;
   const P = pl.count;
   updateEmployment(world);
   updateExpectations(world);
-  const buf = choiceBuffers(world);
   const beta = t.choiceScale;
 
   // Per-place weights exp(β(u − max))·(n + 1), for urban-registered (0) and rural-registered (1) residents.
-  const [urbanWeight, ruralWeight] = buf.weight;
+  const { e: urbanWeight, f: ruralWeight } = world.scratch;
   const returnee = world.scratch.c;
   const loss = world.scratch.d;
   const reform = plannedIntensity(world, 'talent', 'registration');
@@ -98,15 +96,56 @@ export function talentApplication(world: World): void {
     totals[1] += ruralWeight[p];
   }
 
-  // Who considers moving, grouped by (present place, registration) so each group's row is built once.
+  // The origin's pull, per place: attachment and the returnee incentive, which pays natives for
+  // living at home (staying or returning). The scratch row of incentives becomes the row of pulls.
+  const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
+  const pullOf = returnee;
+  for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
+  // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
+  const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
+  const choice: Choice = { weight: [urbanWeight, ruralWeight], totals, pullOf, loss, joined, moveProbability: t.moveProbability, decay: beta * t.distanceCost };
+  if (world.choice === 'exact') chooseExactly(world, exactBuffers(world), choice);
+  else chooseBySampling(world, placeSamplers(world), choice);
+  updateRun(world);
+  learnSkills(world);
+}
+
+/** What both ways of choosing share: the weights W_j per registration, their totals, the origins' pulls and the run. */
+interface Choice {
+  weight: [Float64Array, Float64Array];
+  totals: number[];
+  pullOf: Float64Array;
+  loss: Float64Array;
+  /** Chance to reconsider: for a resident who has joined the run, and for the others. */
+  joined: number;
+  moveProbability: number;
+  /** β · distanceCost. */
+  decay: number;
+}
+
+function moveResident(world: World, i: number, cur: number, dest: number): void {
+  const pl = world.places;
+  world.residents.place[i] = dest;
+  world.ledger.move('people', 'migration', cur, dest, 1);
+  pl.population[cur] -= 1;
+  pl.population[dest] += 1;
+}
+
+/**
+ * The exact choice: movers are grouped by (present place, registration) and each group's row of
+ * weights W_k·G_ck over all places is built once, O(N + 2P² + movers·log P).
+ */
+function chooseExactly(world: World, buf: ExactBuffers, c: Choice): void {
+  const rs = world.residents;
+  const P = world.places.count;
+  const rand = world.streams.talent;
   const { place, origin, rural, threshold } = rs;
+  const { loss, joined, moveProbability } = c;
   const { movers, order, bucketStart, cumulative } = buf;
   bucketStart.fill(0);
   let count = 0;
-  // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
-  const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
   for (let i = 0; i < rs.count; i++) {
-    if (rand() >= (threshold[i] < loss[place[i]] ? joined : t.moveProbability)) continue;
+    if (rand() >= (threshold[i] < loss[place[i]] ? joined : moveProbability)) continue;
     movers[count++] = i;
     bucketStart[2 * place[i] + rural[i] + 1]++;
   }
@@ -118,29 +157,23 @@ export function talentApplication(world: World): void {
   for (let k = 2 * P; k > 0; k--) bucketStart[k] = bucketStart[k - 1];
   bucketStart[0] = 0;
 
-  // The origin's pull, per place: attachment and the returnee incentive, which pays natives for
-  // living at home (staying or returning). The scratch row of incentives becomes the row of pulls.
-  const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
-  const pullOf = returnee;
-  for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
-  const decay = beta * t.distanceCost;
   for (let key = 0; key < 2 * P; key++) {
     const first = bucketStart[key];
     const last = bucketStart[key + 1];
     if (first === last) continue;
     const cur = key >> 1;
-    const w = key & 1 ? ruralWeight : urbanWeight;
-    const near = decayRow(world, 'moving', decay, cur);
+    const w = c.weight[key & 1];
+    const near = decayRow(world, 'moving', c.decay, cur);
     cumulative[0] = 0;
     for (let j = 0; j < P; j++) cumulative[j + 1] = cumulative[j] + w[j] * near[j];
     // What the moving cost discounts from the other places stays with the present one (see the doc comment).
     const here = cumulative[cur + 1] - cumulative[cur];
-    const stay = here + Math.max(0, totals[key & 1] - cumulative[P]);
+    const stay = here + Math.max(0, c.totals[key & 1] - cumulative[P]);
     for (let m = first; m < last; m++) {
       const i = order[m];
       const o = origin[i];
       // Three parts: stay, the origin (attachment, returnee incentive) and every other place.
-      const pull = pullOf[o];
+      const pull = c.pullOf[o];
       const originMass = o === cur ? 0 : cumulative[o + 1] - cumulative[o];
       const home = originMass * pull;
       const rest = Math.max(0, cumulative[P] - here - originMass);
@@ -164,15 +197,43 @@ export function talentApplication(world: World): void {
         }
         dest = lo;
       }
-      if (dest === cur) continue;
-      place[i] = dest;
-      ledger.move('people', 'migration', cur, dest, 1);
-      pl.population[cur] -= 1;
-      pl.population[dest] += 1;
+      if (dest !== cur) moveResident(world, i, cur, dest);
     }
   }
-  updateRun(world);
-  learnSkills(world);
+}
+
+/**
+ * The sampled choice, the same probabilities without any row over all places. Because moving
+ * costs are not in the denominator, the choice's total is Σ_k W_k + (A − 1)·W_o·G_co, whatever
+ * the present place c. So a mover draws a point of that total: in the first Σ_k W_k it picks a
+ * place k by size alone (a size sampler, O(1)) and goes there with probability G_ck, else stays
+ * (what the moving cost discounts stays home); the rest, the origin's extra pull, takes it home.
+ * Then P(k) = W_k·G_ck / total for k ≠ c, o, P(o) = A·W_o·G_co / total, and staying gets what is
+ * left: the exact choice's probabilities (docs/ODD.md 7.3). O(P + N); movers in resident order.
+ */
+function chooseBySampling(world: World, samplers: [SizeSampler, SizeSampler], c: Choice): void {
+  const rs = world.residents;
+  const rand = world.streams.talent;
+  const { place, origin, rural, threshold } = rs;
+  const { loss, joined, moveProbability, totals } = c;
+  // The samplers' totals are c.totals to the bit: the same sums in the same order.
+  loadWeights(samplers[0], c.weight[0]);
+  loadWeights(samplers[1], c.weight[1]);
+  for (let i = 0; i < rs.count; i++) {
+    if (rand() >= (threshold[i] < loss[place[i]] ? joined : moveProbability)) continue;
+    const cur = place[i];
+    const o = origin[i];
+    const w = c.weight[rural[i]];
+    const total = totals[rural[i]];
+    const toOrigin = decayBetween(world, c.decay, cur, o);
+    const draw = rand() * (total + (c.pullOf[o] - 1) * w[o] * toOrigin);
+    let dest = o;
+    if (draw < total) {
+      dest = drawIndex(samplers[rural[i]], draw);
+      if (dest === cur || rand() >= (dest === o ? toOrigin : decayBetween(world, c.decay, cur, dest))) continue;
+    }
+    if (dest !== cur) moveResident(world, i, cur, dest);
+  }
 }
 
 /** Skill dynamics of every resident; training spending raises skills toward 1 in proportion to spending per resident. */

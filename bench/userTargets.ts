@@ -6,7 +6,7 @@ import type { ModelResult } from './child.ts';
 import type { EndToEndResult } from './endToEnd.ts';
 import type { ScaleResult } from './placesScale.ts';
 import type { Target } from './report.ts';
-import { fmt, label } from './report.ts';
+import { fmt, label, NOT_MEASURED } from './report.ts';
 import type { StartupResult } from './startup.ts';
 import type { SweepThroughputResult } from './sweepThroughput.ts';
 
@@ -24,7 +24,7 @@ const MIN_JUDGED_RUNS = 100;
 
 function ratioTarget(name: string, value: number | null, bound: number, direction: 'at most' | 'at least', detail = ''): Target {
   const target = `${direction === 'at most' ? '≤' : '≥'} ${bound}×`;
-  if (value === null) return { name, target, measured: 'not measured in this mode', met: null };
+  if (value === null) return { name, target, measured: NOT_MEASURED, met: null };
   const met = direction === 'at most' ? value <= bound : value >= bound;
   return { name, target, measured: `${fmt(value)}×${detail ? ` (${detail})` : ''}`, met, ...(met ? {} : { shortBy: direction === 'at most' ? value / bound : bound / value }) };
 }
@@ -70,7 +70,7 @@ export function judgeUserTargets(m: UserMeasurements): Target[] {
   out.push(
     c
       ? { name: `Memory per resident at 1M with ${label(c.largePlaces)} places`, target: '≤ 100 B', measured: `${fmt(c.largeBytesPerResident)} B`, met: c.largeBytesPerResident <= 100, ...(c.largeBytesPerResident <= 100 ? {} : { shortBy: c.largeBytesPerResident / 100 }) }
-      : { name: 'Memory per resident at 1M with ≈100k places', target: '≤ 100 B', measured: 'not measured in this mode', met: null },
+      : { name: 'Memory per resident at 1M with ≈100k places', target: '≤ 100 B', measured: NOT_MEASURED, met: null },
   );
   const w = m.sweep;
   // A sweep of few runs is start-up more than runs (what --quick runs, to check that 1 and 2

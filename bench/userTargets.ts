@@ -19,8 +19,12 @@ export interface UserMeasurements {
   model: readonly ModelResult[];
 }
 
-/** Sweeps of fewer runs are measured but not judged. */
-const MIN_JUDGED_RUNS = 100;
+/**
+ * The issue states the sweep targets for 1,000 runs; a smaller sweep is measured but not judged:
+ * each process's fixed costs (start-up, compiling the model, ≈ 1.5 s of CPU per worker) weigh
+ * ten times as much in 100 runs.
+ */
+const MIN_JUDGED_RUNS = 1000;
 
 function ratioTarget(name: string, value: number | null, bound: number, direction: 'at most' | 'at least', detail = ''): Target {
   const target = `${direction === 'at most' ? '≤' : '≥'} ${bound}×`;
@@ -73,8 +77,8 @@ export function judgeUserTargets(m: UserMeasurements): Target[] {
       : { name: 'Memory per resident at 1M with ≈100k places', target: '≤ 100 B', measured: NOT_MEASURED, met: null },
   );
   const w = m.sweep;
-  // A sweep of few runs is start-up more than runs (what --quick runs, to check that 1 and 2
-  // workers write the same files): shown, not judged.
+  // Shown, not judged, below MIN_JUDGED_RUNS (the default run's 100, and --quick's 8, which are
+  // there to check that 1 and 2 workers write the same files).
   const judged = w !== null && w.runs >= MIN_JUDGED_RUNS;
   const small = w && !judged ? `; ${w.runs} runs: too few to judge, the target needs ${MIN_JUDGED_RUNS} or more` : '';
   // From CPU times, which the machine's load does not change: an idle machine's speed-up is at
@@ -91,7 +95,7 @@ export function judgeUserTargets(m: UserMeasurements): Target[] {
     w ? w.pooled.wallMs / (w.sumRunMs / w.workers) : null,
     1.3,
     'at most',
-    w ? `runs' own ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, ${w.sampled} timed); the pool's CPU ${fmt(w.pooled.cpuMs / w.sumRunMs)}× the runs' own${small}` : '',
+    w ? `runs' own ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, median of ${w.sampled} alone); the pool's CPU ${fmt(w.pooled.cpuMs / w.sumRunMs)}× the runs' own${small}` : '',
   );
   out.push(...(judged ? [speedup, efficiency] : [speedup, efficiency].map((t): Target => ({ name: t.name, target: t.target, measured: t.measured, met: null }))));
   return out;
@@ -105,7 +109,7 @@ export function describeUserMeasurements(m: UserMeasurements): string[] {
   if (m.scale) lines.push(`Places: ${label(m.scale.largePlaces)} places (${fmt(m.scale.largePairs / 1e6)}M field pairs, built with the world in ${fmt(m.scale.largeInitMs)} ms) ${fmt(m.scale.largeMsPerTick)} ms/tick against ${m.scale.smallPlaces} places ${fmt(m.scale.smallMsPerTick)} ms/tick at ${label(m.scale.residents)} residents`);
   if (m.sweep) {
     const w = m.sweep;
-    lines.push(`Sweep: ${w.runs} runs × ${label(w.residents)} residents × ${w.ticks} ticks; runs' own CPU ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, mean of ${w.sampled}); 1 worker ${fmt(w.oneWorker.wallMs / 1000)} s wall (${fmt(w.oneWorker.cpuMs / 1000)} s CPU); ${w.workers} workers ${fmt(w.pooled.wallMs / 1000)} s wall (${fmt(w.pooled.cpuMs / 1000)} s CPU) = ${fmt((w.runs / w.pooled.wallMs) * 3_600_000)} runs per hour`);
+    lines.push(`Sweep: ${w.runs} runs × ${label(w.residents)} residents × ${w.ticks} ticks; runs' own CPU ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, median of ${w.sampled} alone); 1 worker ${fmt(w.oneWorker.wallMs / 1000)} s wall (${fmt(w.oneWorker.cpuMs / 1000)} s CPU); ${w.workers} workers ${fmt(w.pooled.wallMs / 1000)} s wall (${fmt(w.pooled.cpuMs / 1000)} s CPU) = ${fmt((w.runs / w.pooled.wallMs) * 3_600_000)} runs per hour`);
   }
   return lines;
 }

@@ -108,8 +108,11 @@ export function atMost(name: string, value: number, required: number, unit: stri
   return { name, target: `≤ ${required}${unit === '×' ? '×' : ` ${unit}`}`, measured: fmtUnit(value, unit), met, ...(met ? {} : { shortBy: value / required }) };
 }
 
+/** What a target not measured in a mode shows (a target measured but not judged says why instead). */
+export const NOT_MEASURED = 'not measured in this mode';
+
 function notMeasured(name: string, target: string): Target {
-  return { name, target, measured: 'not measured in this mode', met: null };
+  return { name, target, measured: NOT_MEASURED, met: null };
 }
 
 function fmtUnit(value: number, unit: string): string {
@@ -199,7 +202,7 @@ export function peerTable(results: readonly KernelResult[]): string {
 export function targetTable(targets: readonly Target[]): string {
   return table(
     ['target', 'required', 'measured', 'status'],
-    targets.map((t) => [t.name, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : `MISSED (off by ${fmt(t.shortBy ?? 1)}×)`]),
+    targets.map((t) => [t.name, t.target, t.measured, t.met === null ? (t.measured === NOT_MEASURED ? 'not measured' : 'not judged') : t.met ? 'met' : `MISSED (off by ${fmt(t.shortBy ?? 1)}×)`]),
   );
 }
 

@@ -5,7 +5,8 @@
  *   npm run bench -- --quick      small sizes only, well under two minutes (what CI runs)
  *   npm run bench -- --full       also 10M residents
  *   npm run bench -- --places     only the ≈100k-place world against 151 places at 1M residents
- *   options: --no-peers, --strict (exit 3 when a target is missed), --out <file>
+ *   options: --no-peers, --strict (exit 3 when a target is missed), --out <file>,
+ *            --write-docs (put the tables into docs/performance.md)
  *
  * Each measurement runs in a fresh `node --expose-gc` child (bench/child.ts), so peak RSS and JIT
  * state are its own. The run writes bench/results.json and prints the tables. It fails (exit 1)
@@ -14,10 +15,11 @@
  */
 import { measureCharts, type ChartsResult } from './charts.ts';
 import os from 'node:os';
+import { checkPage, performancePage } from './docs.ts';
 import { measureEndToEnd } from './endToEnd.ts';
 import { runScale, type ScaleResult, type ScaleSpec } from './placesScale.ts';
 import { measureStartup } from './startup.ts';
-import { measureSweep } from './sweepThroughput.ts';
+import { measureSweep, type SweepSpec } from './sweepThroughput.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +37,7 @@ import { describeUserMeasurements, judgeUserTargets } from './userTargets.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'urd-bench.mjs');
 const PEERS_DIR = join(ROOT, 'bench', 'peers');
+const DOCS = join(ROOT, 'docs', 'performance.md');
 const SEED = 1;
 
 type Mode = BenchResults['mode'];
@@ -48,8 +51,8 @@ interface Plan {
   places: ModelSpec[];
   /** ≈100k places against 151 at 1M residents (null: skipped). */
   scale: ScaleSpec | null;
-  /** Runs of the sweep throughput measurement (0: skipped). */
-  sweepRuns: number;
+  /** The sweep throughput measurement. */
+  sweep: SweepSpec;
   endToEnd: boolean;
 }
 
@@ -85,7 +88,8 @@ function plan(mode: Mode): Plan {
       peerSizes: [10_000, 100_000],
       places: [model(10_000, 5, { placeScale: 4, reportTicks: 1 })],
       scale: null,
-      sweepRuns: 0,
+      // Too small to judge; run so that CI sees one and two workers write the same files.
+      sweep: { runs: 8, residents: 10_000, ticks: 5, workers: 2, sampled: 2 },
       endToEnd: false,
     };
   }
@@ -98,7 +102,8 @@ function plan(mode: Mode): Plan {
     peerSizes: [10_000, 100_000, 1_000_000],
     places: sweep,
     scale: { kind: 'scale', residents: 1_000_000, warmup: 2, ticks: 5, seed: SEED },
-    sweepRuns: mode === 'full' ? 200 : 40,
+    // The issue's 1,000 runs take ≈ 3 minutes on an idle 2-core machine (≈ 105 ms a run alone).
+    sweep: { runs: mode === 'full' ? 1000 : 100, residents: 10_000, ticks: 50, workers: 2, sampled: mode === 'full' ? 50 : 20 },
     endToEnd: true,
   };
   if (mode === 'full') {
@@ -154,6 +159,8 @@ const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out
   --no-peers  skip Flocc and AgentScript (otherwise installed on demand into bench/peers)
   --strict    exit 3 when a performance target is missed (never used by CI)
   --out FILE  where to write the results (default bench/results.json)
+  --write-docs  put this run's tables into docs/performance.md (between its bench: markers);
+              not with --quick, and not when a measurement broke
 Exit codes: 0 ok, 1 the benchmark broke (a crash, or variants that disagree), 2 bad usage, 3 target missed (--strict).`;
 
 /** `--places`: the places-scale measurement alone, judged like in a full run. */
@@ -183,6 +190,7 @@ export async function main(argv: string[]): Promise<number> {
         places: { type: 'boolean', default: false },
         'no-peers': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
+        'write-docs': { type: 'boolean', default: false },
         out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -201,6 +209,18 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (opts.places) return placesOnly();
+  if (opts.quick && opts['write-docs']) {
+    process.stderr.write('urd-bench: --write-docs needs the default or --full run; --quick numbers are too rough for the page\n');
+    return 2;
+  }
+  if (opts['write-docs']) {
+    try {
+      checkPage(DOCS);
+    } catch (err) {
+      process.stderr.write(`urd-bench: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   const mode: Mode = opts.quick ? 'quick' : opts.full ? 'full' : 'default';
   const started = performance.now();
   const loadAverage = os.loadavg()[0];
@@ -259,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
   const scale = p.scale ? attempt<ScaleResult>(p.scale, `places: ≈100k against 151 at ${label(p.scale.residents)} residents`) : null;
   const startup = guarded('start-up of the CLI against bare node', () => measureStartup(ROOT, mode === 'quick' ? 3 : 7));
   const endToEnd = p.endToEnd ? guarded('urd run scenarios/baseline.yaml end to end', () => measureEndToEnd(ROOT)) : null;
-  const sweepResult = p.sweepRuns > 0 ? guarded(`sweep throughput: ${p.sweepRuns} runs × 10k residents, 1 and 2 workers`, () => measureSweep(ROOT, p.sweepRuns)) : null;
+  const sweepResult = guarded(`sweep throughput: ${p.sweep.runs} runs × ${label(p.sweep.residents)} residents × ${p.sweep.ticks} ticks, 1 and ${p.sweep.workers} workers`, () => measureSweep(ROOT, p.sweep));
 
   say('charts of a 50-tick baseline run (100k residents)');
   let charts: ChartsResult | null = null;
@@ -288,7 +308,14 @@ export async function main(argv: string[]): Promise<number> {
   writeAtomically(opts.out, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(renderResults(results) + '\n');
   process.stdout.write(`\nwrote ${opts.out}\n`);
-  if (failures.length) return 1;
+  if (failures.length) {
+    if (opts['write-docs']) process.stderr.write(`urd-bench: ${DOCS} not written: a measurement broke\n`);
+    return 1;
+  }
+  if (opts['write-docs']) {
+    writeAtomically(DOCS, performancePage(DOCS, results));
+    process.stdout.write(`wrote the tables of ${DOCS}\n`);
+  }
   if (opts.strict && results.targets.some((t) => t.met === false)) return 3;
   return 0;
 }

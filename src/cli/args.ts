@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from '../scenario/load.ts';
+import { InputError } from '../scenario/inputError.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { noEffectWarnings } from '../scenario/warnings.ts';

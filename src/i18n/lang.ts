@@ -1,4 +1,4 @@
-import { InputError } from '../scenario/load.ts';
+import { InputError } from '../scenario/inputError.ts';
 import { type Lang, LANGS, langFromLocale } from './terms.ts';
 
 /** The language of reports and readings: `--lang` when given, else the environment's locale (LC_ALL, LC_MESSAGES, LANG). */

@@ -43,20 +43,22 @@ const radixCounts = new Uint32Array(3 * 2048);
 function sortedFloat32(x: Float32Array): Float32Array | Float64Array {
   const n = x.length;
   const keys = new Uint32Array(x.buffer, x.byteOffset, n);
-  // Above +Infinity's pattern are NaNs and everything with the sign bit set, −0 included (which
-  // the radix order would put last although it equals 0).
-  for (let i = 0; i < n; i++) if (keys[i] > 0x7f800000) return Float64Array.from(x).sort();
-  if (radixA.length < n) {
-    radixA = new Uint32Array(n);
-    radixB = new Uint32Array(n);
-  }
   const c = radixCounts;
   c.fill(0);
+  let top = 0;
   for (let i = 0; i < n; i++) {
     const k = keys[i];
     c[k & 2047]++;
     c[2048 + ((k >>> 11) & 2047)]++;
     c[4096 + (k >>> 22)]++;
+    if (k > top) top = k;
+  }
+  // Above +Infinity's pattern are NaNs and everything with the sign bit set, −0 included (which
+  // the radix order would put last although it equals 0). Checked in the counting pass, not a pass of its own.
+  if (top > 0x7f800000) return Float64Array.from(x).sort();
+  if (radixA.length < n) {
+    radixA = new Uint32Array(n);
+    radixB = new Uint32Array(n);
   }
   for (let d = 0; d < 3; d++) {
     let sum = 0;
@@ -66,10 +68,21 @@ function sortedFloat32(x: Float32Array): Float32Array | Float64Array {
       sum += count;
     }
   }
-  for (let i = 0; i < n; i++) radixA[c[keys[i] & 2047]++] = keys[i];
-  for (let i = 0; i < n; i++) radixB[c[2048 + ((radixA[i] >>> 11) & 2047)]++] = radixA[i];
-  for (let i = 0; i < n; i++) radixA[c[4096 + (radixB[i] >>> 22)]++] = radixB[i];
-  return new Float32Array(radixA.buffer, 0, n);
+  const a = radixA;
+  const b = radixB;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    a[c[k & 2047]++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = a[i];
+    b[c[2048 + ((k >>> 11) & 2047)]++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = b[i];
+    a[c[4096 + (k >>> 22)]++] = k;
+  }
+  return new Float32Array(a.buffer, 0, n);
 }
 
 /**

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, InputErrors, loadScenario } from '../../src/scenario/load.ts';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.ts';
 import { INSTRUMENTS } from '../../src/scenario/schema.ts';
+import { readScenarioTexts } from '../../src/scenario/read.ts';
 import { closest } from '../../src/scenario/suggest.ts';
 import { noEffectWarnings } from '../../src/scenario/warnings.ts';
 import { tempDir, urd } from '../support.ts';
@@ -109,5 +110,17 @@ describe('Chinese text of the scenarios', () => {
     const child = loadScenario(join(dir, 'child.yaml'));
     expect(child.question_zh).toBeUndefined();
     expect(child.title_zh).toBe(loadScenario(BASE).title_zh); // the title was not rewritten: its translation still fits
+  });
+
+  it('urd list reads the same texts as loading the scenario, and refuses a text that is not text', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'child.yaml'), `extends: ${BASE}\nquestion: "A different question?"\n`);
+    for (const path of [join(dir, 'child.yaml'), ...readdirSync('scenarios').filter((n) => n.endsWith('.yaml')).map((f) => join('scenarios', f))]) {
+      const s = loadScenario(path);
+      const texts = readScenarioTexts(path);
+      for (const k of ['title', 'description', 'question', 'title_zh', 'description_zh', 'question_zh'] as const) expect(texts[k] ?? (k.endsWith('_zh') ? undefined : ''), `${path} ${k}`).toBe(s[k]);
+    }
+    writeFileSync(join(dir, 'bad.yaml'), `extends: child.yaml\ntitle: [a, b]\n`);
+    expect(() => readScenarioTexts(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml:2: title: expected text, got a list/);
   });
 });

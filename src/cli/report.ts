@@ -7,7 +7,7 @@ import { writeComparisonReport } from '../report/compareReport.ts';
 import type { ReportResult } from '../report/runReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { writeSweepReport } from '../report/sweepReport.ts';
-import { readFolderJson, refuseLinks } from '../io/outputFolder.ts';
+import { readFolderJson, refuseLinks, settleSwap } from '../io/outputFolder.ts';
 import { summaryProblem } from '../io/summaryCheck.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
 import { CALIBRATION_FILES } from '../calibrate/store.ts';
@@ -68,6 +68,7 @@ function checkRunFolder(dir: string): void {
 
 /** Writes the report of one folder of any kind. A --metric the folder does not have is refused before anything is written. */
 export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): ReportResult {
+  settleSwap(dir);
   const kind = folderKind(dir);
   if (kind === 'run') {
     checkRunFolder(dir);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { ensureDir, OutputError, PARTIAL_SUFFIX } from '../io/atomic.ts';
-import { checkOutPath, readFolderText, refuseLinks } from '../io/outputFolder.ts';
+import { checkOutPath, readFolderText, refuseLinks, settleSwap } from '../io/outputFolder.ts';
 import { LOCK_FILE, scenarioHash } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
 import { writeAggregates } from './aggregate.ts';
@@ -46,6 +46,7 @@ export class RunFailure extends Error {}
  * experiment (same points, seeds and metrics) so that continuing it cannot mix two sweeps.
  */
 export function openSweepDir(dir: string, plan: ExperimentPlan): void {
+  settleSwap(dir);
   refuseLinks(dir, 1);
   const path = join(dir, SWEEP_FILES.plan);
   const text = planJson(plan);

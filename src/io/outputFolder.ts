@@ -19,6 +19,8 @@ export const STAGING_MARK = '.urd-staging';
 /** Suffix of a staged folder: `DIR.urd-new` becomes DIR once it is complete. */
 export const STAGING_SUFFIX = '.urd-new';
 const OLD_SUFFIX = '.urd-old';
+/** Replaces the staging mark once the staged result is complete and its swap has begun. */
+const READY_MARK = '.urd-ready';
 
 /** Largest manifest or small JSON read back from an output folder. */
 export const MAX_META_BYTES = 64 << 20;
@@ -212,6 +214,7 @@ function makeStaging(dir: string): string {
  */
 export function prepareOutput(dir: string, kind: 'run' | 'comparison', force = false): OutputTarget {
   checkOutPath(dir);
+  settleSwap(dir);
   const state = inspect(dir, kind);
   if (state.resumable) {
     throw new InputError(safeText(dir), null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${safeText(dir)}, or delete the folder to start over`);
@@ -252,29 +255,100 @@ export function stagedTarget(staging: string): string {
   return staging.slice(0, -STAGING_SUFFIX.length);
 }
 
+/** The steps of a swap, in order, as {@link commitStaged} reports them to its test hook. */
+export const SWAP_STEPS = ['ready', 'aside', 'in', 'old-removed', 'done'] as const;
+export type SwapStep = (typeof SWAP_STEPS)[number];
+
 /**
- * Moves a complete staged result into place: the old folder (if any) is renamed aside, the new
- * one renamed to its name, and only then is the old one deleted. Killed in between, both
- * results are still on disk (DIR.urd-old and DIR.urd-new) and the next swap completes.
+ * Moves a complete staged result into place. Node has no atomic exchange of two folders
+ * (renameat2 RENAME_EXCHANGE), so the swap is a short sequence whose every intermediate state
+ * the next command recognises and finishes ({@link settleSwap}):
+ *   ready        the staging mark is renamed to the ready mark: from here the swap goes forward;
+ *   aside        DIR is renamed to DIR.urd-old (an empty DIR is removed instead);
+ *   in           DIR.urd-new is renamed to DIR (the ready mark inside says so);
+ *   old-removed  DIR.urd-old is deleted;
+ *   done         the ready mark is removed.
+ * `step` is a test hook called after each step (it throws to play a crash there).
  */
-export function commitStaged(staging: string): string {
+export function commitStaged(staging: string, step?: (done: SwapStep) => void): string {
   const dir = stagedTarget(staging);
-  const old = dir + OLD_SUFFIX;
   try {
-    if (existsSync(old)) {
-      if (existsSync(dir)) rmSync(old, { recursive: true, force: true });
-      else renameSync(old, dir);
-    }
-    const hadOld = lstatSync(dir, { throwIfNoEntry: false });
-    if (hadOld?.isDirectory() && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
-    else if (hadOld) renameSync(dir, old);
-    renameSync(staging, dir);
-    // The mark goes last: a staging folder interrupted in its swap is still recognised as one.
-    rmSync(join(dir, STAGING_MARK), { force: true });
-    fsyncDir(dirname(dir));
-    rmSync(old, { recursive: true, force: true });
+    settleSwap(dir);
+    renameSync(join(staging, STAGING_MARK), join(staging, READY_MARK));
+    fsyncDir(staging);
+    step?.('ready');
+    finishSwap(dir, step);
   } catch (err) {
+    if (err instanceof InputError || err instanceof OutputError) throw err;
     throw describe(err, dir);
   }
   return dir;
+}
+
+/** Carries a swap whose staging folder is marked ready through to its end, from wherever it stopped. */
+function finishSwap(dir: string, step?: (done: SwapStep) => void): void {
+  const staging = stagingDir(dir);
+  const old = dir + OLD_SUFFIX;
+  if (existsSync(join(staging, READY_MARK))) {
+    if (lstatSync(dir, { throwIfNoEntry: false })) {
+      if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+      else renameSync(dir, old);
+    }
+    step?.('aside');
+    renameSync(staging, dir);
+    fsyncDir(dirname(dir));
+    step?.('in');
+  }
+  rmSync(old, { recursive: true, force: true });
+  step?.('old-removed');
+  // The mark goes last: until then, DIR.urd-old beside DIR is known to be the replaced result.
+  rmSync(join(dir, READY_MARK), { force: true });
+  step?.('done');
+}
+
+/** Whether something stands at a path (a path that cannot even be looked at holds no swap to settle; its users say why). */
+function present(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Brings a folder whose swap was interrupted (a crash in {@link commitStaged}) back to one
+ * complete result at its path, and says so in one line on stderr; does nothing to any other
+ * folder. A swap that reached its ready mark is finished (the new result at DIR, the old one
+ * deleted); an old result renamed aside without a ready replacement is put back. Every command
+ * that writes or reads an output folder calls this first. Throws InputError when the folders
+ * beside DIR are not in a state a swap leaves (changed by hand), rather than guess. Returns
+ * whether it changed anything.
+ */
+export function settleSwap(dir: string): boolean {
+  const staging = stagingDir(dir);
+  const old = dir + OLD_SUFFIX;
+  const hasDir = present(dir);
+  const hasOld = present(old);
+  const ready = existsSync(join(staging, READY_MARK));
+  const placed = hasDir && existsSync(join(dir, READY_MARK));
+  if (!hasOld && !ready && !placed) return false;
+  const shown = safeText(dir);
+  if ((ready && hasDir && hasOld) || (ready && placed) || (hasOld && hasDir && !placed)) {
+    throw new InputError(shown, null, null, `a replacement of it was interrupted and the folders beside it (${safeText(basename(old))}, ${safeText(basename(staging))}) were changed since; keep the one you want as ${shown} and delete the other`);
+  }
+  try {
+    if (ready || placed) {
+      const aside = hasOld || (ready && hasDir);
+      finishSwap(dir);
+      if (ready || hasOld) process.stderr.write(`urd: ${shown}: finished its interrupted replacement: it holds the new result${aside ? ' (the old one is deleted)' : ''}\n`);
+      return true;
+    }
+    // The old result was set aside but no complete replacement is ready: put it back.
+    renameSync(old, dir);
+    fsyncDir(dirname(dir));
+    process.stderr.write(`urd: ${shown}: restored the previous result (its replacement had been interrupted before it was complete)\n`);
+    return true;
+  } catch (err) {
+    throw describe(err, dir);
+  }
 }

@@ -5,8 +5,8 @@
  * tolerance by population. Charts go through the report module's plumbing (chartOptions,
  * renderChart, the trajectory chart and its band plugin).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFolderJson, readFolderText } from '../io/outputFolder.ts';
 import { trajectoriesChart } from '../report/compareCharts.ts';
 import { writeOutput, writePngs } from '../report/files.ts';
 import { contentsHtml, escapeHtml, figureHtml, noteHtml, pageHtml, tableHtml } from '../report/html.ts';
@@ -19,7 +19,7 @@ import { CALIBRATION_FILES } from './store.ts';
 
 /** A CSV file as header and rows of text. */
 function readCsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFolderText(path).split('\n').filter((l) => l !== '');
   return { header: parseCsvLine(lines[0]), rows: lines.slice(1).map(parseCsvLine) };
 }
 
@@ -86,7 +86,7 @@ function distanceChart(result: CalibrationResult, posterior: ReturnType<typeof r
 /** Writes report.html and charts/*.png of a finished calibration folder (the same result shape as the other reports). */
 export function writeCalibrationReport(dir: string): ReportResult {
   const t0 = performance.now();
-  const result = JSON.parse(readFileSync(join(dir, CALIBRATION_FILES.result), 'utf8')) as CalibrationResult;
+  const result = readFolderJson(join(dir, CALIBRATION_FILES.result), CALIBRATION_FILES.result) as CalibrationResult;
   const fit = readCsv(join(dir, CALIBRATION_FILES.fit));
   const posterior = readCsv(join(dir, CALIBRATION_FILES.posterior));
   const charts: ChartImage[] = [];

@@ -53,7 +53,6 @@ export function folderKind(dir: string): 'run' | 'sweep' | 'compare' | 'calibrat
  * built from them: a hand-edited file is bad input (exit 2), never a crash in the charts.
  */
 function checkRunFolder(dir: string): void {
-  refuseLinks(dir, 1);
   const manifestPath = join(dir, 'manifest.json');
   const manifest = readFolderJson(manifestPath, 'manifest.json') as { scenario?: unknown } | null;
   const scenario = scenarioSchema.safeParse(manifest?.scenario);
@@ -70,6 +69,8 @@ function checkRunFolder(dir: string): void {
 export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): ReportResult {
   settleSwap(dir);
   const kind = folderKind(dir);
+  // The report writes report.html and charts/ into the folder: never through a link planted there.
+  refuseLinks(dir, 1);
   if (kind === 'run') {
     checkRunFolder(dir);
     return writeRunReport(dir, { lang });

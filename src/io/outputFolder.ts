@@ -7,7 +7,8 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../scenario/load.ts';
-import { describe, ensureDir, fsyncDir, OutputError, PARTIAL_SUFFIX } from './atomic.ts';
+import { describe, ensureDir, fsyncDir, OutputError, PARTIAL_SUFFIX, writeShared } from './atomic.ts';
+import { LOCK_FILE } from './runFolder.ts';
 import { ReadRefused, readRegularFile } from './readFile.ts';
 import { safeText } from './text.ts';
 
@@ -351,4 +352,51 @@ export function settleSwap(dir: string): boolean {
   } catch (err) {
     throw describe(err, dir);
   }
+}
+
+/** How a folder identified by its plan file (a sweep's sweep.json, a calibration's plan.json) is recognised. */
+export interface PlannedFolder {
+  /** What the folder holds, in messages: "sweep", "calibration". */
+  kind: string;
+  /** The plan file's name. */
+  plan: string;
+  /** The plan file's text for this very sweep or calibration. */
+  text: string;
+  /** The subfolder of records the work fills. */
+  records: string;
+  /** Why another plan file differs, for the message: "does not match what X resolves to now (...)". */
+  mismatch: string;
+}
+
+/**
+ * Creates a folder of work that shards may share and a resume continues (sweeps, calibrations),
+ * or checks that an existing one holds this very plan, so continuing it cannot mix two. The
+ * same guarantees as {@link prepareOutput}: an interrupted swap is settled first, links are
+ * refused, `--out .` and the like are refused, and a folder holding anything but the plan, its
+ * records and urd's lock is refused, never written into. The plan file is written by
+ * {@link writeShared}: shards that create the folder at the same moment cannot break each other.
+ */
+export function openPlannedFolder(dir: string, f: PlannedFolder): void {
+  settleSwap(dir);
+  refuseLinks(dir, 1);
+  const path = join(dir, f.plan);
+  if (existsSync(path)) {
+    if (readFolderText(path) !== f.text) throw new InputError(safeText(dir), null, null, `holds a different ${f.kind}: its ${f.plan} ${f.mismatch}; use another --out, or remove the folder`);
+    return;
+  }
+  // Never scatter the work into a folder that holds something else (say --out . or outputs/).
+  checkOutPath(dir);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw describe(err, dir);
+  }
+  const foreign = names.filter((n) => n !== f.records && !n.startsWith(f.plan) && !n.startsWith(LOCK_FILE));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).map((n) => safeText(n, 40)).join(', ');
+    throw new InputError(safeText(dir), null, null, `is not a ${f.kind} folder (no ${f.plan}) and holds other files (${shown}); expected a new or empty folder`);
+  }
+  ensureDir(join(dir, f.records));
+  writeShared(path, f.text);
 }

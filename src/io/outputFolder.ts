@@ -379,6 +379,19 @@ export interface PlannedFolder {
 export function openPlannedFolder(dir: string, f: PlannedFolder): void {
   settleSwap(dir);
   refuseLinks(dir, 1);
+  // urd writes regular files and folders only: a FIFO, device or socket is never its own, and the records are a folder.
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw describe(err, dir);
+  }
+  for (const name of names) {
+    const st = lstatSync(join(dir, name));
+    if ((!st.isFile() && !st.isDirectory()) || (name === f.records && !st.isDirectory())) {
+      throw new InputError(safeText(join(dir, name)), null, null, `is not ${name === f.records ? 'a folder' : 'a regular file or folder'}, so it is not urd's; move it away or choose another --out`);
+    }
+  }
   const path = join(dir, f.plan);
   if (existsSync(path)) {
     if (readFolderText(path) !== f.text) throw new InputError(safeText(dir), null, null, `holds a different ${f.kind}: its ${f.plan} ${f.mismatch}; use another --out, or remove the folder`);
@@ -386,12 +399,6 @@ export function openPlannedFolder(dir: string, f: PlannedFolder): void {
   }
   // Never scatter the work into a folder that holds something else (say --out . or outputs/).
   checkOutPath(dir);
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw describe(err, dir);
-  }
   const foreign = names.filter((n) => n !== f.records && !n.startsWith(f.plan) && !n.startsWith(LOCK_FILE));
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 3).map((n) => safeText(n, 40)).join(', ');

@@ -67,7 +67,7 @@ describe('urd run: no moment after the run is complete is left to the default ac
   });
 });
 
-describe('SIGTERM while the report is written at the end of sweep, merge and compare: exit 130, one line saying the result is complete', () => {
+describe('SIGTERM while the report is written at the end of sweep, merge, compare and demo: exit 130, one line saying the result is complete', () => {
   const said = (dir: string) => `urd: SIGTERM received while writing the report; ${dir} is complete (its report can be written again with urd report ${dir})`;
 
   it('urd sweep', async () => {
@@ -101,5 +101,14 @@ describe('SIGTERM while the report is written at the end of sweep, merge and com
     expect(r.stderr).toEqual([said(dir)]);
     expect(existsSync(join(dir, 'compare-runs.csv'))).toBe(true);
     expect(existsSync(`${dir}.urd-new`)).toBe(false);
+  }, 60_000);
+
+  it('urd demo (without its four reports, to stay fast: the same end as compare)', async () => {
+    const dir = join(scratch, 'demo');
+    const r = await signalledAt(['demo', '--seeds', '1', '--out', dir, '--quiet', '--no-report'], /Outputs: /);
+    expect(r.signalled).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toEqual([`urd: SIGTERM received as it finished; ${dir} is complete`]);
+    expect(existsSync(join(dir, 'compare-runs.csv'))).toBe(true);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/load.ts';
-import { openCalibrationDir, planText } from '../../src/calibrate/store.ts';
+import { openCalibrationDir, planText, readPlanFile } from '../../src/calibrate/store.ts';
 import { planJson, readPlan, readRecord } from '../../src/experiments/store.ts';
 import { openSweepDir, runSweep } from '../../src/experiments/sweep.ts';
 import { loadExperiment } from '../../src/experiments/load.ts';
@@ -204,6 +204,7 @@ describe('hand-edited run and sweep folders', () => {
   const run = join(scratch, 'run');
   const stopped = join(scratch, 'stopped');
   const sweep = join(scratch, 'sweep');
+  const calibration = join(scratch, 'calibration');
   beforeAll(async () => {
     runScenario(tiny, { dir: run });
     let at = -1;
@@ -211,6 +212,10 @@ describe('hand-edited run and sweep folders', () => {
     mkdirSync(join(scratch, 'exp'));
     const experiment = writeExperiment(join(scratch, 'exp'), 'base: tiny.yaml\nreplications: 2\nparameters:\n  talent.barrier: [0.3, 1.5]\nmetrics: [dpd_final, verdict]\n', 'name: tiny\nticks: 2\nworld: { residents: 60 }\n');
     await runSweep(loadExperiment(experiment), { dir: sweep, workers: 1 });
+    mkdirSync(join(scratch, 'cal-edit'));
+    writeObserved(join(scratch, 'cal-edit'), { 'diffusion.p': 0.03 }, 7);
+    writeFileSync(join(scratch, 'cal-edit', 'c.yaml'), calibrationYaml('method: { type: abc-smc, particles: 10, acceptance: 0.5 }\nbudget: 160\n'));
+    openCalibrationDir(calibration, loadCalibration(join(scratch, 'cal-edit', 'c.yaml')));
   }, 60_000);
 
   const outcome = (f: () => unknown) => {
@@ -224,16 +229,17 @@ describe('hand-edited run and sweep folders', () => {
     }
   };
 
-  it(`(${CASES} edits each of manifest.json, summary.json and sweep.json): read or refused as bad input, never a crash`, async () => {
+  it(`(${CASES} edits each of manifest.json, summary.json, sweep.json, a run record and a calibration's plan.json): read or refused as bad input, never a crash`, async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('manifest.json', 'summary.json', 'sweep.json', 'record'), fc.nat(), hostile, fc.boolean(), async (file, pick, value, drop) => {
+      fc.asyncProperty(fc.constantFrom('manifest.json', 'summary.json', 'sweep.json', 'record', 'plan.json'), fc.nat(), hostile, fc.boolean(), async (file, pick, value, drop) => {
         const dir = join(scratch, `edit-${n++}`);
-        const source = file === 'sweep.json' || file === 'record' ? sweep : file === 'manifest.json' && pick % 2 ? stopped : run;
+        const source = file === 'plan.json' ? calibration : file === 'sweep.json' || file === 'record' ? sweep : file === 'manifest.json' && pick % 2 ? stopped : run;
         cpSync(source, dir, { recursive: true });
         const path = file === 'record' ? join(dir, 'runs', '0001.json') : join(dir, file);
         writeFileSync(path, editJson(readFileSync(path, 'utf8'), pick, value, drop));
         if (file === 'sweep.json') outcome(() => readPlan(dir));
+        else if (file === 'plan.json') outcome(() => readPlanFile(dir));
         else if (file === 'record') outcome(() => readRecord(dir, readPlan(dir), 1));
         else {
           outcome(() => inspectRunFolder(dir));

@@ -173,6 +173,11 @@ export function stagingDir(dir: string): string {
   return join(dirname(dir), basename(dir) + STAGING_SUFFIX);
 }
 
+/** Where a swap sets `dir`'s old result aside (beside it, whatever trailing slash `dir` was given with). */
+function oldDir(dir: string): string {
+  return join(dirname(dir), basename(dir) + OLD_SUFFIX);
+}
+
 function makeStaging(dir: string): string {
   const staging = stagingDir(dir);
   const st = lstatSync(staging, { throwIfNoEntry: false });
@@ -289,7 +294,7 @@ export function commitStaged(staging: string, step?: (done: SwapStep) => void): 
 /** Carries a swap whose staging folder is marked ready through to its end, from wherever it stopped. */
 function finishSwap(dir: string, step?: (done: SwapStep) => void): void {
   const staging = stagingDir(dir);
-  const old = dir + OLD_SUFFIX;
+  const old = oldDir(dir);
   if (existsSync(join(staging, READY_MARK))) {
     if (lstatSync(dir, { throwIfNoEntry: false })) {
       if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
@@ -327,7 +332,7 @@ function present(path: string): boolean {
  */
 export function settleSwap(dir: string): boolean {
   const staging = stagingDir(dir);
-  const old = dir + OLD_SUFFIX;
+  const old = oldDir(dir);
   const hasDir = present(dir);
   const hasOld = present(old);
   const ready = existsSync(join(staging, READY_MARK));

@@ -149,8 +149,10 @@ describe('every command that touches the folder settles an interrupted swap firs
 
   it('urd run --out DIR (and compare, demo: prepareOutput), urd sweep --out DIR (openSweepDir)', () => {
     const run = worst('entry-run');
-    expect(() => prepareOutput(run.dir, 'run')).toThrow(/holds a complete run/);
+    // As the user may type it: with a trailing slash.
+    expect(() => prepareOutput(`${run.dir}/`, 'run')).toThrow(/holds a complete run/);
     expect(snapshot(run.dir)).toEqual(run.fresh);
+    alone(run.dir);
     const cmp = worst('entry-compare');
     expect(() => prepareOutput(cmp.dir, 'comparison')).toThrow(/not an urd comparison folder/);
     expect(snapshot(cmp.dir)).toEqual(cmp.fresh);

@@ -36,7 +36,6 @@ every run folder and compare.csv.
 
 Options:
   --seeds K     number of seeds (default 3)
-  --out DIR     output folder (default outputs/demo)
   --out DIR     output folder (default outputs/demo): a new or empty folder;
                 a complete comparison there is replaced only with --force
   --force       replace a complete comparison in DIR: the new one is written

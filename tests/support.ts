@@ -36,7 +36,8 @@ function childEnv(report: boolean): NodeJS.ProcessEnv {
 
 /** Runs `node bin/urd.mjs ARGS` to completion, as a user would. */
 export function urd(args: string[], options: { cwd?: string; timeout?: number; report?: boolean } = {}): CliResult {
-  const r = spawnSync(process.execPath, [URD, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: options.timeout ?? 60_000, env: childEnv(options.report ?? false) });
+  // SIGKILL at the timeout: a child blocked in a synchronous read (the hang a test is there to catch) may hold a SIGTERM handler that never runs.
+  const r = spawnSync(process.execPath, [URD, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: options.timeout ?? 60_000, killSignal: 'SIGKILL', env: childEnv(options.report ?? false) });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -3,7 +3,7 @@ import { display, fail, mergedOf, owner, parseLayered, setArg } from '../experim
 import { replicationSeeds } from '../experiments/seeds.ts';
 import { parseParameter } from '../experiments/parameters.ts';
 import { runScenario } from '../run/runScenario.ts';
-import { InputError, loadScenario, readWithExtends, type LoadedFile } from '../scenario/load.ts';
+import { InputError, readWithExtends, resolveScenario, type LoadedFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { describeIssue } from '../experiments/schema.ts';
 import { readObserved, type Observation } from './observed.ts';
@@ -74,9 +74,17 @@ export function candidateArgs(plan: CalibrationPlan, values: readonly number[]):
   return [...plan.fixed, ...plan.parameters.map((p, i) => setArg(p.path, values[i]))];
 }
 
-/** Loads the scenario of a candidate given as values (seed 0; runs set their own). */
+/** The base scenario's files of each plan, read once (as loadExperiment reads a sweep's base once), not once per evaluation. */
+const baseFiles = new WeakMap<CalibrationPlan, readonly LoadedFile[]>();
+
+/** Loads the scenario of a candidate given as values (seed 0; runs set their own), exactly as `urd run BASE --set ...` would. */
 export function candidateScenario(plan: CalibrationPlan, values: readonly number[]): Scenario {
-  return loadScenario(plan.base, { set: candidateArgs(plan, values), seed: 0 });
+  let layers = baseFiles.get(plan);
+  if (!layers) {
+    layers = readWithExtends(plan.base);
+    baseFiles.set(plan, layers);
+  }
+  return resolveScenario(layers, { set: candidateArgs(plan, values), seed: 0 });
 }
 
 function parseFree(layers: readonly LoadedFile[], path: string, raw: unknown): FreeParameter {

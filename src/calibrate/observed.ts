@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { parseCsvLine } from '../report/read.ts';
 import { InputError } from '../scenario/load.ts';
 import { CALIBRATION_LIMITS } from './schema.ts';
@@ -13,6 +13,9 @@ export interface Observation {
   year: number | null;
 }
 
+/** Largest observed file read (checked before reading). */
+const MAX_OBSERVED_BYTES = 64 << 20;
+
 const REQUIRED = ['tick', 'scope', 'metric', 'value'] as const;
 const OPTIONAL = ['sd', 'year'] as const;
 
@@ -24,11 +27,10 @@ const OPTIONAL = ['sd', 'year'] as const;
 export function readObserved(path: string, shown: string): Observation[] {
   let text: string;
   try {
-    if (statSync(path).size > 64 << 20) throw new InputError(shown, null, null, 'file is larger than 64 MiB; expected an observed series');
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_OBSERVED_BYTES).toString('utf8');
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(shown, null, null, 'file not found');
+    if (err instanceof ReadRefused) throw new InputError(shown, null, null, `${err.reason}; expected an observed series (a CSV file)`);
+    throw err;
   }
   // Spreadsheets often save CSV with a byte-order mark, which would otherwise stick to "tick".
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);

@@ -5,8 +5,11 @@
  * tolerance by population. Charts go through the report module's plumbing (chartOptions,
  * renderChart, the trajectory chart and its band plugin).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { describeIssue } from '../experiments/schema.ts';
+import { InputError } from '../scenario/load.ts';
+import { readFolderJson, readFolderText } from '../io/outputFolder.ts';
 import { trajectoriesChart } from '../report/compareCharts.ts';
 import { writeOutput, writePngs } from '../report/files.ts';
 import { contentsHtml, escapeHtml, figureHtml, noteHtml, pageHtml, tableHtml } from '../report/html.ts';
@@ -17,9 +20,44 @@ import { OKABE_ITO, fmtNumber, seriesColour, withAlpha } from '../report/theme.t
 import type { CalibrationResult } from './outputs.ts';
 import { CALIBRATION_FILES } from './store.ts';
 
+const num = z.number().nullable();
+
+/**
+ * What the report reads of calibration.json, checked before drawing: a hand-edited file is bad
+ * input (exit 2), never a crash in the charts. Numbers may be null (JSON's NaN).
+ */
+const resultShape = z.object({
+  name: z.string(),
+  title: z.string(),
+  method: z.object({ type: z.string() }),
+  distance: z.string(),
+  budget: num,
+  runsUsed: num,
+  seeds: z.array(num),
+  parameters: z.array(z.object({ path: z.string(), prior: z.string(), min: num, max: num, best: num, median: num, lo90: num, hi90: num, priorLo90: num, priorHi90: num })),
+  correlations: z.array(z.object({ a: z.string(), b: z.string(), r: num })),
+  series: z.array(z.object({ scope: z.string(), metric: z.string(), fitRmse: num, heldOutRmse: num, heldOutInBand: num })),
+  populations: z.array(z.object({ population: num, epsilon: num })),
+  reading: z.array(z.string()),
+  rerun: z.string(),
+  runBest: z.string(),
+});
+
+/** Reads calibration.json, refusing (InputError at the field) what urd calibrate would not have written. */
+function readResult(dir: string): CalibrationResult {
+  const path = join(dir, CALIBRATION_FILES.result);
+  const raw = readFolderJson(path, CALIBRATION_FILES.result);
+  const parsed = resultShape.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(path, issue.path.join('.') || null, null, `${describeIssue(issue, raw)} (edited by hand? expected the ${CALIBRATION_FILES.result} urd calibrate writes)`);
+  }
+  return raw as CalibrationResult;
+}
+
 /** A CSV file as header and rows of text. */
 function readCsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFolderText(path).split('\n').filter((l) => l !== '');
   return { header: parseCsvLine(lines[0]), rows: lines.slice(1).map(parseCsvLine) };
 }
 
@@ -86,7 +124,7 @@ function distanceChart(result: CalibrationResult, posterior: ReturnType<typeof r
 /** Writes report.html and charts/*.png of a finished calibration folder (the same result shape as the other reports). */
 export function writeCalibrationReport(dir: string): ReportResult {
   const t0 = performance.now();
-  const result = JSON.parse(readFileSync(join(dir, CALIBRATION_FILES.result), 'utf8')) as CalibrationResult;
+  const result = readResult(dir);
   const fit = readCsv(join(dir, CALIBRATION_FILES.fit));
   const posterior = readCsv(join(dir, CALIBRATION_FILES.posterior));
   const charts: ChartImage[] = [];

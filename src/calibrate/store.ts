@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { ensureDir, OutputError, PARTIAL_SUFFIX, writeFileAtomic } from '../io/atomic.ts';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PARTIAL_SUFFIX, writeFileAtomic, writeShared } from '../io/atomic.ts';
+import { MAX_META_BYTES, openPlannedFolder, readFolderJson } from '../io/outputFolder.ts';
+import { readRegularFile } from '../io/readFile.ts';
 import { InputError } from '../scenario/load.ts';
 import type { Population } from './abc.ts';
 import type { Sims } from './fit.ts';
@@ -31,49 +32,25 @@ export function planText(plan: CalibrationPlan): string {
 export function readPlanFile(dir: string): { file: string; set: string[] } {
   const path = join(dir, CALIBRATION_FILES.plan);
   if (!existsSync(path)) throw new InputError(dir, null, null, `not a calibration folder (no ${CALIBRATION_FILES.plan})`);
-  try {
-    const doc = JSON.parse(readFileSync(path, 'utf8'));
-    if (doc.format === 'urd-calibration/1' && typeof doc.file === 'string' && Array.isArray(doc.commandSet)) return { file: doc.file, set: doc.commandSet };
-  } catch {
-    // reported below
+  const doc = readFolderJson(path, CALIBRATION_FILES.plan) as { format?: unknown; file?: unknown; commandSet?: unknown } | null;
+  if (doc?.format === 'urd-calibration/1' && typeof doc.file === 'string' && Array.isArray(doc.commandSet) && doc.commandSet.every((a) => typeof a === 'string')) {
+    return { file: doc.file, set: doc.commandSet };
   }
   throw new InputError(path, null, null, 'expected the plan.json urd calibrate writes');
 }
 
 /**
- * Writes a file that several shards may write at the same moment with the same bytes: each
- * writes its own temporary file and renames it over the target, so no rename breaks another.
- */
-function writeShared(path: string, text: string): void {
-  ensureDir(dirname(path));
-  const temp = `${path}.${process.pid}-${threadId}${PARTIAL_SUFFIX}`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new OutputError(`cannot write ${path}: ${(err as Error).message}`);
-  }
-}
-
-/**
  * Creates the calibration folder with its plan.json, or checks that an existing one holds this
- * very calibration. A folder holding anything else is refused, never overwritten.
+ * very calibration: a sweep folder's guarantees (links, `--out .`, foreign files refused).
  */
 export function openCalibrationDir(dir: string, plan: CalibrationPlan): void {
-  const path = join(dir, CALIBRATION_FILES.plan);
-  const text = planText(plan);
-  if (existsSync(path)) {
-    if (readFileSync(path, 'utf8') !== text) {
-      throw new InputError(dir, null, null, `holds a different calibration: its ${CALIBRATION_FILES.plan} does not match what ${plan.file} resolves to now (the calibration, its scenario or its observed data changed); use another --out, or remove the folder`);
-    }
-    return;
-  }
-  const foreign = existsSync(dir) ? readdirSync(dir).filter((f) => f !== CALIBRATION_FILES.evaluations && !f.startsWith(CALIBRATION_FILES.plan)) : [];
-  if (foreign.length > 0) {
-    throw new InputError(dir, null, null, `is not a calibration folder (no ${CALIBRATION_FILES.plan}) and holds other files (${foreign.slice(0, 3).join(', ')}); expected a new or empty folder`);
-  }
-  writeShared(path, text);
+  openPlannedFolder(dir, {
+    kind: 'calibration',
+    plan: CALIBRATION_FILES.plan,
+    text: planText(plan),
+    records: CALIBRATION_FILES.evaluations,
+    mismatch: `does not match what ${plan.file} resolves to now (the calibration, its scenario or its observed data changed)`,
+  });
 }
 
 /** Path of one evaluation's record: evaluations/<batch>/<index>.json. */
@@ -92,7 +69,7 @@ export function writeEvaluation(path: string, u: readonly number[], sims: Sims):
 /** Reads an evaluation's record, or null when it is missing, unreadable or of another candidate. */
 export function readEvaluation(path: string, u: readonly number[]): Sims | null {
   try {
-    const rec = JSON.parse(readFileSync(path, 'utf8'), revive) as { u: number[]; sims: Sims };
+    const rec = JSON.parse(readRegularFile(path, MAX_META_BYTES).toString('utf8'), revive) as { u: number[]; sims: Sims };
     return JSON.stringify(rec.u) === JSON.stringify(u) && Array.isArray(rec.sims) ? rec.sims : null;
   } catch {
     return null;
@@ -111,7 +88,7 @@ export function writePopulation(dir: string, pop: Population): void {
 /** Reads a population checkpoint, or null when there is none (or it is unreadable: it is then recomputed from the records). */
 export function readPopulation(dir: string, t: number): Population | null {
   try {
-    const pop = JSON.parse(readFileSync(populationPath(dir, t), 'utf8'), revive) as Population;
+    const pop = JSON.parse(readRegularFile(populationPath(dir, t), MAX_META_BYTES).toString('utf8'), revive) as Population;
     if (pop.t !== t || !Array.isArray(pop.particles)) return null;
     const inf = (d: number) => (Number.isNaN(d) ? Infinity : d);
     pop.epsilon = inf(pop.epsilon);

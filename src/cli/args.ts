@@ -4,7 +4,7 @@ import { didYouMean } from '../scenario/suggest.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { noEffectWarnings } from '../scenario/warnings.ts';
 import { safeText } from '../io/text.ts';
-import { afterPendingSignals, stopOnSignals } from './signals.ts';
+import { afterPendingSignals, type StopSignals } from './signals.ts';
 
 /** Parses a command's arguments, turning parse failures into usage errors (exit 2). */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
@@ -36,28 +36,41 @@ export function reportWanted(noReport: boolean | undefined): boolean {
 }
 
 /**
- * Writes the report of a finished output folder at the end of a command (the report module, with
- * canvas, loads only when needed) and prints its path; returns the exit code. The report is drawn
- * synchronously, so SIGINT or SIGTERM is seen once it is written (or before it starts): the result
- * is complete either way, the report is whole or absent (written atomically), and the one line
- * says how to write it again. 130, as for any stop by a signal.
+ * The end of a command whose result `dir` is complete: writes its reports (unless
+ * `writeReports` is null), prints what `print` makes of their paths (by default each path, then
+ * the folder's, a line each), and returns the exit code.
+ * `signals` have been listening since the work began and go on until the command returns, so
+ * SIGINT or SIGTERM at any moment of the end (a swap into place, the summary, the report, the
+ * last line) gives exit 130 and one line saying the result is complete and how to write its
+ * report again. The reports are drawn synchronously: a signal during them is seen once they are
+ * written (each is whole or absent: written atomically).
  */
-export async function writeFolderReport(dir: string): Promise<number> {
-  const signals = stopOnSignals('report', false);
+export async function finishComplete(
+  dir: string,
+  signals: StopSignals,
+  writeReports: (() => Promise<string[]>) | null,
+  print = (reports: string[]) => reports.map((p) => `${p}\n`).join('') + `${dir}\n`,
+): Promise<number> {
+  signals.quiet();
   const stopped = async (): Promise<boolean> => {
     await afterPendingSignals();
-    if (!signals.stopped()) return false;
-    process.stderr.write(`urd: ${signals.stopped()} received while writing the report; ${dir} is complete (its report can be written again with urd report ${dir})\n`);
+    const name = signals.stopped();
+    if (!name) return false;
+    const again = writeReports ? ` (its report can be written again with urd report ${dir})` : '';
+    process.stderr.write(`urd: ${name} received ${writeReports ? 'while writing the report' : 'as it finished'}; ${dir} is complete${again}\n`);
     return true;
   };
-  try {
+  if (await stopped()) return 130;
+  process.stdout.write(print(writeReports ? await writeReports() : []));
+  return (await stopped()) ? 130 : 0;
+}
+
+/** The report of any output folder, for {@link finishComplete} (the report module, with canvas, loads only when needed). */
+export function folderReport(dir: string): () => Promise<string[]> {
+  return async () => {
     const { writeReport } = await import('./report.ts');
-    if (await stopped()) return 130;
-    process.stdout.write(`${writeReport(dir).path}\n`);
-    return (await stopped()) ? 130 : 0;
-  } finally {
-    signals.remove();
-  }
+    return [writeReport(dir).path];
+  };
 }
 
 /**

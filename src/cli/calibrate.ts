@@ -6,7 +6,8 @@ import { runCalibration } from '../calibrate/run.ts';
 import { CALIBRATION_FILES, readPlanFile } from '../calibrate/store.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
 import { InputError } from '../scenario/load.ts';
-import { intOption, parseCommand, reportWanted } from './args.ts';
+import { finishComplete, folderReport, intOption, parseCommand, reportWanted } from './args.ts';
+import { abortOnSignals } from './signals.ts';
 import { defaultWorkers, progressReporter } from './sweep.ts';
 
 /** `urd calibrate --help`. */
@@ -74,22 +75,16 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   dir ??= values.out ?? join('outputs', 'calibrations', plan.name);
   const label = `calibrate ${plan.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
   const progress = progressReporter(label, values.quiet);
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\n${label}: stopping (again to quit at once); finished evaluations are kept\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const signals = abortOnSignals(label, 'finished evaluations are kept');
   const started = performance.now();
   try {
-    const outcome = await runCalibration(plan, { dir, workers, shard, signal: controller.signal, onProgress: progress.update });
+    const outcome = await runCalibration(plan, { dir, workers, shard, signal: signals.signal, onProgress: progress.update });
     progress.done();
     if (!outcome) {
       process.stderr.write(`${label}: interrupted; resume with: urd calibrate --resume ${dir}${shard ? ` --shard ${values.shard}` : ''}\n`);
       return 130;
     }
+    signals.quiet();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (shard && shard.index !== 0) {
       process.stderr.write(`${label}: done in ${seconds}s; shard 0 writes the results\n`);
@@ -98,14 +93,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     const result = writeOutputs(plan, outcome, dir);
     process.stderr.write(`${label}: ${result.runsUsed} runs, best distance ${result.best.distance.toPrecision(4)}, in ${seconds}s with ${workers} worker${workers > 1 ? 's' : ''}\n`);
     for (const line of result.reading) process.stderr.write(`  ${line}\n`);
-    if (reportWanted(values['no-report'])) {
-      const { writeCalibrationReport } = await import('../calibrate/report.ts');
-      process.stdout.write(`${writeCalibrationReport(dir).path}\n`);
-    }
-    process.stdout.write(`${dir}\n`);
-    return 0;
+    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir) : null);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    signals.remove();
   }
 }

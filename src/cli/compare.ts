@@ -111,11 +111,10 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...(values.title !== undefined ? { title: values.title, title_zh: undefined } : {}),
     ...(values.question !== undefined ? { question: values.question, question_zh: undefined } : {}),
   };
-  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference, text, writeTo: target.writeTo, shouldStop: stop }));
-  progress.done();
-  if (!finished) return 130;
-  const { results, cells, ref } = finished;
-  const report = reportWanted(values['no-report']) ? writeComparisonReport(dir, { lang }) : null;
-  process.stdout.write(`${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${report ? `${report.path}\n` : ''}${dir}\n`);
-  return 0;
+  return runStaged(
+    target,
+    (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference, text, writeTo: target.writeTo, shouldStop: stop }).finally(() => progress.done()),
+    reportWanted(values['no-report']) ? async () => [writeComparisonReport(dir, { lang }).path] : null,
+    ({ results, cells, ref }, reports) => `${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${reports.map((p) => `${p}\n`).join('')}${dir}\n`,
+  );
 }

@@ -36,7 +36,6 @@ every run folder and compare.csv.
 
 Options:
   --seeds K     number of seeds (default 3)
-  --out DIR     output folder (default outputs/demo)
   --out DIR     output folder (default outputs/demo): a new or empty folder;
                 a complete comparison there is replaced only with --force
   --force       replace a complete comparison in DIR: the new one is written
@@ -69,17 +68,14 @@ export async function demoCommand(args: string[]): Promise<number> {
   const target = prepareOutput(dir, 'comparison', values.force);
   const progress = new Progress('demo', values.quiet);
   const lang = resolveLang('demo', values.lang);
-  const finished = await runStaged(target, (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: DEMO_REFERENCE, text: DEMO_TEXT, writeTo: target.writeTo, shouldStop: stop }));
-  progress.done();
-  if (!finished) return 130;
-  const { results, cells, ref } = finished;
-  const reports: string[] = [];
-  if (reportWanted(values['no-report'])) {
-    reports.push(writeComparisonReport(dir, { lang }).path);
-    // One run report per scenario (its first seed), for a teacher to open scenario by scenario.
-    for (const r of results) reports.push(writeRunReport(r.dirs[0], { lang }).path);
-  }
-  const reportLines = reports.length > 0 ? `\nReports:\n${reports.map((p) => `  ${p}`).join('\n')}\n` : '';
-  process.stdout.write(`${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${reportLines}\nOutputs: ${dir}\n`);
-  return 0;
+  return runStaged(
+    target,
+    (stop) => compareInto(scenarios, seeds, dir, (d, n) => progress.update(d, n, ' runs'), { reference: DEMO_REFERENCE, text: DEMO_TEXT, writeTo: target.writeTo, shouldStop: stop }).finally(() => progress.done()),
+    // One run report per scenario (its first seed) besides the comparison's, for a teacher to open scenario by scenario.
+    reportWanted(values['no-report']) ? async ({ results }) => [writeComparisonReport(dir, { lang }).path, ...results.map((r) => writeRunReport(r.dirs[0], { lang }).path)] : null,
+    ({ results, cells, ref }, reports) => {
+      const reportLines = reports.length > 0 ? `\nReports:\n${reports.map((p) => `  ${p}`).join('\n')}\n` : '';
+      return `${formatComparison(results, cells, undefined, ref)}\n\n${readComparison(results, cells, ref, lang)}\n${reportLines}\nOutputs: ${dir}\n`;
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { IncompleteMerge, mergeSweeps } from '../experiments/merge.ts';
 import { InputError } from '../scenario/load.ts';
-import { parseCommand, reportWanted, writeFolderReport } from './args.ts';
+import { finishComplete, folderReport, parseCommand, reportWanted } from './args.ts';
+import { stopOnSignals } from './signals.ts';
 
 export const MERGE_HELP = `urd merge DIR... [--out OUT]
 
@@ -28,16 +29,20 @@ export async function mergeCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new InputError('urd merge', null, null, 'expected at least one sweep folder (see urd merge --help)');
   if (positionals.length > 1 && values.out === undefined) throw new InputError('urd merge', '--out', null, 'expected --out OUT when merging several folders');
   const out = values.out ?? positionals[0];
+  // Merging is synchronous: a signal during it is seen once the merge is complete, like one during the report.
+  const signals = stopOnSignals('merge', false);
   try {
-    const result = mergeSweeps(positionals, out);
-    process.stderr.write(`merged ${result.runs} runs from ${positionals.length} folder${positionals.length > 1 ? 's' : ''} (${result.copied} records copied)\n`);
-  } catch (err) {
-    if (!(err instanceof IncompleteMerge)) throw err;
-    process.stderr.write(`urd merge: ${err.message}\n`);
-    return 1;
+    try {
+      const result = mergeSweeps(positionals, out);
+      process.stderr.write(`merged ${result.runs} runs from ${positionals.length} folder${positionals.length > 1 ? 's' : ''} (${result.copied} records copied)\n`);
+    } catch (err) {
+      if (!(err instanceof IncompleteMerge)) throw err;
+      process.stderr.write(`urd merge: ${err.message}\n`);
+      return 1;
+    }
+    // The same report a one-machine sweep writes, so merged folders match it file for file.
+    return await finishComplete(out, signals, reportWanted(values['no-report']) ? folderReport(out) : null);
+  } finally {
+    signals.remove();
   }
-  // The same report a one-machine sweep writes, so merged folders match it file for file.
-  const code = reportWanted(values['no-report']) ? await writeFolderReport(out) : 0;
-  process.stdout.write(`${out}\n`);
-  return code;
 }

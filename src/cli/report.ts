@@ -7,7 +7,7 @@ import { writeComparisonReport } from '../report/compareReport.ts';
 import type { ReportResult } from '../report/runReport.ts';
 import { writeRunReport } from '../report/runReport.ts';
 import { writeSweepReport } from '../report/sweepReport.ts';
-import { readFolderJson, refuseLinks } from '../io/outputFolder.ts';
+import { readFolderJson, refuseLinks, settleSwap } from '../io/outputFolder.ts';
 import { summaryProblem } from '../io/summaryCheck.ts';
 import { scenarioSchema } from '../scenario/schema.ts';
 import { CALIBRATION_FILES } from '../calibrate/store.ts';
@@ -53,7 +53,6 @@ export function folderKind(dir: string): 'run' | 'sweep' | 'compare' | 'calibrat
  * built from them: a hand-edited file is bad input (exit 2), never a crash in the charts.
  */
 function checkRunFolder(dir: string): void {
-  refuseLinks(dir, 1);
   const manifestPath = join(dir, 'manifest.json');
   const manifest = readFolderJson(manifestPath, 'manifest.json') as { scenario?: unknown } | null;
   const scenario = scenarioSchema.safeParse(manifest?.scenario);
@@ -68,7 +67,10 @@ function checkRunFolder(dir: string): void {
 
 /** Writes the report of one folder of any kind. A --metric the folder does not have is refused before anything is written. */
 export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): ReportResult {
+  settleSwap(dir);
   const kind = folderKind(dir);
+  // The report writes report.html and charts/ into the folder: never through a link planted there.
+  refuseLinks(dir, 1);
   if (kind === 'run') {
     checkRunFolder(dir);
     return writeRunReport(dir, { lang });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { OutputError } from '../io/atomic.ts';
 import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { replayEdits, type QueuedEdit } from '../policy/patches.ts';
-import { commitStaged, discardUnstarted, isStaging, prepareOutput, stagedTarget } from '../io/outputFolder.ts';
+import { commitStaged, discardUnstarted, isStaging, prepareOutput, settleSwap, stagedTarget, STAGING_SUFFIX } from '../io/outputFolder.ts';
 import { defaultRunDir, RunFolderBusy } from '../io/runFolder.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { SUMMARY_METRICS } from '../metrics/summary.ts';
@@ -10,7 +10,7 @@ import { inspectRunFolder, resumeRun, runScenarioResumable, type ResumableOption
 import { replayProblem } from '../run/replay.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { intOption, parseCommand, reportWanted, warnNoEffect, writeFolderReport } from './args.ts';
+import { finishComplete, folderReport, intOption, parseCommand, reportWanted, warnNoEffect } from './args.ts';
 import { Progress } from './progress.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -128,6 +128,12 @@ export async function runCommand(args: string[]): Promise<number> {
       if (values[opt] !== undefined && values[opt] !== false) throw new InputError('urd run', '--resume', null, `cannot be combined with --${opt}: a resumed run continues exactly as it was started`);
     }
     dir = values.resume.replace(/(.)\/+$/, '$1');
+    // A replacement whose swap was interrupted is finished first; resuming its staging folder then means the result in place.
+    const replaces = dir.endsWith(STAGING_SUFFIX) ? stagedTarget(dir) : dir;
+    if (settleSwap(replaces) && replaces !== dir && !existsSync(dir)) {
+      process.stdout.write(`${replaces}\n`);
+      return 0;
+    }
     const folder = inspectRunFolder(dir);
     if (folder.complete) {
       // A complete replacement whose swap was interrupted: finish the swap.
@@ -154,35 +160,38 @@ export async function runCommand(args: string[]): Promise<number> {
     start = (options) => runScenarioResumable(scenario, dir, { ...options, edits });
   }
   const progress = new Progress(`run ${name}`, values.quiet);
+  // One set of handlers from the first tick to the command's return: no moment of it is left to the default action (exit 143, no word).
   const signals = stopOnSignals();
-  let result: ResumableResult;
   try {
-    result = await start({
-      checkpointEvery: every ?? 0,
-      shouldStop: () => signals.stopped() !== null,
-      onTick: (t, n) => progress.update(t, n, ' ticks'),
-    });
-  } catch (err) {
-    progress.done();
-    if (created) discardUnstarted(dir);
-    if (err instanceof OutputError && !(err instanceof RunFolderBusy) && isResumable(dir)) {
-      const fix = /disk is full|quota/.test(err.message) ? 'make room' : 'fix that';
-      throw new OutputError(`${err.message}; ${dir} is kept, marked incomplete: ${fix}, then continue it with urd run --resume ${dir}`);
+    let result: ResumableResult;
+    try {
+      result = await start({
+        checkpointEvery: every ?? 0,
+        shouldStop: () => signals.stopped() !== null,
+        onTick: (t, n) => progress.update(t, n, ' ticks'),
+      });
+    } catch (err) {
+      progress.done();
+      if (created) discardUnstarted(dir);
+      if (err instanceof OutputError && !(err instanceof RunFolderBusy) && isResumable(dir)) {
+        const fix = /disk is full|quota/.test(err.message) ? 'make room' : 'fix that';
+        throw new OutputError(`${err.message}; ${dir} is kept, marked incomplete: ${fix}, then continue it with urd run --resume ${dir}`);
+      }
+      throw err;
     }
-    throw err;
+    progress.done();
+    if (result.status === 'stopped') {
+      const replaces = isStaging(dir) ? ` (it replaces ${stagedTarget(dir)} once complete)` : '';
+      process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}${replaces}\n`);
+      return 130;
+    }
+    // The run is complete: a signal from here on stops nothing but the report (finishComplete says so).
+    signals.quiet();
+    // A run that replaces a complete one was written beside it: swap it in now that it is complete.
+    if (isStaging(dir)) dir = commitStaged(dir);
+    if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
+    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir) : null);
   } finally {
     signals.remove();
   }
-  progress.done();
-  if (result.status === 'stopped') {
-    const replaces = isStaging(dir) ? ` (it replaces ${stagedTarget(dir)} once complete)` : '';
-    process.stderr.write(`urd: stopped after tick ${result.tick}; ${dir} is incomplete and checkpointed: continue it with urd run --resume ${dir}${replaces}\n`);
-    return 130;
-  }
-  // A run that replaces a complete one was written beside it: swap it in now that it is complete.
-  if (isStaging(dir)) dir = commitStaged(dir);
-  if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
-  const code = reportWanted(values['no-report']) ? await writeFolderReport(dir) : 0;
-  process.stdout.write(`${dir}\n`);
-  return code;
 }

@@ -9,7 +9,8 @@ import { OutputError } from '../io/atomic.ts';
 import { lockRunFolder, RunFolderBusy } from '../io/runFolder.ts';
 import { safeText } from '../io/text.ts';
 import { InputError } from '../scenario/load.ts';
-import { intOption, parseCommand, reportWanted, warnNoEffect, writeFolderReport } from './args.ts';
+import { finishComplete, folderReport, intOption, parseCommand, reportWanted, warnNoEffect } from './args.ts';
+import { abortOnSignals } from './signals.ts';
 import { Progress } from './progress.ts';
 
 export const SWEEP_HELP = `urd sweep EXPERIMENT [options]
@@ -127,20 +128,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   const label = `sweep ${plan.name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
   const progress = progressReporter(label, values.quiet);
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\n${label}: stopping (again to quit at once); finished runs are kept\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const signals = abortOnSignals(label, 'finished runs are kept');
   const started = performance.now();
-  // Two whole sweeps writing one folder would fight over runs.csv; shards share folders by design.
-  openSweepDir(dir, plan);
-  const unlock = shard ? () => undefined : lockSweep(dir);
+  let unlock = () => undefined as void;
   try {
-    const result = await runSweep(plan, { dir, workers: threads, shard, signal: controller.signal, onProgress: progress.update }).catch((err: unknown) => {
+    // Two whole sweeps writing one folder would fight over runs.csv; shards share folders by design.
+    openSweepDir(dir, plan);
+    if (!shard) unlock = lockSweep(dir);
+    const result = await runSweep(plan, { dir, workers: threads, shard, signal: signals.signal, onProgress: progress.update }).catch((err: unknown) => {
       throw diskFull(err, dir, shard ? ` --shard ${values.shard}` : '');
     });
     progress.done();
@@ -153,16 +148,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stderr.write(
       `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${threads} worker${threads > 1 ? 's' : ''}; ${what}\n`,
     );
-    // The sweep is complete: a signal now stops only the report, which handles it itself.
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    const code = result.finalized && reportWanted(values['no-report']) ? await writeFolderReport(dir) : 0;
-    process.stdout.write(`${dir}\n`);
-    return code;
+    return await finishComplete(dir, signals, result.finalized && reportWanted(values['no-report']) ? folderReport(dir) : null);
   } finally {
     unlock();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    signals.remove();
   }
 }
 

@@ -4,8 +4,9 @@
  * Runs are read one at a time and written out in row groups, so a sweep of any size passes
  * through in bounded memory. Parquet (hyparquet-writer, pure JS) or CSV.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { readFolderJson } from '../io/outputFolder.ts';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { AtomicFile, OutputError, PARTIAL_SUFFIX } from '../io/atomic.ts';
 import { csvLine } from '../io/csv.ts';
@@ -30,7 +31,8 @@ export interface ExportSource {
   rows(row: (tick: number, scope: string, metric: string, value: number) => void): void;
 }
 
-const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+// The JSON files of run and sweep folders, read loosely as before, but only as regular, size-capped files (a FIFO never blocks).
+const readJson = (path: string): any => readFolderJson(path, basename(path));
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 const isRunFolder = (d: string) => existsSync(join(d, 'manifest.json')) && existsSync(join(d, 'metrics.csv'));
 
@@ -126,6 +128,8 @@ function numericParams(params: readonly string[], sources: readonly ExportSource
 /** Refuses to replace a file that is not an earlier urd export: never lose a user's file. */
 function guardOutput(out: string, format: 'csv' | 'parquet', header: string): void {
   if (!existsSync(out)) return;
+  // A FIFO or device at --out would block the read below, and is no export of urd's either.
+  if (!lstatSync(out).isFile()) throw new InputError(out, null, null, 'exists and is not a regular file (an earlier urd export); choose another --out');
   const head = readFileSync(out).subarray(0, 4096).toString('utf8');
   const ours = format === 'csv' ? head.startsWith(header) : head.startsWith('PAR1') && readFileSync(out).includes(EXPORT_CREATOR);
   if (!ours) throw new InputError(out, null, null, 'exists and is not an earlier urd export; choose another --out');

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { readFolderText, refuseLinks } from '../io/outputFolder.ts';
@@ -73,9 +73,9 @@ export function mergeSweeps(dirs: readonly string[], out: string): MergeResult {
       missing.push(run);
       continue;
     }
-    const bytes = readFileSync(recordPath(holders[0], plan, run), 'utf8');
+    const bytes = readFolderText(recordPath(holders[0], plan, run));
     for (const other of holders.slice(1)) {
-      if (readFileSync(recordPath(other, plan, run), 'utf8') !== bytes) {
+      if (readFolderText(recordPath(other, plan, run)) !== bytes) {
         throw new InputError(recordPath(other, plan, run), null, null, `differs from ${recordPath(holders[0], plan, run)}: the same run gave two results (different urd versions?)`);
       }
     }

@@ -1,10 +1,8 @@
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import Tinypool from 'tinypool';
-import { ensureDir, OutputError, PARTIAL_SUFFIX } from '../io/atomic.ts';
-import { checkOutPath, readFolderText, refuseLinks } from '../io/outputFolder.ts';
-import { LOCK_FILE, scenarioHash } from '../io/runFolder.ts';
+import { OutputError } from '../io/atomic.ts';
+import { openPlannedFolder } from '../io/outputFolder.ts';
+import { scenarioHash } from '../io/runFolder.ts';
 import { InputError } from '../scenario/load.ts';
 import { writeAggregates } from './aggregate.ts';
 import { pointScenario, rerunCommand, type ExperimentPlan } from './load.ts';
@@ -46,32 +44,13 @@ export class RunFailure extends Error {}
  * experiment (same points, seeds and metrics) so that continuing it cannot mix two sweeps.
  */
 export function openSweepDir(dir: string, plan: ExperimentPlan): void {
-  refuseLinks(dir, 1);
-  const path = join(dir, SWEEP_FILES.plan);
-  const text = planJson(plan);
-  if (existsSync(path)) {
-    if (readFolderText(path) !== text) {
-      throw new InputError(dir, null, null, `holds a different sweep: its ${SWEEP_FILES.plan} does not match what ${plan.file} resolves to now (the experiment, its base scenario or its metrics changed); use another --out, or remove the folder`);
-    }
-    return;
-  }
-  // Never scatter a sweep into a folder that holds something else (say --out . or outputs/).
-  checkOutPath(dir);
-  const foreign = existsSync(dir) ? readdirSync(dir).filter((f) => f !== SWEEP_FILES.records && !f.startsWith(SWEEP_FILES.plan) && !f.startsWith(LOCK_FILE)) : [];
-  if (foreign.length > 0) {
-    throw new InputError(dir, null, null, `is not a sweep folder (no ${SWEEP_FILES.plan}) and holds other files (${foreign.slice(0, 3).join(', ')}); expected a new or empty folder`);
-  }
-  ensureDir(join(dir, SWEEP_FILES.records));
-  // Shards that share a folder may create it at the same moment: each writes its own temporary
-  // file and renames it over the (identical) sweep.json, so neither can break the other's rename.
-  const temp = `${path}.${process.pid}-${threadId}${PARTIAL_SUFFIX}`;
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new OutputError(`cannot write ${path}: ${(err as Error).message}`);
-  }
+  openPlannedFolder(dir, {
+    kind: 'sweep',
+    plan: SWEEP_FILES.plan,
+    text: planJson(plan),
+    records: SWEEP_FILES.records,
+    mismatch: `does not match what ${plan.file} resolves to now (the experiment, its base scenario or its metrics changed)`,
+  });
 }
 
 /** Writes runs.csv and the aggregates of a folder that holds every run's record. */

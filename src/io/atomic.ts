@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** Suffix of files being written; a file with it is never a finished output. */
 export const PARTIAL_SUFFIX = '.partial';
@@ -248,5 +249,27 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   } catch (err) {
     file.abandon();
     throw err;
+  }
+}
+
+/**
+ * Writes a file that several processes (shards sharing a folder) may write at the same moment
+ * with the same bytes: each writes its own temporary file, created exclusively, and renames it
+ * over the target, so no rename breaks another's and nothing is written through a link.
+ */
+export function writeShared(path: string, text: string): void {
+  ensureDir(dirname(path));
+  const temp = `${path}.${process.pid}-${threadId}${PARTIAL_SUFFIX}`;
+  try {
+    const fd = createExclusive(temp);
+    try {
+      writeFully(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw describe(err, path);
   }
 }

@@ -7,7 +7,8 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../scenario/load.ts';
-import { describe, ensureDir, fsyncDir, OutputError, PARTIAL_SUFFIX } from './atomic.ts';
+import { describe, ensureDir, fsyncDir, OutputError, PARTIAL_SUFFIX, writeShared } from './atomic.ts';
+import { LOCK_FILE } from './runFolder.ts';
 import { ReadRefused, readRegularFile } from './readFile.ts';
 import { safeText } from './text.ts';
 
@@ -19,6 +20,8 @@ export const STAGING_MARK = '.urd-staging';
 /** Suffix of a staged folder: `DIR.urd-new` becomes DIR once it is complete. */
 export const STAGING_SUFFIX = '.urd-new';
 const OLD_SUFFIX = '.urd-old';
+/** Replaces the staging mark once the staged result is complete and its swap has begun. */
+const READY_MARK = '.urd-ready';
 
 /** Largest manifest or small JSON read back from an output folder. */
 export const MAX_META_BYTES = 64 << 20;
@@ -170,6 +173,11 @@ export function stagingDir(dir: string): string {
   return join(dirname(dir), basename(dir) + STAGING_SUFFIX);
 }
 
+/** Where a swap sets `dir`'s old result aside (beside it, whatever trailing slash `dir` was given with). */
+function oldDir(dir: string): string {
+  return join(dirname(dir), basename(dir) + OLD_SUFFIX);
+}
+
 function makeStaging(dir: string): string {
   const staging = stagingDir(dir);
   const st = lstatSync(staging, { throwIfNoEntry: false });
@@ -212,6 +220,7 @@ function makeStaging(dir: string): string {
  */
 export function prepareOutput(dir: string, kind: 'run' | 'comparison', force = false): OutputTarget {
   checkOutPath(dir);
+  settleSwap(dir);
   const state = inspect(dir, kind);
   if (state.resumable) {
     throw new InputError(safeText(dir), null, null, `holds an unfinished run with a checkpoint; continue it with urd run --resume ${safeText(dir)}, or delete the folder to start over`);
@@ -252,29 +261,154 @@ export function stagedTarget(staging: string): string {
   return staging.slice(0, -STAGING_SUFFIX.length);
 }
 
+/** The steps of a swap, in order, as {@link commitStaged} reports them to its test hook. */
+export const SWAP_STEPS = ['ready', 'aside', 'in', 'old-removed', 'done'] as const;
+export type SwapStep = (typeof SWAP_STEPS)[number];
+
 /**
- * Moves a complete staged result into place: the old folder (if any) is renamed aside, the new
- * one renamed to its name, and only then is the old one deleted. Killed in between, both
- * results are still on disk (DIR.urd-old and DIR.urd-new) and the next swap completes.
+ * Moves a complete staged result into place. Node has no atomic exchange of two folders
+ * (renameat2 RENAME_EXCHANGE), so the swap is a short sequence whose every intermediate state
+ * the next command recognises and finishes ({@link settleSwap}):
+ *   ready        the staging mark is renamed to the ready mark: from here the swap goes forward;
+ *   aside        DIR is renamed to DIR.urd-old (an empty DIR is removed instead);
+ *   in           DIR.urd-new is renamed to DIR (the ready mark inside says so);
+ *   old-removed  DIR.urd-old is deleted;
+ *   done         the ready mark is removed.
+ * `step` is a test hook called after each step (it throws to play a crash there).
  */
-export function commitStaged(staging: string): string {
+export function commitStaged(staging: string, step?: (done: SwapStep) => void): string {
   const dir = stagedTarget(staging);
-  const old = dir + OLD_SUFFIX;
   try {
-    if (existsSync(old)) {
-      if (existsSync(dir)) rmSync(old, { recursive: true, force: true });
-      else renameSync(old, dir);
-    }
-    const hadOld = lstatSync(dir, { throwIfNoEntry: false });
-    if (hadOld?.isDirectory() && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
-    else if (hadOld) renameSync(dir, old);
-    renameSync(staging, dir);
-    // The mark goes last: a staging folder interrupted in its swap is still recognised as one.
-    rmSync(join(dir, STAGING_MARK), { force: true });
-    fsyncDir(dirname(dir));
-    rmSync(old, { recursive: true, force: true });
+    settleSwap(dir);
+    renameSync(join(staging, STAGING_MARK), join(staging, READY_MARK));
+    fsyncDir(staging);
+    step?.('ready');
+    finishSwap(dir, step);
   } catch (err) {
+    if (err instanceof InputError || err instanceof OutputError) throw err;
     throw describe(err, dir);
   }
   return dir;
+}
+
+/** Carries a swap whose staging folder is marked ready through to its end, from wherever it stopped. */
+function finishSwap(dir: string, step?: (done: SwapStep) => void): void {
+  const staging = stagingDir(dir);
+  const old = oldDir(dir);
+  if (existsSync(join(staging, READY_MARK))) {
+    if (lstatSync(dir, { throwIfNoEntry: false })) {
+      if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+      else renameSync(dir, old);
+    }
+    step?.('aside');
+    renameSync(staging, dir);
+    fsyncDir(dirname(dir));
+    step?.('in');
+  }
+  rmSync(old, { recursive: true, force: true });
+  step?.('old-removed');
+  // The mark goes last: until then, DIR.urd-old beside DIR is known to be the replaced result.
+  rmSync(join(dir, READY_MARK), { force: true });
+  step?.('done');
+}
+
+/** Whether something stands at a path (a path that cannot even be looked at holds no swap to settle; its users say why). */
+function present(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Brings a folder whose swap was interrupted (a crash in {@link commitStaged}) back to one
+ * complete result at its path, and says so in one line on stderr; does nothing to any other
+ * folder. A swap that reached its ready mark is finished (the new result at DIR, the old one
+ * deleted); an old result renamed aside without a ready replacement is put back. Every command
+ * that writes or reads an output folder calls this first. Throws InputError when the folders
+ * beside DIR are not in a state a swap leaves (changed by hand), rather than guess. Returns
+ * whether it changed anything.
+ */
+export function settleSwap(dir: string): boolean {
+  const staging = stagingDir(dir);
+  const old = oldDir(dir);
+  const hasDir = present(dir);
+  const hasOld = present(old);
+  const ready = existsSync(join(staging, READY_MARK));
+  const placed = hasDir && existsSync(join(dir, READY_MARK));
+  if (!hasOld && !ready && !placed) return false;
+  const shown = safeText(dir);
+  if ((ready && hasDir && hasOld) || (ready && placed) || (hasOld && hasDir && !placed)) {
+    throw new InputError(shown, null, null, `a replacement of it was interrupted and the folders beside it (${safeText(basename(old))}, ${safeText(basename(staging))}) were changed since; keep the one you want as ${shown} and delete the other`);
+  }
+  try {
+    if (ready || placed) {
+      const aside = hasOld || (ready && hasDir);
+      finishSwap(dir);
+      if (ready || hasOld) process.stderr.write(`urd: ${shown}: finished its interrupted replacement: it holds the new result${aside ? ' (the old one is deleted)' : ''}\n`);
+      return true;
+    }
+    // The old result was set aside but no complete replacement is ready: put it back.
+    renameSync(old, dir);
+    fsyncDir(dirname(dir));
+    process.stderr.write(`urd: ${shown}: restored the previous result (its replacement had been interrupted before it was complete)\n`);
+    return true;
+  } catch (err) {
+    throw describe(err, dir);
+  }
+}
+
+/** How a folder identified by its plan file (a sweep's sweep.json, a calibration's plan.json) is recognised. */
+export interface PlannedFolder {
+  /** What the folder holds, in messages: "sweep", "calibration". */
+  kind: string;
+  /** The plan file's name. */
+  plan: string;
+  /** The plan file's text for this very sweep or calibration. */
+  text: string;
+  /** The subfolder of records the work fills. */
+  records: string;
+  /** Why another plan file differs, for the message: "does not match what X resolves to now (...)". */
+  mismatch: string;
+}
+
+/**
+ * Creates a folder of work that shards may share and a resume continues (sweeps, calibrations),
+ * or checks that an existing one holds this very plan, so continuing it cannot mix two. The
+ * same guarantees as {@link prepareOutput}: an interrupted swap is settled first, links are
+ * refused, `--out .` and the like are refused, and a folder holding anything but the plan, its
+ * records and urd's lock is refused, never written into. The plan file is written by
+ * {@link writeShared}: shards that create the folder at the same moment cannot break each other.
+ */
+export function openPlannedFolder(dir: string, f: PlannedFolder): void {
+  settleSwap(dir);
+  refuseLinks(dir, 1);
+  // urd writes regular files and folders only: a FIFO, device or socket is never its own, and the records are a folder.
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw describe(err, dir);
+  }
+  for (const name of names) {
+    const st = lstatSync(join(dir, name));
+    if ((!st.isFile() && !st.isDirectory()) || (name === f.records && !st.isDirectory())) {
+      throw new InputError(safeText(join(dir, name)), null, null, `is not ${name === f.records ? 'a folder' : 'a regular file or folder'}, so it is not urd's; move it away or choose another --out`);
+    }
+  }
+  const path = join(dir, f.plan);
+  if (existsSync(path)) {
+    if (readFolderText(path) !== f.text) throw new InputError(safeText(dir), null, null, `holds a different ${f.kind}: its ${f.plan} ${f.mismatch}; use another --out, or remove the folder`);
+    return;
+  }
+  // Never scatter the work into a folder that holds something else (say --out . or outputs/).
+  checkOutPath(dir);
+  const foreign = names.filter((n) => n !== f.records && !n.startsWith(f.plan) && !n.startsWith(LOCK_FILE));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).map((n) => safeText(n, 40)).join(', ');
+    throw new InputError(safeText(dir), null, null, `is not a ${f.kind} folder (no ${f.plan}) and holds other files (${shown}); expected a new or empty folder`);
+  }
+  ensureDir(join(dir, f.records));
+  writeShared(path, f.text);
 }

@@ -3,7 +3,8 @@
  * plain data, or reads a `urd compare` folder (compare.csv, compare-runs.csv and the run
  * folders under `<dir>/<scenario>/seed-<s>`), and writes `<dir>/report.html` and its pictures.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFolderText } from '../io/outputFolder.ts';
 import { join, relative } from 'node:path';
 import type { ComparisonText } from '../experiments/compare.ts';
 import { readable } from '../i18n/format.ts';
@@ -66,7 +67,7 @@ type ScenarioTexts = { title: string; description: string; question: string };
 
 function scenarioTexts(dirs: readonly string[], lang: Lang): ScenarioTexts {
   try {
-    return localText(JSON.parse(readFileSync(join(dirs[0], 'manifest.json'), 'utf8')).scenario ?? {}, lang);
+    return localText(JSON.parse(readFolderText(join(dirs[0], 'manifest.json'))).scenario ?? {}, lang);
   } catch {
     return { title: '', description: '', question: '' };
   }
@@ -77,8 +78,9 @@ function comparisonMeta(dir: string): { reference?: string } & ComparisonText {
   const path = join(dir, 'compare.json');
   if (!existsSync(path)) return {};
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
+    return JSON.parse(readFolderText(path));
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(path, null, null, 'not valid JSON');
   }
 }

@@ -3,7 +3,8 @@
  * parameters, verdict, dpd_final, ...) and aggregate.csv when present — and turns it into the
  * grids and series that the sweep charts draw.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFolderText } from '../io/outputFolder.ts';
 import { join } from 'node:path';
 import { tConfidenceInterval } from '../metrics/convergence.ts';
 import { InputError } from '../scenario/load.ts';
@@ -51,7 +52,7 @@ function planParameters(dir: string): string[] | null {
   const path = join(dir, 'sweep.json');
   if (!existsSync(path)) return null;
   try {
-    const p = JSON.parse(readFileSync(path, 'utf8')).parameters;
+    const p = JSON.parse(readFolderText(path)).parameters;
     return Array.isArray(p) && p.every((x) => typeof x === 'string') ? p : null;
   } catch {
     return null;

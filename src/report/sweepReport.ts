@@ -3,7 +3,8 @@
  * vary most (or a line over the one that varies), the share of runs whose gap narrowed, and the
  * per-point table from aggregate.csv — written to `<dir>/report.html` and `<dir>/charts/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFolderText } from '../io/outputFolder.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -72,11 +73,11 @@ function planText(dir: string): PlanText {
     out.description ||= typeof j.description === 'string' ? j.description.trim() : '';
   };
   try {
-    const plan = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    const plan = JSON.parse(readFolderText(join(dir, 'sweep.json')));
     take(plan);
     // The experiment path is relative to the checkout; an unreadable file only costs the story.
     const exp = typeof plan.experiment === 'string' ? [resolve(plan.experiment), join(projectRoot, plan.experiment)].find((p) => existsSync(p)) : undefined;
-    if (exp) take(parseYaml(readFileSync(exp, 'utf8')) ?? {});
+    if (exp) take(parseYaml(readFolderText(exp)) ?? {});
   } catch {
     // no or unreadable sweep.json: the report falls back to plain titles
   }

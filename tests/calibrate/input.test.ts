@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,5 +85,17 @@ describe('bad calibration input', () => {
     const r = urd(['calibrate', join(work, 'cli.yaml'), '--out', join(work, 'never')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cli\.yaml:\d+: parameters\.world\.rings\.1\.access\.prior: expected one of "uniform", "log-uniform", "normal"/);
+  }, 30_000);
+  it('refuses an observed file that is a FIFO or /dev/zero at once (it used to block, or grow without bound), exit 2', () => {
+    const fifo = join(work, 'fifo.csv');
+    execFileSync('mkfifo', [fifo]);
+    for (const [name, observed] of [['fifo', fifo], ['zero', '/dev/zero']]) {
+      const file = join(work, `${name}.yaml`);
+      writeFileSync(file, calibrationYaml('budget: 200\n').replace('file: observed.csv', `file: ${observed}`));
+      const r = urd(['calibrate', file, '--out', join(work, 'never')], { timeout: 20_000 });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/is not a regular file \(a device, pipe or socket\); expected an observed series/);
+    }
   }, 30_000);
 });

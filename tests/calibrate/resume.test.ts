@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalibration, type CalibrationPlan } from '../../src/calibrate/load.ts';
@@ -102,4 +102,55 @@ describe('an interrupted calibration', () => {
     expect(outputs(reference)).toEqual(before);
     expect(readdirSync(work).sort()).toEqual(listing);
   });
+
+  it("has a sweep folder's guarantees: a planted link and --out . on a folder holding files are refused, nothing written", async () => {
+    const linked = join(work, 'linked');
+    mkdirSync(linked);
+    const outside = join(work, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(linked, 'evaluations'));
+    await expect(runCalibration(plan, { dir: linked, workers: 1 })).rejects.toThrow(/evaluations: is a symbolic link; urd never writes through links/);
+    symlinkSync(join(outside, 'x'), join(linked, 'plan.json.partial'));
+    rmSync(join(linked, 'evaluations'));
+    await expect(runCalibration(plan, { dir: linked, workers: 1 })).rejects.toThrow(/plan\.json\.partial: is a symbolic link/);
+    expect(readdirSync(outside)).toEqual([]);
+    const mine = join(work, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'thesis.tex'), 'x');
+    const r = urd(['calibrate', file, '--out', '.', '--quiet'], { cwd: mine });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--out: \. is the working folder .*expected a new folder of its own/);
+    expect(readdirSync(mine)).toEqual(['thesis.tex']);
+  });
+
+  it('a hand-edited calibration.json is bad input for urd report (exit 2), never a crash in the charts', () => {
+    const dir = join(work, 'edited');
+    cpSync(reference, dir, { recursive: true });
+    const path = join(dir, 'calibration.json');
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    for (const [edit, why] of [
+      [null, /calibration\.json: expected object, got null \(edited by hand\?/],
+      [{ ...good, series: 5 }, /calibration\.json: series: expected array, got 5/],
+      [{ ...good, parameters: [{ path: 'x' }] }, /calibration\.json: parameters\.0\.prior: expected string, got nothing/],
+    ] as const) {
+      writeFileSync(path, JSON.stringify(edit));
+      const r = urd(['report', '--quiet', dir]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(why);
+    }
+    expect(existsSync(join(dir, 'report.html'))).toBe(existsSync(join(reference, 'report.html')));
+  });
+
+  it('reads the base scenario once: with it moved away after loading, the calibration is the same', async () => {
+    const again = loadCalibration(file);
+    const base = join(work, 'tiny.yaml');
+    renameSync(base, `${base}.away`);
+    const dir = join(work, 'base-once');
+    try {
+      writeOutputs(again, (await runCalibration(again, { dir, workers: 1 }))!, dir);
+    } finally {
+      renameSync(`${base}.away`, base);
+    }
+    expect(outputs(dir)).toEqual(outputs(reference));
+  }, 60_000);
 });

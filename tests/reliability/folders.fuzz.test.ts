@@ -3,8 +3,10 @@ import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, 
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPlan, readRecord } from '../../src/experiments/store.ts';
-import { runSweep } from '../../src/experiments/sweep.ts';
+import { loadCalibration } from '../../src/calibrate/load.ts';
+import { openCalibrationDir, planText, readPlanFile } from '../../src/calibrate/store.ts';
+import { planJson, readPlan, readRecord } from '../../src/experiments/store.ts';
+import { openSweepDir, runSweep } from '../../src/experiments/sweep.ts';
 import { loadExperiment } from '../../src/experiments/load.ts';
 import { OutputError } from '../../src/io/atomic.ts';
 import { commitStaged, prepareOutput } from '../../src/io/outputFolder.ts';
@@ -12,6 +14,7 @@ import { readRunFolder } from '../../src/report/read.ts';
 import { inspectRunFolder, resumeRun, runScenario, runScenarioResumable } from '../../src/run/runScenario.ts';
 import { InputError } from '../../src/scenario/load.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
+import { calibrationYaml, writeObserved } from '../calibrate/helpers.ts';
 import { writeExperiment } from '../experiments/helpers.ts';
 import { tempDir } from './helpers.ts';
 
@@ -27,7 +30,7 @@ import { tempDir } from './helpers.ts';
 const CASES = Math.max(20, Math.round(Number(process.env.URD_FUZZ_CASES ?? 300) / 5));
 const scratch = tempDir('urd-folderfuzz-');
 const VICTIM = join(scratch, 'victim.txt');
-const tally = { refused: 0, written: 0, failed: 0, editsRefused: 0, editsRead: 0 };
+const tally = { refused: 0, written: 0, failed: 0, plannedRefused: 0, plannedOpened: 0, editsRefused: 0, editsRead: 0 };
 afterAll(() => {
   console.info(`folder fuzz: ${JSON.stringify(tally)}`);
   rmSync(scratch, { recursive: true, force: true });
@@ -122,6 +125,57 @@ describe('output folders under random contents', () => {
       { numRuns: CASES },
     );
   }, 120_000);
+
+  it(`(${CASES} folders × sweep and calibration): opened only when new, empty or of this very plan; nothing else changed`, () => {
+    const cal = join(scratch, 'cal');
+    mkdirSync(cal);
+    writeObserved(cal, { 'diffusion.p': 0.03 }, 7);
+    writeFileSync(join(cal, 'calibration.yaml'), calibrationYaml('method: { type: abc-smc, particles: 10, acceptance: 0.5 }\nbudget: 160\n'));
+    const calibration = loadCalibration(join(cal, 'calibration.yaml'));
+    mkdirSync(join(scratch, 'planned-exp'));
+    const experiment = loadExperiment(writeExperiment(join(scratch, 'planned-exp'), 'base: tiny.yaml\nparameters:\n  talent.barrier: [0.3, 1.5]\nmetrics: [dpd_final]\n', 'name: tiny\nticks: 2\nworld: { residents: 60 }\n'));
+    const opens = {
+      calibration: { plan: 'plan.json', records: 'evaluations', text: planText(calibration), open: (dir: string) => openCalibrationDir(dir, calibration) },
+      sweep: { plan: 'sweep.json', records: 'runs', text: planJson(experiment), open: (dir: string) => openSweepDir(dir, experiment) },
+    };
+    const named = fc.record({
+      name: fc.constantFrom('plan.json', 'plan.json.partial', 'evaluations', 'populations', 'calibration.json', 'sweep.json', 'runs', 'runs.csv', '.urd.lock', 'notes.txt'),
+      kind: fc.constantFrom('file', 'plan', 'folder', 'link-out', 'link-zero', 'link-dangling', 'link-loop', 'fifo'),
+      complete: fc.boolean(),
+    });
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(named, { maxLength: 4 }), fc.constantFrom('calibration', 'sweep'), (entries, kind) => {
+        const o = opens[kind as keyof typeof opens];
+        const dir = join(scratch, `planned-${n++}`);
+        // 'plan' is this very plan's file (a folder to continue); the other kinds as for output folders.
+        build(dir, entries.map((e) => (e.kind === 'plan' ? { ...e, kind: 'file' } : e)));
+        for (const e of entries) if (e.kind === 'plan' && e.name === o.plan && lstatSync(join(dir, e.name)).isFile()) writeFileSync(join(dir, e.name), o.text);
+        const before = snapshot(dir);
+        const planPath = join(dir, o.plan);
+        const continued = lstatSync(planPath, { throwIfNoEntry: false })?.isFile() === true && readFileSync(planPath, 'utf8') === o.text;
+        try {
+          o.open(dir);
+        } catch (err) {
+          if (!(err instanceof InputError || err instanceof OutputError)) throw err;
+          expect(err.message).not.toMatch(/\n/);
+          expect(snapshot(dir)).toEqual(before);
+          tally.plannedRefused++;
+          return;
+        }
+        // Opened: the plan file is this plan's; the folder held no link or FIFO, and, unless it already held this
+        // plan (a folder to continue, with the results urd writes beside it), nothing but the plan, its records and the lock.
+        expect(readFileSync(join(dir, o.plan), 'utf8')).toBe(o.text);
+        for (const [name, what] of before) {
+          if (what.startsWith('link') || what === 'fifo') throw new Error(`${name} (${what}) was accepted in a ${kind} folder`);
+          if (!continued && name !== o.records && !name.startsWith(o.records + '/') && !name.startsWith(o.plan) && name !== '.urd.lock') throw new Error(`foreign ${name} was in a new ${kind} folder`);
+        }
+        expect(readFileSync(VICTIM, 'utf8')).toBe('outside');
+        tally.plannedOpened++;
+      }),
+      { numRuns: CASES },
+    );
+  }, 120_000);
 });
 
 /** A JSON edit: a path into the document and a hostile value. */
@@ -151,6 +205,7 @@ describe('hand-edited run and sweep folders', () => {
   const run = join(scratch, 'run');
   const stopped = join(scratch, 'stopped');
   const sweep = join(scratch, 'sweep');
+  const calibration = join(scratch, 'calibration');
   beforeAll(async () => {
     runScenario(tiny, { dir: run });
     let at = -1;
@@ -158,6 +213,10 @@ describe('hand-edited run and sweep folders', () => {
     mkdirSync(join(scratch, 'exp'));
     const experiment = writeExperiment(join(scratch, 'exp'), 'base: tiny.yaml\nreplications: 2\nparameters:\n  talent.barrier: [0.3, 1.5]\nmetrics: [dpd_final, verdict]\n', 'name: tiny\nticks: 2\nworld: { residents: 60 }\n');
     await runSweep(loadExperiment(experiment), { dir: sweep, workers: 1 });
+    mkdirSync(join(scratch, 'cal-edit'));
+    writeObserved(join(scratch, 'cal-edit'), { 'diffusion.p': 0.03 }, 7);
+    writeFileSync(join(scratch, 'cal-edit', 'c.yaml'), calibrationYaml('method: { type: abc-smc, particles: 10, acceptance: 0.5 }\nbudget: 160\n'));
+    openCalibrationDir(calibration, loadCalibration(join(scratch, 'cal-edit', 'c.yaml')));
   }, 60_000);
 
   const outcome = (f: () => unknown) => {
@@ -171,16 +230,17 @@ describe('hand-edited run and sweep folders', () => {
     }
   };
 
-  it(`(${CASES} edits each of manifest.json, summary.json and sweep.json): read or refused as bad input, never a crash`, async () => {
+  it(`(${CASES} edits each of manifest.json, summary.json, sweep.json, a run record and a calibration's plan.json): read or refused as bad input, never a crash`, async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('manifest.json', 'summary.json', 'sweep.json', 'record'), fc.nat(), hostile, fc.boolean(), async (file, pick, value, drop) => {
+      fc.asyncProperty(fc.constantFrom('manifest.json', 'summary.json', 'sweep.json', 'record', 'plan.json'), fc.nat(), hostile, fc.boolean(), async (file, pick, value, drop) => {
         const dir = join(scratch, `edit-${n++}`);
-        const source = file === 'sweep.json' || file === 'record' ? sweep : file === 'manifest.json' && pick % 2 ? stopped : run;
+        const source = file === 'plan.json' ? calibration : file === 'sweep.json' || file === 'record' ? sweep : file === 'manifest.json' && pick % 2 ? stopped : run;
         cpSync(source, dir, { recursive: true });
         const path = file === 'record' ? join(dir, 'runs', '0001.json') : join(dir, file);
         writeFileSync(path, editJson(readFileSync(path, 'utf8'), pick, value, drop));
         if (file === 'sweep.json') outcome(() => readPlan(dir));
+        else if (file === 'plan.json') outcome(() => readPlanFile(dir));
         else if (file === 'record') outcome(() => readRecord(dir, readPlan(dir), 1));
         else {
           outcome(() => inspectRunFolder(dir));

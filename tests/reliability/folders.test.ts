@@ -122,6 +122,38 @@ describe('readers of run and sweep folders read regular files only, with a size 
     }
     expect(existsSync(join(scratch, 'never'))).toBe(false);
   });
+
+  it('urd report and urd export never block on a FIFO in a folder they read (they used to read some files unchecked)', () => {
+    const done = (r: ReturnType<typeof urd>, what: string) => {
+      expect(r.code, `${what} did not finish: ${r.stderr}`).not.toBeNull();
+      expect(noStack(r.stderr), what).toBe(true);
+      return r;
+    };
+    // A sweep whose sweep.json is a FIFO: its report falls back to plain titles (the story is optional), at once.
+    const sweep = join(scratch, 'report-fifo-sweep');
+    cpSync(join(scratch, 'whole'), sweep, { recursive: true });
+    rmSync(join(sweep, 'sweep.json'));
+    fifo(join(sweep, 'sweep.json'));
+    expect(done(urd(['report', '--quiet', sweep], { report: true, timeout: 30_000 }), 'report of a sweep').code).toBe(0);
+    // A comparison whose compare.json is a FIFO: refused.
+    const cmp = join(scratch, 'report-fifo-compare');
+    const tiny = join(scratch, 'exp', 'tiny.yaml');
+    const other = join(scratch, 'other.yaml');
+    writeFileSync(other, 'name: other\nseed: 1\nticks: 3\nworld: { residents: 200 }\n');
+    expect(urd(['compare', tiny, other, '--seeds', '1', '--out', cmp, '--quiet']).code).toBe(0);
+    rmSync(join(cmp, 'compare.json'));
+    fifo(join(cmp, 'compare.json'));
+    const r = done(urd(['report', '--quiet', cmp], { report: true, timeout: 30_000 }), 'report of a comparison');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/compare\.json: is not a regular file/);
+    // export of a run folder whose manifest.json is a FIFO, and export --out a FIFO: refused.
+    const e = done(urd(['export', withFile('export-fifo', 'manifest.json', fifo), '--format', 'csv'], { timeout: 20_000 }), 'export');
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/manifest\.json: is not a regular file/);
+    const o = done(urd(['export', run, '--format', 'csv', '--out', fifo(join(scratch, 'export-out-fifo'))], { timeout: 20_000 }), 'export --out');
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/is not a regular file/);
+  }, 90_000);
 });
 
 describe('a hand-edited sweep.json is validated like any input', () => {

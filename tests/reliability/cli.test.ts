@@ -146,7 +146,10 @@ describe('bad input exits 2 with one line, whatever the command', () => {
       }
       expect(late, `the report was written before the signal in ${attempt} attempts`).toBe(false);
       child.kill('SIGTERM');
-      expect(await exit, stderr).toBe(130);
+      const code = await exit;
+      // Finished between the look and the signal (a starved parent): the signal found no process.
+      if (code === 0 && attempt < 5) continue;
+      expect(code, stderr).toBe(130);
       expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
       expect(stderr).toMatch(new RegExp(`urd: SIGTERM received while writing the report; ${dir} is complete \\(its report can be written again with urd report ${dir}\\)`));
       expect(existsSync(join(dir, 'report.html.partial'))).toBe(false);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
-import { localText } from '../i18n/report.ts';
+import { localText } from '../i18n/localText.ts';
 import { safeText } from '../io/text.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';

@@ -142,13 +142,3 @@ export const HEADLINES: Record<Lang, Record<string, string>> = {
     undetermined: '运行期太短，无法判断差距的走向。',
   },
 };
-
-/** A scenario's (or comparison's) title, story and question in a language, falling back to English where no translation is given. */
-export function localText(s: { title?: string; description?: string; question?: string; title_zh?: string; description_zh?: string; question_zh?: string }, lang: Lang): { title: string; description: string; question: string } {
-  const zh = lang === 'zh';
-  return {
-    title: (zh && s.title_zh) || s.title || '',
-    description: ((zh && s.description_zh) || s.description || '').trim(),
-    question: ((zh && s.question_zh) || s.question || '').trim(),
-  };
-}

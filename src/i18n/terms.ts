@@ -33,6 +33,36 @@ export const TERMS = {
 
 export type TermKey = keyof typeof TERMS;
 
+/**
+ * The verdict on the gap, one word each: how it went over the run (widened, narrowed,
+ * unchanged) and lately (widening, narrowing, flat). The headline, the reading, the charts, the
+ * sweep's maps and the classroom page all take them from here, so one verdict reads the same
+ * everywhere (one Chinese verb for a narrowed gap, where there once were two).
+ */
+export const VERDICT_TERMS = {
+  widened: { zh: '扩大', en: 'widened' },
+  narrowed: { zh: '缩小', en: 'narrowed' },
+  unchanged: { zh: '几乎不变', en: 'hardly changed' },
+  widening: { zh: '正在扩大', en: 'widening' },
+  narrowing: { zh: '正在缩小', en: 'narrowing' },
+  flat: { zh: '基本持平', en: 'flat' },
+  undetermined: { zh: '无法判断', en: 'undetermined' },
+} as const satisfies Record<string, Term>;
+
+/** The five levers of governance, policy → capital → talent → industry → rights, one per stage of the chain. */
+export const LEVER_TERMS = {
+  policy: { zh: '政策', en: 'policy' },
+  capital: { zh: '资本', en: 'capital' },
+  talent: { zh: '人才', en: 'talent' },
+  industry: { zh: '产业', en: 'industry' },
+  rights: { zh: '权利', en: 'rights' },
+} as const satisfies Record<string, Term>;
+
+/** A lever's name in a language (the key itself when it is not a lever). */
+export function leverWord(lever: string, lang: Lang): string {
+  return (LEVER_TERMS as Record<string, Term>)[lever]?.[lang] ?? lever;
+}
+
 /** A term in one language; in English with the Chinese original beside it, so both are learnt. */
 export function term(key: TermKey, lang: Lang): string {
   const t = TERMS[key];

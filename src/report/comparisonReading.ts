@@ -5,7 +5,7 @@
  * the live results) and the report (from compare.csv) build the same facts, so they say the
  * same thing.
  */
-import { type Lang, TERMS } from '../i18n/terms.ts';
+import { type Lang, type Term, TERMS, VERDICT_TERMS } from '../i18n/terms.ts';
 import { MINUS, readable } from '../i18n/format.ts';
 import { WASTE_WARNING_SHARE, type RunSummary } from '../metrics/summary.ts';
 
@@ -83,14 +83,9 @@ export interface ComparisonFacts {
   diffs: DiffFacts[];
 }
 
-const VERDICT_WORDS: Record<Lang, Record<string, string>> = {
-  en: { widened: 'widened', narrowed: 'narrowed', unchanged: 'unchanged', widening: 'widening', narrowing: 'narrowing', flat: 'flat', undetermined: 'undetermined' },
-  zh: { widened: '扩大', narrowed: '收窄', unchanged: '不变', widening: '正在扩大', narrowing: '正在收窄', flat: '持平', undetermined: '无法判定' },
-};
-
-/** A verdict word in a language (the raw word when unknown). */
+/** A verdict word in a language, from the glossary (the raw word when unknown). */
 export function verdictWord(verdict: string, lang: Lang): string {
-  return VERDICT_WORDS[lang][verdict] ?? verdict;
+  return (VERDICT_TERMS as Record<string, Term>)[verdict]?.[lang] ?? verdict;
 }
 
 /** Whether a difference's 95% interval excludes zero. */

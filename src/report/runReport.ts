@@ -122,7 +122,7 @@ function settingsHtml(run: RunFolder, lang: Lang): string {
   );
   const ivs = (s.interventions ?? []).length
     ? tableHtml(
-        zh ? ['政策', '杠杆', '工具', '分配', '时期', '每期预算'] : ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
+        zh ? ['干预措施', '杠杆', '工具', '分配', '时期', '每期预算'] : ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
         s.interventions.map((iv, i) => [iv.label || `#${i + 1}`, iv.lever, iv.instrument, iv.allocation, `${iv.start}–${Math.min(iv.end, s.ticks)}`, iv.budget > 0 ? fmtNumber(iv.budget) : `${zh ? '强度' : 'intensity'} ${fmtNumber(iv.intensity)}`]),
         zh ? '政策干预' : 'Interventions',
       )

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { reportText } from '../i18n/report.ts';
-import type { Lang } from '../i18n/terms.ts';
+import { type Lang, VERDICT_TERMS } from '../i18n/terms.ts';
 import { InputError } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.ts';
 import { didYouMean } from '../scenario/suggest.ts';
@@ -166,10 +166,10 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
     const share = sweepGrid(sweep, 'narrowed', grid.xName, grid.yName);
     if (share && sweep.runs.columns.includes('verdict')) {
       if (uniform(share.values)) {
-        notes.push(lang === 'zh' ? `每个参数点的差距收窄的运行占比都是 ${fmtPercent(share.values[0][0], 0)}，因此不画其热图。` : `Every point has ${fmtPercent(share.values[0][0], 0)} of its runs with a narrowed gap, so that map is left out: it would be one colour.`);
+        notes.push(lang === 'zh' ? `每个参数点的差距${VERDICT_TERMS.narrowed.zh}的运行占比都是 ${fmtPercent(share.values[0][0], 0)}，因此不画其热图。` : `Every point has ${fmtPercent(share.values[0][0], 0)} of its runs with a ${VERDICT_TERMS.narrowed.en} gap, so that map is left out: it would be one colour.`);
       } else {
         const st = metricName('narrowed', lang);
-        charts.push(renderChart('narrowed-share', `${st}: ${grid.xName} × ${grid.yName}`, lang === 'zh' ? '差距 |DPD| 收窄（判定为“收窄”）的重复运行占比（1 = 全部）。' : 'The share of replications whose gap |DPD| ended below where it started (verdict “narrowed”; 1 = all of them).', heatMapChart({ ...share, xLabel: labelled.xLabel, yLabel: labelled.yLabel }, { title: st, metric: 'narrowed', lang })));
+        charts.push(renderChart('narrowed-share', `${st}: ${grid.xName} × ${grid.yName}`, lang === 'zh' ? `差距 |DPD| 比开始时小（判定为“${VERDICT_TERMS.narrowed.zh}”）的重复运行占比（1 = 全部）。` : `The share of replications whose gap |DPD| ended below where it started (verdict “${VERDICT_TERMS.narrowed.en}”; 1 = all of them).`, heatMapChart({ ...share, xLabel: labelled.xLabel, yLabel: labelled.yLabel }, { title: st, metric: 'narrowed', lang })));
       }
     }
     if (vary.length > 2) {

@@ -75,8 +75,7 @@ export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): Re
     return writeRunReport(dir, { lang });
   }
   if (kind === 'sweep') return writeSweepReport(dir, { metric, lang });
-  // The calibration report is in English only so far; --lang does not reach it yet.
-  if (kind === 'calibration') return writeCalibrationReport(dir);
+  if (kind === 'calibration') return writeCalibrationReport(dir, { lang });
   return writeComparisonReport(dir, { metric, lang });
 }
 

@@ -17,6 +17,7 @@ import { measureEndToEnd } from './endToEnd.ts';
 import { runScale, type ScaleResult, type ScaleSpec } from './placesScale.ts';
 import { measureStartup } from './startup.ts';
 import { measureSweep } from './sweepThroughput.ts';
+import { measureExport } from './exportScale.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +49,8 @@ interface Plan {
   scale: ScaleSpec | null;
   /** Runs of the sweep throughput measurement (0: skipped). */
   sweepRuns: number;
+  /** Runs of the smaller folder urd export reads (the larger has ten times as many; 0: skipped). */
+  exportRuns: number;
   endToEnd: boolean;
 }
 
@@ -84,6 +87,7 @@ function plan(mode: Mode): Plan {
       places: [model(10_000, 5, { placeScale: 4, reportTicks: 1 })],
       scale: null,
       sweepRuns: 0,
+      exportRuns: 0,
       endToEnd: false,
     };
   }
@@ -97,6 +101,7 @@ function plan(mode: Mode): Plan {
     places: sweep,
     scale: { kind: 'scale', residents: 1_000_000, warmup: 2, ticks: 5, seed: SEED },
     sweepRuns: mode === 'full' ? 200 : 40,
+    exportRuns: mode === 'full' ? 1000 : 200,
     endToEnd: true,
   };
   if (mode === 'full') {
@@ -243,6 +248,7 @@ export async function main(argv: string[]): Promise<number> {
   const startup = guarded('start-up of the CLI against bare node', () => measureStartup(ROOT, mode === 'quick' ? 3 : 7));
   const endToEnd = p.endToEnd ? guarded('urd run scenarios/baseline.yaml end to end', () => measureEndToEnd(ROOT)) : null;
   const sweepResult = p.sweepRuns > 0 ? guarded(`sweep throughput: ${p.sweepRuns} runs × 10k residents, 1 and 2 workers`, () => measureSweep(ROOT, p.sweepRuns)) : null;
+  const exportScale = p.exportRuns > 0 ? guarded(`urd export of ${p.exportRuns} and ${10 * p.exportRuns} runs, Parquet and CSV`, () => measureExport(ROOT, p.exportRuns, 10 * p.exportRuns)) : null;
 
   say('charts of a 50-tick baseline run (100k residents)');
   let charts: ChartsResult | null = null;
@@ -262,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
     kernel: kernels,
     places,
     charts,
-    user: { startup, endToEnd, scale, sweep: sweepResult },
+    user: { startup, endToEnd, scale, sweep: sweepResult, exportScale },
     loadAverage,
     failures,
     elapsedSeconds: (performance.now() - started) / 1000,

@@ -163,7 +163,9 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
   const side = (q: Qualifier) => (q.values.leader === 'rural' ? (lang === 'zh' ? '农村' : 'rural') : lang === 'zh' ? '城市' : 'urban');
   const pct = (x: number | string) => `${(100 * Number(x)).toFixed(1)}%`;
   const stage = (q: Qualifier) => TERMS[`stage${String(q.values.stage).replace(/^./, (c) => c.toUpperCase())}` as TermKey][lang];
-  const changeWord = v.net === 'unchanged' || v.net === 'undetermined' ? '' : ` (${v.gapChange >= 0 ? '+' : ''}${n(v.gapChange)})`;
+  // A true minus sign (−), as the reports print it, not a hyphen.
+  const signed = `${v.gapChange >= 0 ? '+' : '−'}${n(Math.abs(v.gapChange))}`;
+  const changeWord = v.net === 'unchanged' || v.net === 'undetermined' ? '' : lang === 'zh' ? `（${signed}）` : ` (${signed})`;
   if (lang === 'zh') {
     const sentence = `${ticks} 年间，城乡数字势差（|DPD|）从 ${n(v.gapInitial)} 变为 ${n(v.gapFinal)}${changeWord}，总体${NET_WORDS.zh[v.net]}；最近 ${window} 年${RECENT_WORDS.zh[v.recent]}。`;
     const qualifiers = v.qualifiers.map((q) => {

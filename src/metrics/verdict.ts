@@ -153,6 +153,12 @@ const RECENT_WORDS: Record<Lang, Record<RecentDirection, string>> = {
   zh: { widening: V.widening.zh, narrowing: V.narrowing.zh, flat: V.flat.zh, undetermined: '时间太短，无法判断走向' },
 };
 
+/** Short names of the qualifiers, for tallies over seeds (a comparison's reading). */
+export const QUALIFIER_NAMES: Record<Lang, Record<QualifierId, string>> = {
+  en: { overshoot: 'overshoot', hollowing: 'hollowing', 'beta-disagrees': 'β convergence disagrees', 'sigma-disagrees': 'σ convergence disagrees', 'stage-against': 'a stage against the DPD' },
+  zh: { overshoot: '势差方向反转', hollowing: '村庄空心化', 'beta-disagrees': 'β 收敛不符', 'sigma-disagrees': 'σ 收敛不符', 'stage-against': '有环节与势差走向相反' },
+};
+
 /**
  * The verdict as one sentence a teacher can read aloud, then one short sentence per qualifier.
  * `window` is the number of ticks the recent direction looked at. From a run summary:

@@ -6,6 +6,7 @@
  * same thing.
  */
 import { type Lang, type Term, TERMS, VERDICT_TERMS } from '../i18n/terms.ts';
+import { QUALIFIER_NAMES, type QualifierId } from '../metrics/verdict.ts';
 import { MINUS, readable } from '../i18n/format.ts';
 import { WASTE_WARNING_SHARE, type RunSummary } from '../metrics/summary.ts';
 
@@ -154,9 +155,9 @@ export function comparisonReading(f: ComparisonFacts, lang: Lang, minus = MINUS)
     out.push(tradeOff(ranked, lang, title, minus));
   }
   for (const s of f.scenarios) {
-    const recent = Object.entries(s.recent).sort((a, b) => b[1] - a[1]).map(([v, n]) => (zh ? `${verdictWord(v, lang)} ${n}/${s.seeds}` : `${v} ${n}/${s.seeds}`)).join(zh ? '，' : ', ');
-    const qualifiers = Object.entries(s.qualifiers).map(([q, n]) => `${q} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
-    out.push(zh ? `${title(s)}：最近的走向 ${recent}${qualifiers ? `；限定条件 ${qualifiers}` : ''}。` : `${title(s)}: lately ${recent}${qualifiers ? `; qualifiers raised: ${qualifiers}` : ''}.`);
+    const recent = Object.entries(s.recent).sort((a, b) => b[1] - a[1]).map(([v, n]) => `${verdictWord(v, lang)} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
+    const qualifiers = Object.entries(s.qualifiers).map(([q, n]) => `${QUALIFIER_NAMES[lang][q as QualifierId] ?? q} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
+    out.push(zh ? `${title(s)}：最近的走向为${recent}${qualifiers ? `；限定条件：${qualifiers}` : ''}。` : `${title(s)}: lately ${recent}${qualifiers ? `; qualifiers raised: ${qualifiers}` : ''}.`);
     out.push(...warnings(s, lang, title));
   }
   return out;

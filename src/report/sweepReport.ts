@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { reportText } from '../i18n/report.ts';
 import { type Lang, VERDICT_TERMS } from '../i18n/terms.ts';
+import { localText } from '../i18n/localText.ts';
 import { InputError } from '../scenario/load.ts';
+import { flattenLocalText } from '../scenario/localText.ts';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import { gapBarsChart, heatMapChart, trajectoriesChart } from './compareCharts.ts';
@@ -63,13 +65,12 @@ interface PlanText {
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Name, title and story of a sweep: from sweep.json, and from its experiment file when that is still there. */
-function planText(dir: string): PlanText {
-  const out: PlanText = { name: '', title: '', description: '' };
+/** Name, title and story of a sweep, in a language: from sweep.json, and from its experiment file when that is still there. */
+function planText(dir: string, lang: Lang): PlanText {
+  const found: Record<string, string> = {};
   const take = (j: Record<string, unknown>) => {
-    out.name ||= typeof j.name === 'string' ? j.name : '';
-    out.title ||= typeof j.title === 'string' ? j.title : '';
-    out.description ||= typeof j.description === 'string' ? j.description.trim() : '';
+    const flat = flattenLocalText(j, ['title', 'description']).data;
+    for (const k of ['name', 'title', 'title_zh', 'description', 'description_zh']) if (typeof flat[k] === 'string') found[k] ||= flat[k] as string;
   };
   try {
     const plan = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
@@ -80,7 +81,8 @@ function planText(dir: string): PlanText {
   } catch {
     // no or unreadable sweep.json: the report falls back to plain titles
   }
-  return out;
+  const { title, description } = localText(found, lang);
+  return { name: found.name ?? '', title, description };
 }
 
 /** Adds a numeric column `narrowed` (1 when the run's gap |DPD| narrowed since the start) for the share heat map. */
@@ -182,7 +184,7 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
   } else {
     notes.push(lang === 'zh' ? '此次扫描没有改变任何参数（只有重复运行），没有可画的图。' : 'No parameter varies in this sweep (replications only), so there is nothing to map.');
   }
-  const text = planText(dir);
+  const text = planText(dir, lang);
   const verdictCounts: Record<string, number> = {};
   const vi = sweep.runs.columns.indexOf('verdict');
   if (vi >= 0) for (const r of sweep.runs.rows) verdictCounts[r[vi]] = (verdictCounts[r[vi]] ?? 0) + 1;

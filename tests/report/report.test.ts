@@ -149,6 +149,23 @@ describe('sweep and comparison reports', () => {
   });
 });
 
+describe('a sweep report in Chinese', () => {
+  it('takes the experiment file’s Chinese title and story (a per-language map), in English the English', () => {
+    const dir = tempDir();
+    writeFixtureSweep(dir);
+    const exp = join(dir, 'exp.yaml');
+    writeFileSync(exp, 'title:\n  en: Barrier and agglomeration\n  zh: 户籍壁垒与集聚\ndescription: { en: Which matters more?, zh: 哪个更重要？ }\n');
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ name: 'fixture-sweep', parameters: ['talent.barrier', 'capital.agglomeration'], experiment: exp }));
+    const zh = readFileSync(writeSweepReport(dir, { lang: 'zh' }).path, 'utf8');
+    has(zh, '<h1>户籍壁垒与集聚</h1>');
+    has(zh, '哪个更重要？');
+    has(zh, 'Barrier and agglomeration', false);
+    const en = readFileSync(writeSweepReport(dir, { lang: 'en' }).path, 'utf8');
+    has(en, '<h1>Barrier and agglomeration</h1>');
+    has(en, '户籍壁垒与集聚', false);
+  });
+});
+
 describe('urd report', () => {
   it('writes the report of each folder and prints its path', async () => {
     const root = tempDir();

@@ -100,7 +100,8 @@ export function judgeUserTargets(m: UserMeasurements): Target[] {
       ratioTarget(
         `urd export ${format}: peak RSS at ${large ? large.runs : '10×'} runs over ${small ? small.runs : 'the'} runs`,
         small && large ? large.peakRss / small.peakRss : null,
-        1.25,
+        // Held rows would grow tenfold (or break the capped heap); garbage collection's timing moves streaming's peak by up to a third.
+        1.5,
         'at most',
         small && large ? `${fmt(large.peakRss / 2 ** 20)} MiB against ${fmt(small.peakRss / 2 ** 20)} MiB` : '',
       ),

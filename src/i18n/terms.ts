@@ -58,6 +58,28 @@ export const LEVER_TERMS = {
   rights: { zh: '权利', en: 'rights' },
 } as const satisfies Record<string, Term>;
 
+/**
+ * Chinese names of the parameters the stock experiments sweep, for the sweep report's axes and
+ * legends; any other parameter is shown by its English meaning from the schema.
+ */
+export const PARAMETER_NAMES_ZH: Readonly<Record<string, string>> = {
+  'talent.barrier': '户籍壁垒',
+  'talent.herding': `人口的从众（${TERMS.digitalRun.zh}）`,
+  'talent.moveProbability': '每期考虑迁移的概率',
+  'capital.agglomeration': '集聚弹性 γ',
+  'capital.mobility': '每期可流动的资本份额',
+  'capital.returnSensitivity': '资本对回报的敏感度',
+  'capital.herding': `资本的从众（${TERMS.digitalRun.zh}）`,
+  'technology.spillover': '基础设施的溢出',
+  'diffusion.p': 'Bass 创新系数 p',
+  'diffusion.q': 'Bass 模仿系数 q',
+  'diffusion.accessThreshold': '接入门槛 τ',
+  'rights.rentShare': '核心攫取的乡村数字剩余份额 φ',
+  'fiscal.value': '财政预算',
+  'interventions.0.allocation': '第 1 项干预的分配次序',
+  'interventions.0.budget': '第 1 项干预的每期预算',
+};
+
 /** A lever's name in a language (the key itself when it is not a lever). */
 export function leverWord(lever: string, lang: Lang): string {
   return (LEVER_TERMS as Record<string, Term>)[lever]?.[lang] ?? lever;

@@ -159,6 +159,8 @@ describe('a sweep report in Chinese', () => {
     const zh = readFileSync(writeSweepReport(dir, { lang: 'zh' }).path, 'utf8');
     has(zh, '<h1>户籍壁垒与集聚</h1>');
     has(zh, '哪个更重要？');
+    // The swept parameters by their Chinese names from the glossary, with their paths.
+    has(zh, '户籍壁垒（talent.barrier）、集聚弹性 γ（capital.agglomeration）');
     has(zh, 'Barrier and agglomeration', false);
     const en = readFileSync(writeSweepReport(dir, { lang: 'en' }).path, 'utf8');
     has(en, '<h1>Barrier and agglomeration</h1>');

@@ -59,7 +59,7 @@ const en = {
 export type CalibrationText = typeof en;
 
 const zh: CalibrationText = {
-  seriesName: (metric, scope) => `${metricName(metric, 'zh')}（${scope}）`,
+  seriesName: (metric, scope) => `${metricName(metric, 'zh')}（${SCOPES_ZH[scope] ?? scope}）`,
   optimizeOnly: 'optimize 只找到一个最优点，没有后验分布：无法说明数据对参数的约束有多强；要得到区间与可识别性，请用 abc-smc 方法。',
   ridge: (a, b, r, positive) => `参数脊：${a} 与 ${b} 相互抵换（后验相关 ${r}）：数据能确定两者的${positive ? '比值' : '组合'}，却难以分别确定各自的值。`,
   wide: (path, lo, hi, plo, phi) => `不可识别：${path} 的 90% 区间（${lo} 至 ${hi}）与其先验区间（${plo} 至 ${phi}）差不多宽：数据对它几乎没有约束。`,
@@ -103,5 +103,8 @@ const zh: CalibrationText = {
   runsNote: (runs, budget, seeds, rerun, best) => `共 ${runs} 次模型运行（预算 ${budget}）；每次评估 ${seeds} 个种子（共同随机数）。重新运行：\`${rerun}\`。单独运行最优点：\`${best}\`。`,
   footer: '由 <code>urd calibrate</code> 根据 calibration.json、fit.csv 和 posterior.csv 生成。图片也保存在 <code>charts/</code>。',
 };
+
+/** The scopes an observed series can have, in Chinese (ring:k and place:k stay as they are). */
+const SCOPES_ZH: Record<string, string> = { all: '全体', urban: '城市', rural: '乡村' };
 
 export const CALIBRATION_TEXT: Record<Lang, CalibrationText> = { en, zh };

@@ -80,13 +80,14 @@ export const END_LABEL_ROOM = 250;
 /**
  * Labels each line at its right end, in its colour and with a sample of its dash, instead of a
  * legend: the eye goes from the line to its name. A stacked area (`urdLabelMid`) is labelled at
- * the middle of its band, after a swatch of its fill, in ink (a light fill is no text colour).
+ * the middle of its band, after a swatch of its fill, in ink (a light fill is no text colour);
+ * points without a line (`showLine: false`) get a dot.
  * On a chart of stacked panels each panel's labels stay beside it. Labels that would overlap
  * are pushed apart, keeping their order. Datasets with `urdBand` (confidence bands) or
  * `urdNoLabel` are skipped.
  */
 export function endLabelsPlugin(): Plugin {
-  type Item = { y: number; index: number; lines: string[]; colour: string; dash: number[]; fill: string | null; panel: string; top: number; bottom: number };
+  type Item = { y: number; index: number; lines: string[]; colour: string; dash: number[]; fill: string | null; dot: boolean; panel: string; top: number; bottom: number };
   return {
     id: 'urdEndLabels',
     afterDatasetsDraw(chart: Chart) {
@@ -115,7 +116,7 @@ export function endLabelsPlugin(): Plugin {
           y = (y + base) / 2;
         }
         const fill = d.urdLabelMid ? String(d.backgroundColor ?? INK) : null;
-        items.push({ y: Math.min(scale.bottom, Math.max(scale.top, y)), index: i, lines: wrapWords(ctx, String(ds.label ?? ''), END_LABEL_ROOM - 48), colour: String(d.borderColor ?? INK), dash: (d.borderDash as number[]) ?? [], fill, panel: meta.yAxisID ?? 'y', top: scale.top, bottom: scale.bottom });
+        items.push({ y: Math.min(scale.bottom, Math.max(scale.top, y)), index: i, lines: wrapWords(ctx, String(ds.label ?? ''), END_LABEL_ROOM - 48), colour: String(d.borderColor ?? INK), dash: (d.borderDash as number[]) ?? [], fill, dot: d.showLine === false, panel: meta.yAxisID ?? 'y', top: scale.top, bottom: scale.bottom });
       });
       const panels = [...new Set(items.map((it) => it.panel))];
       const lowest = Math.max(...items.map((it) => it.bottom));
@@ -143,13 +144,20 @@ export function endLabelsPlugin(): Plugin {
           ctx.lineWidth = 1;
           ctx.strokeRect(x, it.y - 9, 34, 18);
         }
+        if (it.dot) {
+          // Points without a line (observations): a dot, not a line sample.
+          ctx.fillStyle = it.colour;
+          ctx.beginPath();
+          ctx.arc(x + 17, it.y, 7, 0, 2 * Math.PI);
+          ctx.fill();
+        }
         ctx.strokeStyle = it.colour;
         ctx.lineWidth = it.fill ? 3 : 4;
         ctx.setLineDash(it.dash);
         ctx.beginPath();
         ctx.moveTo(x, it.fill ? it.y - 9 : it.y);
         ctx.lineTo(x + 34, it.fill ? it.y - 9 : it.y);
-        if (!it.fill || it.colour !== '#FFFFFF') ctx.stroke();
+        if (!it.dot && (!it.fill || it.colour !== '#FFFFFF')) ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = it.fill || it.colour === '#F0E442' ? INK : it.colour;
         ctx.textAlign = 'left';
@@ -169,7 +177,8 @@ export function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: nu
   let cur = '';
   for (const w of words) {
     const next = cur ? cur + sep + w : w;
-    if (cur && ctx.measureText(next).width > width) {
+    // A closing bracket or punctuation never starts a line: it stays with what it closes.
+    if (cur && ctx.measureText(next).width > width && !/^[)）」』，。、：；！？]/.test(w)) {
       lines.push(cur);
       cur = w;
     } else cur = next;

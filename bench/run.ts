@@ -20,6 +20,7 @@ import { measureEndToEnd } from './endToEnd.ts';
 import { runScale, type ScaleResult, type ScaleSpec } from './placesScale.ts';
 import { measureStartup } from './startup.ts';
 import { measureSweep, type SweepSpec } from './sweepThroughput.ts';
+import { measureExport } from './exportScale.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -53,6 +54,8 @@ interface Plan {
   scale: ScaleSpec | null;
   /** The sweep throughput measurement. */
   sweep: SweepSpec;
+  /** Runs of the smaller folder urd export reads (the larger has ten times as many; 0: skipped). */
+  exportRuns: number;
   endToEnd: boolean;
 }
 
@@ -90,6 +93,7 @@ function plan(mode: Mode): Plan {
       scale: null,
       // Too small to judge; run so that CI sees one and two workers write the same files.
       sweep: { runs: 8, residents: 10_000, ticks: 5, workers: 2, sampled: 2 },
+      exportRuns: 0,
       endToEnd: false,
     };
   }
@@ -104,6 +108,7 @@ function plan(mode: Mode): Plan {
     scale: { kind: 'scale', residents: 1_000_000, warmup: 2, ticks: 5, seed: SEED },
     // The issue's 1,000 runs take ≈ 3 minutes on an idle 2-core machine (≈ 105 ms a run alone).
     sweep: { runs: mode === 'full' ? 1000 : 100, residents: 10_000, ticks: 50, workers: 2, sampled: mode === 'full' ? 50 : 20 },
+    exportRuns: mode === 'full' ? 1000 : 200,
     endToEnd: true,
   };
   if (mode === 'full') {
@@ -280,6 +285,7 @@ export async function main(argv: string[]): Promise<number> {
   const startup = guarded('start-up of the CLI against bare node', () => measureStartup(ROOT, mode === 'quick' ? 3 : 7));
   const endToEnd = p.endToEnd ? guarded('urd run scenarios/baseline.yaml end to end', () => measureEndToEnd(ROOT)) : null;
   const sweepResult = guarded(`sweep throughput: ${p.sweep.runs} runs × ${label(p.sweep.residents)} residents × ${p.sweep.ticks} ticks, 1 and ${p.sweep.workers} workers`, () => measureSweep(ROOT, p.sweep));
+  const exportScale = p.exportRuns > 0 ? guarded(`urd export of ${p.exportRuns} and ${10 * p.exportRuns} runs, Parquet and CSV`, () => measureExport(ROOT, p.exportRuns, 10 * p.exportRuns)) : null;
 
   say('charts of a 50-tick baseline run (100k residents)');
   let charts: ChartsResult | null = null;
@@ -299,7 +305,7 @@ export async function main(argv: string[]): Promise<number> {
     kernel: kernels,
     places,
     charts,
-    user: { startup, endToEnd, scale, sweep: sweepResult },
+    user: { startup, endToEnd, scale, sweep: sweepResult, exportScale },
     loadAverage,
     failures,
     elapsedSeconds: (performance.now() - started) / 1000,

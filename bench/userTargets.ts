@@ -9,6 +9,7 @@ import type { Target } from './report.ts';
 import { fmt, label, NOT_MEASURED } from './report.ts';
 import type { StartupResult } from './startup.ts';
 import type { SweepThroughputResult } from './sweepThroughput.ts';
+import { type ExportScaleResult, describeExport } from './exportScale.ts';
 
 /** The measurements these targets read (null: not measured in this mode, or it broke). */
 export interface UserMeasurements {
@@ -16,6 +17,8 @@ export interface UserMeasurements {
   endToEnd: EndToEndResult | null;
   scale: ScaleResult | null;
   sweep: SweepThroughputResult | null;
+  /** urd export of a small and a ten-times larger sweep folder (optional: older results.json lack it). */
+  exportScale?: ExportScaleResult | null;
   model: readonly ModelResult[];
 }
 
@@ -98,6 +101,22 @@ export function judgeUserTargets(m: UserMeasurements): Target[] {
     w ? `runs' own ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, median of ${w.sampled} alone); the pool's CPU ${fmt(w.pooled.cpuMs / w.sumRunMs)}× the runs' own${small}` : '',
   );
   out.push(...(judged ? [speedup, efficiency] : [speedup, efficiency].map((t): Target => ({ name: t.name, target: t.target, measured: t.measured, met: null }))));
+  // Streaming (issue 15): ten times the runs, the same peak memory (the claim fails if the table is held).
+  const x = m.exportScale;
+  for (const format of ['parquet', 'csv'] as const) {
+    const small = x?.small.find((e) => e.format === format);
+    const large = x?.large.find((e) => e.format === format);
+    out.push(
+      ratioTarget(
+        `urd export ${format}: peak RSS at ${large ? large.runs : '10×'} runs over ${small ? small.runs : 'the'} runs`,
+        small && large ? large.peakRss / small.peakRss : null,
+        // Held rows would grow tenfold (or break the capped heap); garbage collection's timing moves streaming's peak by up to a third.
+        1.5,
+        'at most',
+        small && large ? `${fmt(large.peakRss / 2 ** 20)} MiB against ${fmt(small.peakRss / 2 ** 20)} MiB` : '',
+      ),
+    );
+  }
   return out;
 }
 
@@ -111,5 +130,6 @@ export function describeUserMeasurements(m: UserMeasurements): string[] {
     const w = m.sweep;
     lines.push(`Sweep: ${w.runs} runs × ${label(w.residents)} residents × ${w.ticks} ticks; runs' own CPU ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, median of ${w.sampled} alone); 1 worker ${fmt(w.oneWorker.wallMs / 1000)} s wall (${fmt(w.oneWorker.cpuMs / 1000)} s CPU); ${w.workers} workers ${fmt(w.pooled.wallMs / 1000)} s wall (${fmt(w.pooled.cpuMs / 1000)} s CPU) = ${fmt((w.runs / w.pooled.wallMs) * 3_600_000)} runs per hour`);
   }
+  if (m.exportScale) lines.push(...describeExport(m.exportScale));
   return lines;
 }

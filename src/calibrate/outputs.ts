@@ -7,7 +7,7 @@ import { setPath } from '../scenario/load.ts';
 import { effectiveSize } from './abc.ts';
 import { candidateArgs, candidateScenario, type CalibrationPlan } from './load.ts';
 import { toValue } from './priors.ts';
-import { correlations, parameterSummaries, readingLines, seriesFits, type ParameterSummary, type SeriesFit } from './reading.ts';
+import { correlations, parameterSummaries, readingFacts, readingText, seriesFits, type ParameterSummary, type ReadingFact, type SeriesFit } from './reading.ts';
 import type { Outcome } from './run.ts';
 import { CALIBRATION_FILES } from './store.ts';
 
@@ -28,7 +28,10 @@ export interface CalibrationResult {
   correlations: { a: string; b: string; r: number }[];
   series: Omit<SeriesFit, 'median' | 'lo90' | 'hi90' | 'best'>[];
   populations: { population: number; epsilon: number; candidates: number; ess: number }[];
+  /** The reading in English, one sentence a finding. */
   reading: string[];
+  /** The same findings as numbers, for the report in any language. */
+  readingFacts: ReadingFact[];
   /** Reruns this calibration (from the folder it was started in). */
   rerun: string;
   /** Runs the best point alone, with the calibration's first seed. */
@@ -64,6 +67,7 @@ export function writeOutputs(plan: CalibrationPlan, outcome: Outcome, dir: strin
   const params = parameterSummaries(plan, outcome);
   const corr = correlations(plan, outcome);
   const fits = seriesFits(plan, outcome);
+  const facts = readingFacts(plan, params, corr, fits);
   const values = bestValues(plan, outcome);
   const heldOutTicks = [...new Set(plan.series.flatMap((s) => s.ticks.filter((_, k) => s.heldOut[k])))].sort((a, b) => a - b);
   const result: CalibrationResult = {
@@ -82,7 +86,8 @@ export function writeOutputs(plan: CalibrationPlan, outcome: Outcome, dir: strin
     correlations: corr,
     series: fits.map(({ scope, metric, fitRmse, heldOutRmse, heldOutInBand }) => ({ scope, metric, fitRmse, heldOutRmse, heldOutInBand })),
     populations: outcome.populations.map((p) => ({ population: p.t, epsilon: p.epsilon, candidates: p.candidates, ess: effectiveSize(p.particles.map((q) => q.weight)) })),
-    reading: readingLines(plan, outcome, params, corr, fits),
+    reading: readingText(facts),
+    readingFacts: facts,
     rerun: ['urd', 'calibrate', plan.file, ...plan.commandSet.flatMap((a) => ['--set', a]), '--out', dir].map(shellQuote).join(' '),
     runBest: ['urd', 'run', plan.base, '--seed', String(plan.seeds[0]), ...candidateArgs(plan, values).flatMap((a) => ['--set', a])].map(shellQuote).join(' '),
   };

@@ -9,6 +9,8 @@ import { seedMean, seriesRmse, weightedCorrelation, weightedQuantile } from './f
 import type { CalibrationPlan } from './load.ts';
 import { samplePrior, toU, toValue, uBounds } from './priors.ts';
 import type { Outcome } from './run.ts';
+import { CALIBRATION_TEXT, readingNumber } from '../i18n/calibrate.ts';
+import type { Lang } from '../i18n/terms.ts';
 
 /** Posterior correlation (on the sampler's scale) beyond which two parameters are read as a ridge. */
 export const RIDGE_CORRELATION = 0.7;
@@ -124,38 +126,56 @@ export function seriesFits(plan: CalibrationPlan, outcome: Outcome): SeriesFit[]
   });
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 1000 || (Math.abs(x) < 0.001 && x !== 0) ? x.toExponential(2) : Number(x.toPrecision(3)).toString());
+/**
+ * One finding of the reading, as numbers: written to calibration.json, so the report can tell
+ * it in either language from the folder alone.
+ */
+export type ReadingFact =
+  | { id: 'optimize' }
+  | { id: 'ridge'; a: string; b: string; r: number }
+  | { id: 'wide'; path: string; lo: number; hi: number; priorLo: number; priorHi: number }
+  | { id: 'miss' | 'check'; metric: string; scope: string; fitRmse: number; heldOutRmse: number; share: number }
+  | { id: 'none' };
 
-/** The reading, one sentence each: identifiability warnings, then the held-out validation. */
-export function readingLines(plan: CalibrationPlan, outcome: Outcome, params: readonly ParameterSummary[], corr: readonly { a: string; b: string; r: number }[], fits: readonly SeriesFit[]): string[] {
-  const lines: string[] = [];
-  if (plan.method.type === 'optimize') {
-    lines.push('optimize finds one best point and no posterior: nothing here says how well the data pin the parameters down; use method abc-smc for intervals and identifiability.');
-  }
-  for (const c of corr) {
-    if (Math.abs(c.r) >= RIDGE_CORRELATION) {
-      lines.push(`Ridge: ${c.a} and ${c.b} trade off (posterior correlation ${fmt(c.r)}): the data pin down a ${c.r > 0 ? 'ratio' : 'combination'} of the two better than either alone.`);
-    }
-  }
+/** The findings, in reading order: identifiability warnings, then the held-out validation. */
+export function readingFacts(plan: CalibrationPlan, params: readonly ParameterSummary[], corr: readonly { a: string; b: string; r: number }[], fits: readonly SeriesFit[]): ReadingFact[] {
+  const facts: ReadingFact[] = [];
+  if (plan.method.type === 'optimize') facts.push({ id: 'optimize' });
+  for (const c of corr) if (Math.abs(c.r) >= RIDGE_CORRELATION) facts.push({ id: 'ridge', ...c });
   plan.parameters.forEach((p, i) => {
     const s = params[i];
     if (s.lo90 === null || s.hi90 === null) return;
     const [lo, hi] = [toU(p, s.lo90), toU(p, s.hi90)];
     const [plo, phi] = [toU(p, s.priorLo90), toU(p, s.priorHi90)];
-    if (hi - lo >= WIDE_SHARE * (phi - plo)) {
-      lines.push(`Not identified: the 90% interval of ${p.path} (${fmt(s.lo90)} to ${fmt(s.hi90)}) is about as wide as its prior's (${fmt(s.priorLo90)} to ${fmt(s.priorHi90)}): the data say little about it.`);
-    }
+    if (hi - lo >= WIDE_SHARE * (phi - plo)) facts.push({ id: 'wide', path: p.path, lo: s.lo90, hi: s.hi90, priorLo: s.priorLo90, priorHi: s.priorHi90 });
   });
   for (const f of fits) {
     if (f.heldOutRmse === null) continue;
-    const name = `${f.metric} (${f.scope})`;
     const share = f.heldOutInBand as number;
-    if (f.heldOutRmse > MISS_RATIO * f.fitRmse && share < 0.5) {
-      lines.push(`Held-out miss for ${name}: the model fits the past (RMSE ${fmt(f.fitRmse)}) but misses the held-out ticks (RMSE ${fmt(f.heldOutRmse)}; ${Math.round(100 * share)}% of them inside the 90% band).`);
-    } else {
-      lines.push(`Held-out check for ${name}: RMSE ${fmt(f.heldOutRmse)} on the held-out ticks beside ${fmt(f.fitRmse)} on the fitted ones; ${Math.round(100 * share)}% of held-out observations inside the 90% band.`);
-    }
+    facts.push({ id: f.heldOutRmse > MISS_RATIO * f.fitRmse && share < 0.5 ? 'miss' : 'check', metric: f.metric, scope: f.scope, fitRmse: f.fitRmse, heldOutRmse: f.heldOutRmse, share });
   }
-  if (lines.length === 0) lines.push('No ridge and no parameter as wide as its prior; no ticks were held out, so nothing says whether the fit carries forward (set fit.holdOut).');
-  return lines;
+  if (facts.length === 0) facts.push({ id: 'none' });
+  return facts;
+}
+
+/** The reading, one sentence per finding, in a language. */
+export function readingText(facts: readonly ReadingFact[], lang: Lang = 'en'): string[] {
+  const T = CALIBRATION_TEXT[lang];
+  return facts.map((f) => {
+    switch (f.id) {
+      case 'optimize':
+        return T.optimizeOnly;
+      case 'ridge':
+        return T.ridge(f.a, f.b, readingNumber(f.r), f.r > 0);
+      case 'wide':
+        return T.wide(f.path, readingNumber(f.lo), readingNumber(f.hi), readingNumber(f.priorLo), readingNumber(f.priorHi));
+      case 'miss':
+      case 'check': {
+        const args = [T.seriesName(f.metric, f.scope), readingNumber(f.fitRmse), readingNumber(f.heldOutRmse), Math.round(100 * f.share)] as const;
+        return f.id === 'miss' ? T.heldOutMiss(...args) : T.heldOutCheck(...args);
+      }
+      case 'none':
+        return T.nothingToSay;
+    }
+  });
 }

@@ -17,7 +17,11 @@ import { csvNumber, parseCsvLine } from '../report/read.ts';
 import { chartOptions, renderChart, type ChartConfig, type ChartImage } from '../report/render.ts';
 import type { ReportResult } from '../report/runReport.ts';
 import { OKABE_ITO, fmtNumber, seriesColour, withAlpha } from '../report/theme.ts';
+import { CALIBRATION_TEXT } from '../i18n/calibrate.ts';
+import type { Lang } from '../i18n/terms.ts';
+import { metricName } from '../report/labels.ts';
 import type { CalibrationResult } from './outputs.ts';
+import { readingText } from './reading.ts';
 import { CALIBRATION_FILES } from './store.ts';
 
 const num = z.number().nullable();
@@ -61,28 +65,30 @@ function readCsv(path: string): { header: string[]; rows: string[][] } {
   return { header: parseCsvLine(lines[0]), rows: lines.slice(1).map(parseCsvLine) };
 }
 
-function fitChart(result: CalibrationResult, fit: ReturnType<typeof readCsv>, scope: string, metric: string): ChartConfig {
+function fitChart(result: CalibrationResult, fit: ReturnType<typeof readCsv>, scope: string, metric: string, lang: Lang): ChartConfig {
+  const T = CALIBRATION_TEXT[lang];
   const col = (name: string) => fit.header.indexOf(name);
   const rows = fit.rows.filter((r) => r[col('scope')] === scope && r[col('metric')] === metric);
   const num = (r: string[], name: string) => csvNumber(r[col(name)]);
   const ticks = rows.map((r) => num(r, 'tick'));
   const held = rows.filter((r) => r[col('held_out')] === 'true').map((r) => num(r, 'tick'));
-  const bands = held.length ? [{ from: Math.min(...held) - 0.5, to: Math.max(...held) + 0.5, label: 'held out', colour: OKABE_ITO.orange, lane: 0 }] : [];
+  const bands = held.length ? [{ from: Math.min(...held) - 0.5, to: Math.max(...held) + 0.5, label: T.heldOut, colour: OKABE_ITO.orange, lane: 0 }] : [];
   const cfg = trajectoriesChart(
     [
-      { label: 'simulated: median and 90% band', ticks, mean: rows.map((r) => num(r, 'median')), lo: rows.map((r) => num(r, 'lo90')), hi: rows.map((r) => num(r, 'hi90')) },
-      { label: 'best parameters (mean over seeds)', ticks, mean: rows.map((r) => num(r, 'best')) },
+      { label: T.simulatedBand, ticks, mean: rows.map((r) => num(r, 'median')), lo: rows.map((r) => num(r, 'lo90')), hi: rows.map((r) => num(r, 'hi90')) },
+      { label: T.bestLine, ticks, mean: rows.map((r) => num(r, 'best')) },
     ],
-    { title: `${metric} (${scope}): observed and simulated`, subtitle: `Dots: observed. ${result.method.type === 'abc-smc' ? 'Band: 90% posterior predictive.' : 'Band: 90% over seeds at the best point.'}`, yTitle: metric },
+    { title: T.fitTitle(T.seriesName(metric, scope)), subtitle: T.fitSubtitle(result.method.type === 'abc-smc'), yTitle: metricName(metric, lang), lang },
     bands,
   );
   const years = rows.map((r) => r[col('year')]);
-  if (years.every((y) => y !== 'NA')) cfg.options.scales.x.title.text = `tick (years ${years[0]}–${years[years.length - 1]})`;
-  cfg.data.datasets.push({ label: 'observed', type: 'scatter', data: rows.map((r) => ({ x: num(r, 'tick'), y: num(r, 'observed') })), backgroundColor: '#000000', borderColor: '#000000', pointRadius: 7, pointStyle: 'circle', showLine: false });
+  if (years.every((y) => y !== 'NA')) cfg.options.scales.x.title.text = T.tickYears(years[0], years[years.length - 1]);
+  cfg.data.datasets.push({ label: T.observed, type: 'scatter', data: rows.map((r) => ({ x: num(r, 'tick'), y: num(r, 'observed') })), backgroundColor: '#000000', borderColor: '#000000', pointRadius: 7, pointStyle: 'circle', showLine: false });
   return cfg;
 }
 
-function histogramChart(path: string, values: number[], weights: number[], lo: number, hi: number, logScale: boolean): ChartConfig {
+function histogramChart(path: string, values: number[], weights: number[], lo: number, hi: number, logScale: boolean, lang: Lang): ChartConfig {
+  const T = CALIBRATION_TEXT[lang];
   const bins = 20;
   const t = (x: number) => (logScale ? Math.log(x) : x);
   const [a, b] = [t(lo), t(hi)];
@@ -91,45 +97,51 @@ function histogramChart(path: string, values: number[], weights: number[], lo: n
   const centre = (k: number) => (logScale ? Math.exp(a + ((k + 0.5) * (b - a)) / bins) : a + ((k + 0.5) * (b - a)) / bins);
   return {
     type: 'bar',
-    data: { labels: mass.map((_, k) => fmtNumber(centre(k), 3)), datasets: [{ label: 'posterior weight', data: mass, backgroundColor: withAlpha(seriesColour(0), 0.8) }] },
-    options: chartOptions({ title: `Posterior of ${path}`, subtitle: `Weighted histogram of the last population over the prior's range${logScale ? ' (log-spaced bins)' : ''}.`, x: { title: path, type: 'category' }, y: { title: 'share of posterior weight', min: 0 }, legend: false }),
+    data: { labels: mass.map((_, k) => fmtNumber(centre(k), 3)), datasets: [{ label: T.posteriorWeight, data: mass, backgroundColor: withAlpha(seriesColour(0), 0.8) }] },
+    options: chartOptions({ title: T.posteriorOf(path), subtitle: T.histogramSubtitle(logScale), x: { title: path, type: 'category' }, y: { title: T.posteriorWeight, min: 0 }, legend: false }),
   };
 }
 
-function scatterChart(a: string, b: string, xs: number[], ys: number[], weights: number[], r: number, log: [boolean, boolean]): ChartConfig {
+function scatterChart(a: string, b: string, xs: number[], ys: number[], weights: number[], r: number, log: [boolean, boolean], lang: Lang): ChartConfig {
+  const T = CALIBRATION_TEXT[lang];
   const top = Math.max(...weights);
   return {
     type: 'scatter',
-    data: { datasets: [{ label: 'particles', data: xs.map((x, i) => ({ x, y: ys[i] })), backgroundColor: withAlpha(seriesColour(1), 0.6), pointRadius: weights.map((w) => 3 + 9 * Math.sqrt(w / top)) }] },
-    options: chartOptions({ title: `${a} against ${b}`, subtitle: `Last population; dot area ∝ weight. Weighted correlation ${fmtNumber(r, 2)}.`, x: { title: a, type: log[0] ? 'logarithmic' : 'linear' }, y: { title: b, type: log[1] ? 'logarithmic' : 'linear' }, legend: false }),
+    data: { datasets: [{ label: T.particles, data: xs.map((x, i) => ({ x, y: ys[i] })), backgroundColor: withAlpha(seriesColour(1), 0.6), pointRadius: weights.map((w) => 3 + 9 * Math.sqrt(w / top)) }] },
+    options: chartOptions({ title: T.against(a, b), subtitle: T.scatterSubtitle(fmtNumber(r, 2)), x: { title: a, type: log[0] ? 'logarithmic' : 'linear' }, y: { title: b, type: log[1] ? 'logarithmic' : 'linear' }, legend: false }),
   };
 }
 
-function distanceChart(result: CalibrationResult, posterior: ReturnType<typeof readCsv>): ChartConfig {
+function distanceChart(result: CalibrationResult, posterior: ReturnType<typeof readCsv>, lang: Lang): ChartConfig {
+  const T = CALIBRATION_TEXT[lang];
   if (result.populations.length > 0) {
     return {
       type: 'line',
-      data: { datasets: [{ label: 'tolerance ε (distance of the last particle kept)', data: result.populations.map((p) => ({ x: p.population, y: p.epsilon })), borderColor: seriesColour(0), backgroundColor: seriesColour(0), borderWidth: 4, pointRadius: 6 }] },
-      options: chartOptions({ title: 'Distance by population', subtitle: 'The tolerance shrinks as the populations close in on the data.', x: { title: 'population' }, y: { title: `distance (${result.distance})`, min: 0 } }),
+      data: { datasets: [{ label: T.tolerance, data: result.populations.map((p) => ({ x: p.population, y: p.epsilon })), borderColor: seriesColour(0), backgroundColor: seriesColour(0), borderWidth: 4, pointRadius: 6 }] },
+      options: chartOptions({ title: T.byPopulation, subtitle: T.byPopulationSubtitle, x: { title: T.population }, y: { title: T.distanceAxis(result.distance), min: 0 } }),
     };
   }
   const d = posterior.header.indexOf('distance');
   return {
     type: 'line',
-    data: { datasets: [{ label: 'distance of each evaluation', data: posterior.rows.map((r, i) => ({ x: i, y: csvNumber(r[d]) })), borderColor: seriesColour(0), backgroundColor: seriesColour(0), borderWidth: 2, pointRadius: 3 }] },
-    options: chartOptions({ title: 'Distance by step of the search', subtitle: 'Nelder-Mead: each evaluation in order.', x: { title: 'evaluation' }, y: { title: `distance (${result.distance})`, min: 0 } }),
+    data: { datasets: [{ label: T.eachEvaluation, data: posterior.rows.map((r, i) => ({ x: i, y: csvNumber(r[d]) })), borderColor: seriesColour(0), backgroundColor: seriesColour(0), borderWidth: 2, pointRadius: 3 }] },
+    options: chartOptions({ title: T.byStep, subtitle: T.byStepSubtitle, x: { title: T.evaluation }, y: { title: T.distanceAxis(result.distance), min: 0 } }),
   };
 }
 
-/** Writes report.html and charts/*.png of a finished calibration folder (the same result shape as the other reports). */
-export function writeCalibrationReport(dir: string): ReportResult {
+/** Writes report.html and charts/*.png of a finished calibration folder (the same result shape as the other reports), in English or Chinese. */
+export function writeCalibrationReport(dir: string, o: { lang?: Lang } = {}): ReportResult {
+  const lang = o.lang ?? 'en';
+  const T = CALIBRATION_TEXT[lang];
   const t0 = performance.now();
   const result = readResult(dir);
   const fit = readCsv(join(dir, CALIBRATION_FILES.fit));
   const posterior = readCsv(join(dir, CALIBRATION_FILES.posterior));
+  // Folders written before the findings were kept as numbers have the English sentences only.
+  const reading = result.readingFacts ? readingText(result.readingFacts, lang) : result.reading;
   const charts: ChartImage[] = [];
   result.series.forEach((s, i) => {
-    charts.push(renderChart(`fit-${i}`, `${s.metric} (${s.scope}): observed and simulated`, 'Dots are the observations; the line and band are the model at the calibrated parameters. The shaded period was kept out of the fit: there the model is predicting, not fitting.', fitChart(result, fit, s.scope, s.metric)));
+    charts.push(renderChart(`fit-${i}`, T.fitTitle(T.seriesName(s.metric, s.scope)), T.fitCaption, fitChart(result, fit, s.scope, s.metric, lang)));
   });
   if (result.populations.length > 0) {
     const popCol = posterior.header.indexOf('population');
@@ -137,40 +149,41 @@ export function writeCalibrationReport(dir: string): ReportResult {
     const w = last.map((r) => csvNumber(r[posterior.header.indexOf('weight')]));
     const column = (path: string) => last.map((r) => csvNumber(r[posterior.header.indexOf(path)]));
     for (const p of result.parameters) {
-      charts.push(renderChart(`posterior-${p.path}`, `Posterior of ${p.path}`, `Median ${fmtNumber(p.median as number, 3)}, 90% interval ${fmtNumber(p.lo90 as number, 3)} to ${fmtNumber(p.hi90 as number, 3)} (prior's: ${fmtNumber(p.priorLo90, 3)} to ${fmtNumber(p.priorHi90, 3)}). A histogram as flat as the prior means the data say little about the parameter.`, histogramChart(p.path, column(p.path), w, p.min, p.max, p.prior === 'log-uniform')));
+      charts.push(renderChart(`posterior-${p.path}`, T.posteriorOf(p.path), T.posteriorCaption(fmtNumber(p.median as number, 3), fmtNumber(p.lo90 as number, 3), fmtNumber(p.hi90 as number, 3), fmtNumber(p.priorLo90, 3), fmtNumber(p.priorHi90, 3)), histogramChart(p.path, column(p.path), w, p.min, p.max, p.prior === 'log-uniform', lang)));
     }
     const isLog = (path: string) => result.parameters.some((p) => p.path === path && p.prior === 'log-uniform');
     for (const c of result.correlations) {
-      charts.push(renderChart(`pair-${c.a}-${c.b}`, `${c.a} against ${c.b}`, 'A cloud stretched along a diagonal is a ridge: the two parameters trade off and the data pin down only their combination.', scatterChart(c.a, c.b, column(c.a), column(c.b), w, c.r, [isLog(c.a), isLog(c.b)])));
+      charts.push(renderChart(`pair-${c.a}-${c.b}`, T.against(c.a, c.b), T.pairCaption, scatterChart(c.a, c.b, column(c.a), column(c.b), w, c.r, [isLog(c.a), isLog(c.b)], lang)));
     }
   }
-  charts.push(renderChart('distance', result.populations.length > 0 ? 'Distance by population' : 'Distance by step', 'How close the simulations came to the observations as the calibration went on.', distanceChart(result, posterior)));
+  charts.push(renderChart('distance', result.populations.length > 0 ? T.byPopulation : T.byStepShort, T.distanceCaption, distanceChart(result, posterior, lang)));
   const fmt = (v: number | null) => (v === null ? '—' : fmtNumber(v, 4));
   const paramTable = tableHtml(
-    ['parameter', 'prior', 'best', 'median', '90% interval', "prior's 90%"],
+    T.paramHeader,
     result.parameters.map((p) => [p.path, `${p.prior} [${p.min}, ${p.max}]`, fmt(p.best), fmt(p.median), p.lo90 === null ? '—' : `${fmt(p.lo90)} – ${fmt(p.hi90)}`, `${fmt(p.priorLo90)} – ${fmt(p.priorHi90)}`]),
-    'Parameters',
+    T.parameters,
   );
   const seriesTable = tableHtml(
-    ['series', 'fit RMSE', 'held-out RMSE', 'held-out inside 90% band'],
-    result.series.map((s) => [`${s.metric} (${s.scope})`, fmt(s.fitRmse), fmt(s.heldOutRmse), s.heldOutInBand === null ? '—' : `${Math.round(100 * s.heldOutInBand)}%`]),
-    'Fit per series (best parameters)',
+    T.seriesHeader,
+    result.series.map((s) => [T.seriesName(s.metric, s.scope), fmt(s.fitRmse), fmt(s.heldOutRmse), s.heldOutInBand === null ? '—' : `${Math.round(100 * s.heldOutInBand)}%`]),
+    T.fitPerSeries,
   );
   const body = `
 <section class="verdict">
-<h2>The reading</h2>
-<ul>${result.reading.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>
+<h2>${escapeHtml(T.theReading)}</h2>
+<ul>${reading.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>
 </section>
 ${paramTable}
 ${seriesTable}
-${noteHtml(`${result.runsUsed} model runs of a budget of ${result.budget}; ${result.seeds.length} seeds per evaluation (common random numbers). Rerun: \`${result.rerun}\`. Best point alone: \`${result.runBest}\`.`)}
-${contentsHtml(charts)}
-${charts.map((c, i) => figureHtml(c, i + 1)).join('\n')}`;
+${noteHtml(T.runsNote(result.runsUsed, result.budget, result.seeds.length, result.rerun, result.runBest))}
+${contentsHtml(charts, lang)}
+${charts.map((c, i) => figureHtml(c, i + 1, lang)).join('\n')}`;
   const html = pageHtml({
-    title: result.title || `Calibration ${result.name}`,
-    subtitle: `${result.method.type} · ${result.parameters.length} parameters · ${result.series.length} series · distance ${result.distance}`,
+    title: result.title || T.title(result.name),
+    subtitle: T.subtitle(result.method.type, result.parameters.length, result.series.length, result.distance),
     body,
-    footer: `Made by <code>urd calibrate</code> from calibration.json, fit.csv and posterior.csv. The pictures are also in <code>charts/</code>.`,
+    footer: T.footer,
+    lang,
   });
   writePngs(join(dir, 'charts'), charts);
   const path = join(dir, 'report.html');

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../scenario/inputError.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Lang } from '../i18n/terms.ts';
 import { noEffectWarnings } from '../scenario/warnings.ts';
 import { safeText } from '../io/text.ts';
 import { afterPendingSignals, type StopSignals } from './signals.ts';
@@ -66,10 +67,10 @@ export async function finishComplete(
 }
 
 /** The report of any output folder, for {@link finishComplete} (the report module, with canvas, loads only when needed). */
-export function folderReport(dir: string): () => Promise<string[]> {
+export function folderReport(dir: string, lang: Lang): () => Promise<string[]> {
   return async () => {
     const { writeReport } = await import('./report.ts');
-    return [writeReport(dir).path];
+    return [writeReport(dir, undefined, lang).path];
   };
 }
 

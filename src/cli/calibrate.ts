@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCalibration } from '../calibrate/load.ts';
 import { writeOutputs } from '../calibrate/outputs.ts';
+import { readingText } from '../calibrate/reading.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { runCalibration } from '../calibrate/run.ts';
 import { CALIBRATION_FILES, readPlanFile } from '../calibrate/store.ts';
 import { parseShard, type Shard } from '../experiments/shard.ts';
@@ -31,6 +33,7 @@ Options:
   --shard I/N       evaluate only candidates with index mod N = I (abc-smc only); shards share
                     DIR and wait for each other at every population; shard 0 writes the results
   --shard auto/N    the same with I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
+${LANG_HELP}
   --no-report       do not write report.html and charts/ (also: URD_NO_REPORT=1)
   --quiet           no progress output
   -h, --help        this help
@@ -45,6 +48,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     resume: { type: 'string' },
     shard: { type: 'string' },
     set: { type: 'string', multiple: true },
+    lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -53,6 +57,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     process.stdout.write(CALIBRATE_HELP + '\n');
     return 0;
   }
+  const lang = resolveLang('calibrate', values.lang);
   const workers = intOption('calibrate', 'workers', values.workers) ?? defaultWorkers();
   if (workers < 1) throw new InputError('urd calibrate', '--workers', null, 'expected at least 1');
   let file: string;
@@ -92,8 +97,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     }
     const result = writeOutputs(plan, outcome, dir);
     process.stderr.write(`${label}: ${result.runsUsed} runs, best distance ${result.best.distance.toPrecision(4)}, in ${seconds}s with ${workers} worker${workers > 1 ? 's' : ''}\n`);
-    for (const line of result.reading) process.stderr.write(`  ${line}\n`);
-    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir) : null);
+    for (const line of readingText(result.readingFacts, lang)) process.stderr.write(`  ${line}\n`);
+    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir, lang) : null);
   } finally {
     signals.remove();
   }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
-import { localText } from '../i18n/report.ts';
+import { localText } from '../i18n/localText.ts';
 import { safeText } from '../io/text.ts';
 import { InputError } from '../scenario/inputError.ts';
 import { readScenarioTexts } from '../scenario/read.ts';

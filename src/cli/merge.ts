@@ -1,6 +1,7 @@
 import { IncompleteMerge, mergeSweeps } from '../experiments/merge.ts';
 import { InputError } from '../scenario/load.ts';
 import { finishComplete, folderReport, parseCommand, reportWanted } from './args.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { stopOnSignals } from './signals.ts';
 
 export const MERGE_HELP = `urd merge DIR... [--out OUT]
@@ -13,6 +14,7 @@ Exits 1, naming the missing runs, when some shard has not finished.
 Options:
   --out OUT     folder to write (required with more than one DIR)
   --no-report   do not write report.html and charts/ (also: URD_NO_REPORT=1), as urd sweep
+${LANG_HELP}
   -h, --help    this help`;
 
 /** `urd merge`: returns the exit code. */
@@ -20,12 +22,14 @@ export async function mergeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('merge', args, {
     out: { type: 'string' },
     'no-report': { type: 'boolean', default: false },
+    lang: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(MERGE_HELP + '\n');
     return 0;
   }
+  const lang = resolveLang('merge', values.lang);
   if (positionals.length === 0) throw new InputError('urd merge', null, null, 'expected at least one sweep folder (see urd merge --help)');
   if (positionals.length > 1 && values.out === undefined) throw new InputError('urd merge', '--out', null, 'expected --out OUT when merging several folders');
   const out = values.out ?? positionals[0];
@@ -41,7 +45,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
       return 1;
     }
     // The same report a one-machine sweep writes, so merged folders match it file for file.
-    return await finishComplete(out, signals, reportWanted(values['no-report']) ? folderReport(out) : null);
+    return await finishComplete(out, signals, reportWanted(values['no-report']) ? folderReport(out, lang) : null);
   } finally {
     signals.remove();
   }

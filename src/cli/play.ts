@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { playFiles } from '../play/build.ts';
 import type { PageData } from '../play/page/pageData.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import { intOption, parseCommand } from './args.ts';
+import { openInBrowser } from './browser.ts';
 
 const scenariosDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
 
@@ -79,18 +79,6 @@ function exportPage(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** Opens a URL in the system's browser, if there is one; a failure only means the teacher opens it by hand. */
-function openBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // no browser launcher on this machine
-  }
-}
-
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -119,7 +107,7 @@ async function serve(files: Record<string, string>, port: number, open: boolean)
   const actual = await listen(server, port);
   const url = `http://127.0.0.1:${actual}/`;
   process.stdout.write(`urd play: serving the classroom page at ${url}\n(Ctrl-C to stop)\n`);
-  if (open) openBrowser(url);
+  if (open) openInBrowser(url);
   return new Promise((done) => {
     const stop = () => {
       process.off('SIGINT', stop);

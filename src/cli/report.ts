@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { resolveLang } from '../i18n/lang.ts';
 import type { Lang } from '../i18n/terms.ts';
@@ -14,6 +13,7 @@ import { CALIBRATION_FILES } from '../calibrate/store.ts';
 import { writeCalibrationReport } from '../calibrate/report.ts';
 import { InputError } from '../scenario/load.ts';
 import { parseCommand } from './args.ts';
+import { openInBrowser } from './browser.ts';
 import { afterPendingSignals, stopOnSignals } from './signals.ts';
 
 export const REPORT_HELP = `urd report DIR... [options]
@@ -30,7 +30,8 @@ Options:
   --metric NAME   sweep: the summary metric of the heat map (default dpd_final);
                   comparison: the metric of the trajectories (default dpd)
   --lang zh|en    language of the report (default: from the locale, LANG)
-  --open          open each report in the default browser when written
+  --open          open each report in the browser when written (the command in
+                  BROWSER if set, else the system's default)
   --quiet         print only the path of each report
   -h, --help      this help`;
 
@@ -76,17 +77,8 @@ export function writeReport(dir: string, metric?: string, lang: Lang = 'en'): Re
     return writeRunReport(dir, { lang });
   }
   if (kind === 'sweep') return writeSweepReport(dir, { metric, lang });
-  // The calibration report is in English only so far; --lang does not reach it yet.
-  if (kind === 'calibration') return writeCalibrationReport(dir);
+  if (kind === 'calibration') return writeCalibrationReport(dir, { lang });
   return writeComparisonReport(dir, { metric, lang });
-}
-
-/** Opens a file in the desktop's default browser, without waiting for it (a failure to open is only a note). */
-export function openInBrowser(path: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [path]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', path]] : ['xdg-open', [path]];
-  const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
-  child.on('error', () => process.stderr.write(`note: could not open ${path} (${cmd} not available)\n`));
-  child.unref();
 }
 
 /** `urd report`: returns the exit code (130 when stopped by a signal, after the report being drawn is written). */

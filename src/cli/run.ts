@@ -11,6 +11,7 @@ import { replayProblem } from '../run/replay.ts';
 import { InputError, loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { finishComplete, folderReport, intOption, parseCommand, reportWanted, warnNoEffect } from './args.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { Progress } from './progress.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -36,6 +37,7 @@ Options:
                         when it has none); the finished folder is byte-identical to an
                         uninterrupted run's. Scenario, seed and ticks come from DIR/manifest.json
   --no-report           do not write report.html and charts/ (also: URD_NO_REPORT=1)
+${LANG_HELP}
   --replay EVENTS       apply the programme patches recorded in an events.ndjson at their ticks,
                         so a run that was edited while it ran is reproduced exactly
   --quiet               no progress bar and no summary table (warnings about interventions
@@ -109,6 +111,7 @@ export async function runCommand(args: string[]): Promise<number> {
     resume: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    lang: { type: 'string' },
     force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -116,6 +119,7 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(RUN_HELP + '\n');
     return 0;
   }
+  const lang = resolveLang('run', values.lang);
   const every = intOption('run', 'checkpoint-every', values['checkpoint-every']);
   let dir: string;
   let name: string;
@@ -190,7 +194,7 @@ export async function runCommand(args: string[]): Promise<number> {
     // A run that replaces a complete one was written beside it: swap it in now that it is complete.
     if (isStaging(dir)) dir = commitStaged(dir);
     if (!values.quiet) process.stdout.write(`${formatSummary(result.summary)}\n`);
-    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir) : null);
+    return await finishComplete(dir, signals, reportWanted(values['no-report']) ? folderReport(dir, lang) : null);
   } finally {
     signals.remove();
   }

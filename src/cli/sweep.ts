@@ -10,6 +10,7 @@ import { lockRunFolder, RunFolderBusy } from '../io/runFolder.ts';
 import { safeText } from '../io/text.ts';
 import { InputError } from '../scenario/load.ts';
 import { finishComplete, folderReport, intOption, parseCommand, reportWanted, warnNoEffect } from './args.ts';
+import { LANG_HELP, resolveLang } from '../i18n/lang.ts';
 import { abortOnSignals } from './signals.ts';
 import { Progress } from './progress.ts';
 
@@ -33,6 +34,7 @@ Options:
   --shard auto/N    the same with I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX
                     (combine shard folders with urd merge; see docs/cluster.md)
   --no-report       do not write report.html and charts/ (also: URD_NO_REPORT=1)
+${LANG_HELP}
   --quiet           no progress output (warnings about interventions of the base scenario,
                     as the first point runs it, that can have no effect still go to stderr)
   -h, --help        this help
@@ -87,12 +89,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
     shard: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    lang: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(SWEEP_HELP + '\n');
     return 0;
   }
+  const lang = resolveLang('sweep', values.lang);
   const workers = intOption('sweep', 'workers', values.workers) ?? defaultWorkers();
   if (workers < 1) throw new InputError('urd sweep', '--workers', null, 'expected at least 1');
   const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
@@ -148,7 +152,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stderr.write(
       `${label}: ${result.total} runs${shard ? ` of ${runCount(plan)}` : ''} (${result.ran} run now, ${result.skipped} already done) in ${seconds}s with ${threads} worker${threads > 1 ? 's' : ''}; ${what}\n`,
     );
-    return await finishComplete(dir, signals, result.finalized && reportWanted(values['no-report']) ? folderReport(dir) : null);
+    return await finishComplete(dir, signals, result.finalized && reportWanted(values['no-report']) ? folderReport(dir, lang) : null);
   } finally {
     unlock();
     signals.remove();

@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError, lineOf, readInputFile, throwAll, type LoadedFile } from '../scenario/load.ts';
+import { flattenLocalText } from '../scenario/localText.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import type { ComparisonText } from './compare.ts';
 import { display } from './load.ts';
@@ -39,8 +40,11 @@ export function loadComparisonFile(path: string): ComparisonFile {
       else out.scenarios.push(display(resolve(dirname(path), p)));
     });
   }
+  // title: {en, zh} and question: {en, zh} read as title, title_zh, question, question_zh.
+  const flat = flattenLocalText(data, ['title', 'question']);
+  for (const p of flat.problems) fail(p.path.join('.'), p.expected, p.path);
   for (const key of TEXT_FIELDS) {
-    const v = data[key];
+    const v = flat.data[key];
     if (v === undefined) continue;
     if (typeof v !== 'string' || v.trim() === '') fail(key, 'expected a line of text');
     else out.text[key] = v;

@@ -8,6 +8,7 @@ import { designStream, factorial, latinHypercube, morrisDesign, type Bounds, typ
 import { probeFinalMetrics } from './probe.ts';
 import { checkMetricName } from './metrics.ts';
 import { parseParameter } from './parameters.ts';
+import { flattenLocalText } from '../scenario/localText.ts';
 import { EXPERIMENT_LIMITS, describeIssue, experimentSchema, type Design } from './schema.ts';
 import { replicationSeeds } from './seeds.ts';
 
@@ -147,7 +148,10 @@ export function mergedOf(layers: readonly LoadedFile[]): Record<string, Record<s
  */
 export function loadExperiment(path: string, onProgress?: (checked: number, points: number) => void): ExperimentPlan {
   const layers = readWithExtends(path);
-  const data = mergedOf(layers);
+  // title: {en, zh} reads as title and title_zh, as in a scenario.
+  const flat = flattenLocalText(mergedOf(layers), ['title', 'description']);
+  if (flat.problems.length) fail(layers, flat.problems[0].path, flat.problems[0].expected);
+  const data = flat.data as ReturnType<typeof mergedOf>;
   // A record drops a key named like a prototype member without a word: refuse it by name instead.
   for (const section of ['parameters', 'set'] as const) {
     const block = data[section];

@@ -53,6 +53,8 @@ export const experimentSchema = z.strictObject({
   name: z.string().max(80).regex(SAFE_NAME, SAFE_NAME_TEXT).optional(),
   title: z.string().default(''),
   description: z.string().default(''),
+  title_zh: z.string().min(1).optional().meta({ description: 'The title in Chinese (the sweep report with --lang zh); title: {en, zh} also works' }),
+  description_zh: z.string().min(1).optional().meta({ description: 'The story in Chinese; description: {en, zh} also works' }),
   base: z.string().min(1).meta({ description: 'Scenario file every point starts from, relative to the experiment file' }),
   set: z
     .record(z.string().min(1), z.unknown())

@@ -2,12 +2,12 @@
  * Chart titles, subtitles, axis titles and series names in each language. English is the
  * model; the Chinese catalogue must have every key. The seed's terms come from terms.ts.
  */
-import { type Lang, TERMS } from './terms.ts';
+import { type Lang, leverWord, TERMS } from './terms.ts';
 
 const en = {
   noRows: (what: string) => `This run has no ${what} rows.`,
   noSpending: 'No lever spent anything in this run.',
-  leverName: (lever: string) => `${lever} lever`,
+  leverName: (lever: string) => `${leverWord(lever, 'en')} lever`,
   dpdTitle: 'Digital potential difference over time',
   dpdAxis: 'DPD (weighted sum of ln urban/rural)',
   dpdCaption: 'The DPD adds up the weighted logarithms of the five urban/rural ratios: 0 means no gap, above 0 means the urban places are ahead.',
@@ -77,7 +77,7 @@ export type ChartText = typeof en;
 const zh: ChartText = {
   noRows: (what) => `此次运行没有 ${what} 数据行。`,
   noSpending: '此次运行没有任何杠杆支出。',
-  leverName: (lever) => `${LEVER_ZH[lever] ?? lever}杠杆`,
+  leverName: (lever) => `${leverWord(lever, 'zh')}杠杆`,
   dpdTitle: `${TERMS.dpd.zh}随时间的变化`,
   dpdAxis: `${TERMS.dpd.zh}（城乡比对数的加权和）`,
   dpdCaption: `${TERMS.dpd.zh}是五个城乡比值对数的加权和：0 表示没有差距，大于 0 表示城市领先。`,
@@ -140,7 +140,5 @@ const zh: ChartText = {
   programme: '情景',
   noSeries: '没有可比较的序列。',
 };
-
-const LEVER_ZH: Record<string, string> = { policy: '政策', capital: '资本', talent: '人才', industry: '产业', rights: '权利' };
 
 export const CHART_TEXT: Record<Lang, ChartText> = { en, zh };

@@ -3,7 +3,7 @@
  * catalogue must have every key (the type says so), and both name the seed's concepts through
  * the shared glossary (terms.ts) so a term is rendered the same everywhere.
  */
-import { type Lang, TERMS } from './terms.ts';
+import { type Lang, TERMS, VERDICT_TERMS } from './terms.ts';
 
 const en = {
   htmlLang: 'en',
@@ -136,19 +136,9 @@ export const HEADLINES: Record<Lang, Record<string, string>> = {
     undetermined: 'The run is too short to tell which way the gap went.',
   },
   zh: {
-    narrowed: `城乡${TERMS.dpd.zh}缩小了。`,
-    widened: `城乡${TERMS.dpd.zh}扩大了。`,
-    unchanged: `城乡${TERMS.dpd.zh}几乎没有变化。`,
+    narrowed: `城乡${TERMS.dpd.zh}${VERDICT_TERMS.narrowed.zh}了。`,
+    widened: `城乡${TERMS.dpd.zh}${VERDICT_TERMS.widened.zh}了。`,
+    unchanged: `城乡${TERMS.dpd.zh}${VERDICT_TERMS.unchanged.zh}。`,
     undetermined: '运行期太短，无法判断差距的走向。',
   },
 };
-
-/** A scenario's (or comparison's) title, story and question in a language, falling back to English where no translation is given. */
-export function localText(s: { title?: string; description?: string; question?: string; title_zh?: string; description_zh?: string; question_zh?: string }, lang: Lang): { title: string; description: string; question: string } {
-  const zh = lang === 'zh';
-  return {
-    title: (zh && s.title_zh) || s.title || '',
-    description: ((zh && s.description_zh) || s.description || '').trim(),
-    question: ((zh && s.question_zh) || s.question || '').trim(),
-  };
-}

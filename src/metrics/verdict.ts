@@ -1,4 +1,4 @@
-import { type Lang, TERMS, type TermKey } from '../i18n/terms.ts';
+import { type Lang, TERMS, type TermKey, VERDICT_TERMS } from '../i18n/terms.ts';
 import { trendVerdict } from './convergence.ts';
 
 /**
@@ -143,13 +143,20 @@ function qualifiers(input: VerdictInput, net: NetChange, first: number, last: nu
 /** Whether a hollowing qualifier saw the rural share itself fall (not only some villages emptying into towns). */
 const peopleLeft = (q: Qualifier) => Number(q.values.ruralShareFinal) < Number(q.values.ruralShareInitial);
 
+const V = VERDICT_TERMS;
 const NET_WORDS: Record<Lang, Record<NetChange, string>> = {
-  en: { widened: 'widened', narrowed: 'narrowed', unchanged: 'hardly changed', undetermined: 'cannot be judged' },
-  zh: { widened: '扩大了', narrowed: '缩小了', unchanged: '几乎没有变化', undetermined: '无法判断' },
+  en: { widened: V.widened.en, narrowed: V.narrowed.en, unchanged: V.unchanged.en, undetermined: 'cannot be judged' },
+  zh: { widened: `${V.widened.zh}了`, narrowed: `${V.narrowed.zh}了`, unchanged: V.unchanged.zh, undetermined: V.undetermined.zh },
 };
 const RECENT_WORDS: Record<Lang, Record<RecentDirection, string>> = {
-  en: { widening: 'it has been widening', narrowing: 'it has been narrowing', flat: 'it has been flat', undetermined: 'the run is too short to tell its direction' },
-  zh: { widening: '正在扩大', narrowing: '正在缩小', flat: '基本持平', undetermined: '时间太短，无法判断走向' },
+  en: { widening: `it has been ${V.widening.en}`, narrowing: `it has been ${V.narrowing.en}`, flat: `it has been ${V.flat.en}`, undetermined: 'the run is too short to tell its direction' },
+  zh: { widening: V.widening.zh, narrowing: V.narrowing.zh, flat: V.flat.zh, undetermined: '时间太短，无法判断走向' },
+};
+
+/** Short names of the qualifiers, for tallies over seeds (a comparison's reading). */
+export const QUALIFIER_NAMES: Record<Lang, Record<QualifierId, string>> = {
+  en: { overshoot: 'overshoot', hollowing: 'hollowing', 'beta-disagrees': 'β convergence disagrees', 'sigma-disagrees': 'σ convergence disagrees', 'stage-against': 'a stage against the DPD' },
+  zh: { overshoot: '势差方向反转', hollowing: '村庄空心化', 'beta-disagrees': 'β 收敛不符', 'sigma-disagrees': 'σ 收敛不符', 'stage-against': '有环节与势差走向相反' },
 };
 
 /**
@@ -162,7 +169,9 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
   const side = (q: Qualifier) => (q.values.leader === 'rural' ? (lang === 'zh' ? '农村' : 'rural') : lang === 'zh' ? '城市' : 'urban');
   const pct = (x: number | string) => `${(100 * Number(x)).toFixed(1)}%`;
   const stage = (q: Qualifier) => TERMS[`stage${String(q.values.stage).replace(/^./, (c) => c.toUpperCase())}` as TermKey][lang];
-  const changeWord = v.net === 'unchanged' || v.net === 'undetermined' ? '' : ` (${v.gapChange >= 0 ? '+' : ''}${n(v.gapChange)})`;
+  // A true minus sign (−), as the reports print it, not a hyphen.
+  const signed = `${v.gapChange >= 0 ? '+' : '−'}${n(Math.abs(v.gapChange))}`;
+  const changeWord = v.net === 'unchanged' || v.net === 'undetermined' ? '' : lang === 'zh' ? `（${signed}）` : ` (${signed})`;
   if (lang === 'zh') {
     const sentence = `${ticks} 年间，城乡数字势差（|DPD|）从 ${n(v.gapInitial)} 变为 ${n(v.gapFinal)}${changeWord}，总体${NET_WORDS.zh[v.net]}；最近 ${window} 年${RECENT_WORDS.zh[v.recent]}。`;
     const qualifiers = v.qualifiers.map((q) => {
@@ -170,7 +179,7 @@ export function verdictSentences(v: GapVerdict, ticks: number, window: number, l
         case 'overshoot':
           return `注意：势差方向已反转，现在${side(q)}一方领先。`;
         case 'hollowing':
-          return `注意：农村人口占比从 ${pct(q.values.ruralShareInitial)} 变为 ${pct(q.values.ruralShareFinal)}，${q.values.ruralPlaces} 个农村地点中有 ${q.values.hollowedPlaces} 个人口降至初始的 ${pct(q.values.fraction)} 以下；按初始人口加权，势差为 ${n(Number(q.values.startWeightedFinal))}。${v.net === 'narrowed' && peopleLeft(q) ? '差距缩小部分是因为人走了。' : ''}`;
+          return `注意：农村人口占比从 ${pct(q.values.ruralShareInitial)} 变为 ${pct(q.values.ruralShareFinal)}，${q.values.ruralPlaces} 个农村地点中有 ${q.values.hollowedPlaces} 个人口降至初始的 ${pct(q.values.fraction)} 以下；按初始人口加权，势差为 ${n(Number(q.values.startWeightedFinal))}。${v.net === 'narrowed' && peopleLeft(q) ? `差距${V.narrowed.zh}部分是因为人走了。` : ''}`;
         case 'beta-disagrees':
           return `β 收敛与此不符：地点收入的 β 为 ${n(Number(q.values.beta))}。`;
         case 'sigma-disagrees':

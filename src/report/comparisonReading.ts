@@ -5,7 +5,8 @@
  * the live results) and the report (from compare.csv) build the same facts, so they say the
  * same thing.
  */
-import { type Lang, TERMS } from '../i18n/terms.ts';
+import { type Lang, type Term, TERMS, VERDICT_TERMS } from '../i18n/terms.ts';
+import { QUALIFIER_NAMES, type QualifierId } from '../metrics/verdict.ts';
 import { MINUS, readable } from '../i18n/format.ts';
 import { WASTE_WARNING_SHARE, type RunSummary } from '../metrics/summary.ts';
 
@@ -83,14 +84,9 @@ export interface ComparisonFacts {
   diffs: DiffFacts[];
 }
 
-const VERDICT_WORDS: Record<Lang, Record<string, string>> = {
-  en: { widened: 'widened', narrowed: 'narrowed', unchanged: 'unchanged', widening: 'widening', narrowing: 'narrowing', flat: 'flat', undetermined: 'undetermined' },
-  zh: { widened: '扩大', narrowed: '收窄', unchanged: '不变', widening: '正在扩大', narrowing: '正在收窄', flat: '持平', undetermined: '无法判定' },
-};
-
-/** A verdict word in a language (the raw word when unknown). */
+/** A verdict word in a language, from the glossary (the raw word when unknown). */
 export function verdictWord(verdict: string, lang: Lang): string {
-  return VERDICT_WORDS[lang][verdict] ?? verdict;
+  return (VERDICT_TERMS as Record<string, Term>)[verdict]?.[lang] ?? verdict;
 }
 
 /** Whether a difference's 95% interval excludes zero. */
@@ -159,9 +155,9 @@ export function comparisonReading(f: ComparisonFacts, lang: Lang, minus = MINUS)
     out.push(tradeOff(ranked, lang, title, minus));
   }
   for (const s of f.scenarios) {
-    const recent = Object.entries(s.recent).sort((a, b) => b[1] - a[1]).map(([v, n]) => (zh ? `${verdictWord(v, lang)} ${n}/${s.seeds}` : `${v} ${n}/${s.seeds}`)).join(zh ? '，' : ', ');
-    const qualifiers = Object.entries(s.qualifiers).map(([q, n]) => `${q} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
-    out.push(zh ? `${title(s)}：最近的走向 ${recent}${qualifiers ? `；限定条件 ${qualifiers}` : ''}。` : `${title(s)}: lately ${recent}${qualifiers ? `; qualifiers raised: ${qualifiers}` : ''}.`);
+    const recent = Object.entries(s.recent).sort((a, b) => b[1] - a[1]).map(([v, n]) => `${verdictWord(v, lang)} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
+    const qualifiers = Object.entries(s.qualifiers).map(([q, n]) => `${QUALIFIER_NAMES[lang][q as QualifierId] ?? q} ${n}/${s.seeds}`).join(zh ? '，' : ', ');
+    out.push(zh ? `${title(s)}：最近的走向为${recent}${qualifiers ? `；限定条件：${qualifiers}` : ''}。` : `${title(s)}: lately ${recent}${qualifiers ? `; qualifiers raised: ${qualifiers}` : ''}.`);
     out.push(...warnings(s, lang, title));
   }
   return out;

@@ -2,7 +2,7 @@
  * Plain names and units of the metrics that reports show, so axis titles, tables and the
  * verdict text all call a metric the same thing.
  */
-import { type Lang, TERMS } from '../i18n/terms.ts';
+import { type Lang, TERMS, VERDICT_TERMS } from '../i18n/terms.ts';
 
 /** Name and unit of a metric; `share` metrics are shown as percentages. */
 export interface MetricInfo {
@@ -48,7 +48,7 @@ export const METRIC_INFO: Record<string, MetricInfo> = {
   places_at_risk: { name: 'Places at risk of a digital run (early warning)', unit: 'places' },
   dpd_final: { name: 'Final DPD', unit: 'weighted sum of ln urban/rural' },
   dpd_change: { name: 'Change in DPD over the run', unit: 'DPD units' },
-  narrowed: { name: 'Share of runs whose gap narrowed', unit: 'share of replications', share: true },
+  narrowed: { name: `Share of runs whose gap ${VERDICT_TERMS.narrowed.en}`, unit: 'share of replications', share: true },
   spending_pc: { name: 'Public spending per resident', unit: 'output units per resident per tick' },
 };
 
@@ -89,7 +89,7 @@ const METRIC_ZH: Record<string, MetricInfo> = {
   places_at_risk: { name: `有${TERMS.digitalRun.zh}风险的地点（预警）`, unit: '个' },
   dpd_final: { name: `期末${TERMS.dpd.zh}`, unit: '城乡比对数的加权和' },
   dpd_change: { name: `${TERMS.dpd.zh}的变化`, unit: 'DPD 单位' },
-  narrowed: { name: '差距收窄的运行占比', unit: '重复运行的占比' },
+  narrowed: { name: `差距${VERDICT_TERMS.narrowed.zh}的运行占比`, unit: '重复运行的占比' },
   spending_pc: { name: '人均公共支出', unit: '产出单位/人/期' },
 };
 

@@ -79,48 +79,87 @@ export const END_LABEL_ROOM = 250;
 
 /**
  * Labels each line at its right end, in its colour and with a sample of its dash, instead of a
- * legend: the eye goes from the line to its name. Labels that would overlap are pushed apart.
- * Datasets with `urdBand` (confidence bands) or `urdNoLabel` are skipped.
+ * legend: the eye goes from the line to its name. A stacked area (`urdLabelMid`) is labelled at
+ * the middle of its band, after a swatch of its fill, in ink (a light fill is no text colour);
+ * points without a line (`showLine: false`) get a dot.
+ * On a chart of stacked panels each panel's labels stay beside it. Labels that would overlap
+ * are pushed apart, keeping their order. Datasets with `urdBand` (confidence bands) or
+ * `urdNoLabel` are skipped.
  */
 export function endLabelsPlugin(): Plugin {
+  type Item = { y: number; index: number; lines: string[]; colour: string; dash: number[]; fill: string | null; dot: boolean; panel: string; top: number; bottom: number };
   return {
     id: 'urdEndLabels',
     afterDatasetsDraw(chart: Chart) {
       const { ctx, chartArea: a } = chart;
       const lineH = FONT.legend + 3;
-      const items: { y: number; lines: string[]; colour: string; dash: number[] }[] = [];
+      const items: Item[] = [];
       ctx.save();
       ctx.font = `bold ${FONT.legend}px ${FONT_FAMILY}`;
+      const lastPoint = (i: number) => {
+        const pts = chart.getDatasetMeta(i).data.filter((p) => Number.isFinite(p.y) && !(p as unknown as { skip?: boolean }).skip);
+        return pts.length ? pts[pts.length - 1] : null;
+      };
       chart.data.datasets.forEach((ds, i) => {
         const d = ds as unknown as Record<string, unknown>;
         if (d.urdBand || d.urdNoLabel || !chart.isDatasetVisible(i)) return;
         const meta = chart.getDatasetMeta(i);
-        const pts = meta.data.filter((p) => Number.isFinite(p.y) && !(p as unknown as { skip?: boolean }).skip);
-        if (!pts.length) return;
-        const last = pts[pts.length - 1];
-        items.push({ y: Math.min(a.bottom, Math.max(a.top, last.y)), lines: wrapWords(ctx, String(ds.label ?? ''), END_LABEL_ROOM - 48), colour: String(d.borderColor ?? INK), dash: (d.borderDash as number[]) ?? [] });
+        const last = lastPoint(i);
+        if (!last) return;
+        const scale = chart.scales[meta.yAxisID ?? 'y'] ?? { top: a.top, bottom: a.bottom, getPixelForValue: () => a.bottom };
+        let y = last.y;
+        if (d.urdLabelMid) {
+          // The band lies between this line and the one stacked under it (or the axis's zero).
+          let under = i - 1;
+          while (under >= 0 && !((chart.data.datasets[under] as unknown as Record<string, unknown>).stack === d.stack && chart.getDatasetMeta(under).yAxisID === meta.yAxisID)) under--;
+          const base = under >= 0 ? (lastPoint(under)?.y ?? scale.getPixelForValue(0)) : scale.getPixelForValue(0);
+          y = (y + base) / 2;
+        }
+        const fill = d.urdLabelMid ? String(d.backgroundColor ?? INK) : null;
+        items.push({ y: Math.min(scale.bottom, Math.max(scale.top, y)), index: i, lines: wrapWords(ctx, String(ds.label ?? ''), END_LABEL_ROOM - 48), colour: String(d.borderColor ?? INK), dash: (d.borderDash as number[]) ?? [], fill, dot: d.showLine === false, panel: meta.yAxisID ?? 'y', top: scale.top, bottom: scale.bottom });
       });
-      items.sort((p, q) => p.y - q.y);
-      // Push apart downwards, then back up if the last one fell off the canvas.
-      for (let k = 1; k < items.length; k++) {
-        const need = items[k - 1].y + (items[k - 1].lines.length * lineH) / 2 + (items[k].lines.length * lineH) / 2 + 10;
-        if (items[k].y < need) items[k].y = need;
-      }
-      for (let k = items.length - 1; k >= 0; k--) {
-        const limit = k === items.length - 1 ? chart.height - 8 - (items[k].lines.length * lineH) / 2 : items[k + 1].y - (items[k + 1].lines.length * lineH) / 2 - (items[k].lines.length * lineH) / 2 - 10;
-        if (items[k].y > limit) items[k].y = limit;
+      const panels = [...new Set(items.map((it) => it.panel))];
+      const lowest = Math.max(...items.map((it) => it.bottom));
+      for (const panel of panels) {
+        // Level with each other (empty bands at one edge), the later dataset (stacked higher) goes on top.
+        const group = items.filter((it) => it.panel === panel).sort((p, q) => p.y - q.y || q.index - p.index);
+        const half = (it: Item) => (it.lines.length * lineH) / 2;
+        // Push apart downwards, then back up if the last one fell off its panel (or the canvas).
+        for (let k = 1; k < group.length; k++) {
+          const need = group[k - 1].y + half(group[k - 1]) + half(group[k]) + 6;
+          if (group[k].y < need) group[k].y = need;
+        }
+        for (let k = group.length - 1; k >= 0; k--) {
+          const floor = group[k].bottom === lowest ? chart.height - 8 : group[k].bottom + 10;
+          const limit = k === group.length - 1 ? floor - half(group[k]) : group[k + 1].y - half(group[k + 1]) - half(group[k]) - 6;
+          if (group[k].y > limit) group[k].y = limit;
+        }
       }
       const x = a.right + 8;
       for (const it of items) {
+        if (it.fill) {
+          ctx.fillStyle = it.fill;
+          ctx.fillRect(x, it.y - 9, 34, 18);
+          ctx.strokeStyle = '#666666';
+          ctx.lineWidth = 1;
+          ctx.strokeRect(x, it.y - 9, 34, 18);
+        }
+        if (it.dot) {
+          // Points without a line (observations): a dot, not a line sample.
+          ctx.fillStyle = it.colour;
+          ctx.beginPath();
+          ctx.arc(x + 17, it.y, 7, 0, 2 * Math.PI);
+          ctx.fill();
+        }
         ctx.strokeStyle = it.colour;
-        ctx.lineWidth = 4;
+        ctx.lineWidth = it.fill ? 3 : 4;
         ctx.setLineDash(it.dash);
         ctx.beginPath();
-        ctx.moveTo(x, it.y);
-        ctx.lineTo(x + 34, it.y);
-        ctx.stroke();
+        ctx.moveTo(x, it.fill ? it.y - 9 : it.y);
+        ctx.lineTo(x + 34, it.fill ? it.y - 9 : it.y);
+        if (!it.dot && (!it.fill || it.colour !== '#FFFFFF')) ctx.stroke();
         ctx.setLineDash([]);
-        ctx.fillStyle = it.colour === '#F0E442' ? INK : it.colour;
+        ctx.fillStyle = it.fill || it.colour === '#F0E442' ? INK : it.colour;
         ctx.textAlign = 'left';
         ctx.textBaseline = 'middle';
         it.lines.forEach((line, j) => ctx.fillText(line, x + 40, it.y + (j - (it.lines.length - 1) / 2) * lineH));
@@ -138,7 +177,8 @@ export function wrapWords(ctx: CanvasRenderingContext2D, text: string, width: nu
   let cur = '';
   for (const w of words) {
     const next = cur ? cur + sep + w : w;
-    if (cur && ctx.measureText(next).width > width) {
+    // A closing bracket or punctuation never starts a line: it stays with what it closes.
+    if (cur && ctx.measureText(next).width > width && !/^[)）」』，。、：；！？]/.test(w)) {
       lines.push(cur);
       cur = w;
     } else cur = next;

@@ -96,13 +96,19 @@ export function csvNumber(s: string): number {
   return s === 'NA' || s === '' ? NaN : Number(s);
 }
 
+/** The read buffer of {@link forEachLine} while no call is using it. */
+let spare: Buffer | null = null;
+
 /** Calls `onLine` for each line of a text file, read in 1 MiB blocks (big files never sit whole in memory). */
 export function forEachLine(path: string, onLine: (line: string, index: number) => void): void {
   // Never a device or a pipe: /dev/zero has no newline to stop at and a FIFO blocks.
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     if (!fstatSync(fd).isFile()) throw new InputError(path, null, null, 'is not a regular file');
-    const buf = Buffer.allocUnsafe(1 << 20);
+    // One read buffer for every file (taken while in use, so a nested call gets its own): a
+    // fresh megabyte per file left thousands of dead buffers to the collector in an export.
+    const buf = spare ?? Buffer.allocUnsafe(1 << 20);
+    spare = null;
     let pending: Buffer = Buffer.alloc(0);
     let index = 0;
     const emit = (text: string) => onLine(text.endsWith('\r') ? text.slice(0, -1) : text, index++);
@@ -121,6 +127,7 @@ export function forEachLine(path: string, onLine: (line: string, index: number) 
       for (const l of lines) emit(l);
     }
     if (pending.length > 0) emit(pending.toString('utf8'));
+    spare = buf;
   } finally {
     closeSync(fd);
   }

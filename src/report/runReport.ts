@@ -7,7 +7,8 @@ import { SUMMARY_METRICS } from '../metrics/summary.ts';
 import { LEVERS } from '../scenario/schema.ts';
 import { writeOutput, writePngs } from './files.ts';
 import { CHART_TEXT } from '../i18n/charts.ts';
-import { localText, reportText } from '../i18n/report.ts';
+import { localText } from '../i18n/localText.ts';
+import { reportText } from '../i18n/report.ts';
 import { type Lang, TERMS } from '../i18n/terms.ts';
 import { verdictWord } from './comparisonReading.ts';
 import { contentsHtml, escapeHtml, figureHtml, figuresHtml, filesHtml, noteHtml, pageHtml, tableHtml } from './html.ts';
@@ -121,7 +122,7 @@ function settingsHtml(run: RunFolder, lang: Lang): string {
   );
   const ivs = (s.interventions ?? []).length
     ? tableHtml(
-        zh ? ['政策', '杠杆', '工具', '分配', '时期', '每期预算'] : ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
+        zh ? ['干预措施', '杠杆', '工具', '分配', '时期', '每期预算'] : ['Intervention', 'Lever', 'Instrument', 'Allocation', 'Ticks', 'Budget per tick'],
         s.interventions.map((iv, i) => [iv.label || `#${i + 1}`, iv.lever, iv.instrument, iv.allocation, `${iv.start}–${Math.min(iv.end, s.ticks)}`, iv.budget > 0 ? fmtNumber(iv.budget) : `${zh ? '强度' : 'intensity'} ${fmtNumber(iv.intensity)}`]),
         zh ? '政策干预' : 'Interventions',
       )

@@ -9,8 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { reportText } from '../i18n/report.ts';
-import type { Lang } from '../i18n/terms.ts';
+import { type Lang, PARAMETER_NAMES_ZH, VERDICT_TERMS } from '../i18n/terms.ts';
+import { localText } from '../i18n/localText.ts';
 import { InputError } from '../scenario/load.ts';
+import { flattenLocalText } from '../scenario/localText.ts';
 import { scenarioJsonSchema } from '../scenario/jsonSchema.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import { gapBarsChart, heatMapChart, trajectoriesChart } from './compareCharts.ts';
@@ -34,10 +36,12 @@ export interface SweepReportOptions {
   lang?: Lang;
 }
 
-/** A swept parameter's readable name: its meaning from the scenario schema, with its path. */
-export function paramLabel(path: string): string {
-  const meaning = PARAM_MEANINGS.get(path);
-  return meaning ? `${meaning.length > 34 ? `${meaning.slice(0, 32)}…` : meaning} (${path})` : path;
+/** A swept parameter's readable name: its meaning (in Chinese from the glossary where it has one, else from the scenario schema), with its path. */
+export function paramLabel(path: string, lang: Lang = 'en'): string {
+  const meaning = (lang === 'zh' ? PARAMETER_NAMES_ZH[path] : undefined) ?? PARAM_MEANINGS.get(path);
+  if (!meaning) return path;
+  const short = meaning.length > 34 ? `${meaning.slice(0, 32)}…` : meaning;
+  return lang === 'zh' ? `${short}（${path}）` : `${short} (${path})`;
 }
 
 /** Meaning of every scenario parameter by dotted path, from the JSON Schema's descriptions. */
@@ -64,13 +68,12 @@ interface PlanText {
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Name, title and story of a sweep: from sweep.json, and from its experiment file when that is still there. */
-function planText(dir: string): PlanText {
-  const out: PlanText = { name: '', title: '', description: '' };
+/** Name, title and story of a sweep, in a language: from sweep.json, and from its experiment file when that is still there. */
+function planText(dir: string, lang: Lang): PlanText {
+  const found: Record<string, string> = {};
   const take = (j: Record<string, unknown>) => {
-    out.name ||= typeof j.name === 'string' ? j.name : '';
-    out.title ||= typeof j.title === 'string' ? j.title : '';
-    out.description ||= typeof j.description === 'string' ? j.description.trim() : '';
+    const flat = flattenLocalText(j, ['title', 'description']).data;
+    for (const k of ['name', 'title', 'title_zh', 'description', 'description_zh']) if (typeof flat[k] === 'string') found[k] ||= flat[k] as string;
   };
   try {
     const plan = JSON.parse(readFolderText(join(dir, 'sweep.json')));
@@ -81,7 +84,8 @@ function planText(dir: string): PlanText {
   } catch {
     // no or unreadable sweep.json: the report falls back to plain titles
   }
-  return out;
+  const { title, description } = localText(found, lang);
+  return { name: found.name ?? '', title, description };
 }
 
 /** Adds a numeric column `narrowed` (1 when the run's gap |DPD| narrowed since the start) for the share heat map. */
@@ -127,7 +131,7 @@ function uniform(values: number[][]): boolean {
 function mainEffectChart(sweep: SweepData, param: string, metric: string, lang: Lang, averaged: boolean): ChartImage {
   const l = sweepLine(sweep, param, metric);
   const name = metricName(metric, lang);
-  const label = paramLabel(param);
+  const label = paramLabel(param, lang);
   const zh = lang === 'zh';
   const title = zh ? `${name}随 ${param} 的变化` : `${name} against ${param}`;
   const caption = zh
@@ -161,16 +165,17 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
   const notes: string[] = [];
   const grid = metric ? sweepGrid(sweep, metric, opts.x, opts.y) : null;
   if (grid) {
-    const labelled = { ...grid, xLabel: paramLabel(grid.xName), yLabel: paramLabel(grid.yName) };
-    const title = `${metricName(metric, lang)}: ${grid.xName} × ${grid.yName}`;
+    const labelled = { ...grid, xLabel: paramLabel(grid.xName, lang), yLabel: paramLabel(grid.yName, lang) };
+    const colon = lang === 'zh' ? '：' : ': ';
+    const title = `${metricName(metric, lang)}${colon}${grid.xName} × ${grid.yName}`;
     charts.push(renderChart('heatmap', title, lang === 'zh' ? '每格为该组参数取值下各重复运行（及其余扫描参数）的均值。色标从 0 起算。' : 'Each cell is the mean over the replications (and any other swept parameters) at that pair of values. The colour scale starts at 0, so equal colours mean equal values in every sweep.', heatMapChart(labelled, { title, lang })));
     const share = sweepGrid(sweep, 'narrowed', grid.xName, grid.yName);
     if (share && sweep.runs.columns.includes('verdict')) {
       if (uniform(share.values)) {
-        notes.push(lang === 'zh' ? `每个参数点的差距收窄的运行占比都是 ${fmtPercent(share.values[0][0], 0)}，因此不画其热图。` : `Every point has ${fmtPercent(share.values[0][0], 0)} of its runs with a narrowed gap, so that map is left out: it would be one colour.`);
+        notes.push(lang === 'zh' ? `每个参数点的差距${VERDICT_TERMS.narrowed.zh}的运行占比都是 ${fmtPercent(share.values[0][0], 0)}，因此不画其热图。` : `Every point has ${fmtPercent(share.values[0][0], 0)} of its runs with a ${VERDICT_TERMS.narrowed.en} gap, so that map is left out: it would be one colour.`);
       } else {
         const st = metricName('narrowed', lang);
-        charts.push(renderChart('narrowed-share', `${st}: ${grid.xName} × ${grid.yName}`, lang === 'zh' ? '差距 |DPD| 收窄（判定为“收窄”）的重复运行占比（1 = 全部）。' : 'The share of replications whose gap |DPD| ended below where it started (verdict “narrowed”; 1 = all of them).', heatMapChart({ ...share, xLabel: labelled.xLabel, yLabel: labelled.yLabel }, { title: st, metric: 'narrowed', lang })));
+        charts.push(renderChart('narrowed-share', `${st}${colon}${grid.xName} × ${grid.yName}`, lang === 'zh' ? `差距 |DPD| 比开始时小（判定为“${VERDICT_TERMS.narrowed.zh}”）的重复运行占比（1 = 全部）。` : `The share of replications whose gap |DPD| ended below where it started (verdict “${VERDICT_TERMS.narrowed.en}”; 1 = all of them).`, heatMapChart({ ...share, xLabel: labelled.xLabel, yLabel: labelled.yLabel }, { title: st, metric: 'narrowed', lang })));
       }
     }
     if (vary.length > 2) {
@@ -183,7 +188,7 @@ export function writeSweepReport(dir: string, opts: SweepReportOptions = {}): Re
   } else {
     notes.push(lang === 'zh' ? '此次扫描没有改变任何参数（只有重复运行），没有可画的图。' : 'No parameter varies in this sweep (replications only), so there is nothing to map.');
   }
-  const text = planText(dir);
+  const text = planText(dir, lang);
   const verdictCounts: Record<string, number> = {};
   const vi = sweep.runs.columns.indexOf('verdict');
   if (vi >= 0) for (const r of sweep.runs.rows) verdictCounts[r[vi]] = (verdictCounts[r[vi]] ?? 0) + 1;
@@ -205,7 +210,7 @@ ${contentsHtml(rest, lang, [{ id: 'story', title: T.theStory }, ...(pt ? [{ id: 
 <section class="story" id="story">
 <h2>${escapeHtml(T.theStory)}</h2>
 <p>${escapeHtml(text.description || T.sweepStory(total, params))}</p>
-<p>${escapeHtml(T.sweptParams(sweep.params.map(paramLabel).join(', ') || T.none, total))}</p>
+<p>${escapeHtml(T.sweptParams(sweep.params.map((p) => paramLabel(p, lang)).join(lang === 'zh' ? '、' : ', ') || T.none, total))}</p>
 </section>
 ${figuresHtml(rest, lang, 2)}
 ${pt ? `<section id="summary"><h2>${escapeHtml(T.summaryTable)}</h2>\n${tableHtml(pt.columns, pt.rows, T.perPoint)}</section>` : ''}

@@ -183,15 +183,17 @@ export function ladderChart(table: MetricTable, lang: Lang = 'en'): ChartConfig 
           borderColor: '#FFFFFF',
           borderWidth: 1,
           stack: scope,
+          // Named beside the middle of its band at the last tick, in each panel.
+          urdLabelMid: true,
         }),
       );
     }
   }
   const pct = { min: 0, max: 1, stacked: true, ticks: { font: { size: 18 }, color: '#222222', stepSize: 0.25, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } };
   const options = panelOptions(table, T.ladderTitle, T.ladderSubtitle, { yR: panelAxis(T.ruralShare, pct), yU: panelAxis(T.urbanShare, pct) }, lang);
-  options.plugins.legend.labels.usePointStyle = false;
-  options.plugins.legend.labels.filter = (item: { datasetIndex?: number }) => (item.datasetIndex ?? 0) < 4;
-  return { type: 'line', data: { datasets }, options };
+  options.plugins.legend.display = false;
+  options.layout.padding.right = END_LABEL_ROOM;
+  return { type: 'line', data: { datasets }, options, plugins: [endLabelsPlugin()] };
 }
 
 /** Inequality: the Gini index on top; Theil T below, between and within urban/rural stacked. */
@@ -199,27 +201,32 @@ export function inequalityChart(table: MetricTable, lang: Lang = 'en'): ChartCon
   const T = CHART_TEXT[lang];
   if (!table.has('gini')) return emptyChart(T.inequalityTitle, T.noRows('gini'));
   const datasets: LineDataset[] = [
-    lineOf(table, 'gini', 'all', T.gini, OKABE_ITO.black, [], { yAxisID: 'yG' }),
-    lineOf(table, 'theil_between_class', 'all', T.theilBetween, CLASS_COLOURS.rural, [], {
+    lineOf(table, 'gini', 'all', T.gini, OKABE_ITO.black, DASHES[0], { yAxisID: 'yG' }),
+    // Each series its own dash, so none depends on its colour alone; the stacked bands are named at their middles.
+    lineOf(table, 'theil_between_class', 'all', T.theilBetween, CLASS_COLOURS.rural, DASHES[3], {
       yAxisID: 'yT',
       fill: 'origin',
       backgroundColor: withAlpha(CLASS_COLOURS.rural, 0.75),
       stack: 'class',
-      borderWidth: 2,
+      borderWidth: 3,
+      urdLabelMid: true,
     }),
-    lineOf(table, 'theil_within_class', 'all', T.theilWithin, OKABE_ITO.sky, [], {
+    lineOf(table, 'theil_within_class', 'all', T.theilWithin, OKABE_ITO.blue, DASHES[2], {
       yAxisID: 'yT',
       fill: '-1',
       backgroundColor: withAlpha(OKABE_ITO.sky, 0.55),
       stack: 'class',
-      borderWidth: 2,
+      borderWidth: 3,
+      urdLabelMid: true,
     }),
   ];
   if (table.has('theil_between_ring')) {
     datasets.push(lineOf(table, 'theil_between_ring', 'all', T.theilRings, OKABE_ITO.purple, DASHES[1], { yAxisID: 'yT', stack: 'ring', borderWidth: 4, order: -1 }));
   }
   const options = panelOptions(table, T.inequalityTitle, T.inequalitySubtitle, { yT: panelAxis(T.theilAxis, { min: 0, stacked: true }), yG: panelAxis(T.gini, { min: 0 }) }, lang);
-  return { type: 'line', data: { datasets }, options };
+  options.plugins.legend.display = false;
+  options.layout.padding.right = END_LABEL_ROOM;
+  return { type: 'line', data: { datasets }, options, plugins: [endLabelsPlugin()] };
 }
 
 /** Spending per tick by lever, stacked (only meaningful when some lever spends). */

@@ -5,11 +5,12 @@ import { buildLayout, type Layout } from '../engine/geometry.ts';
 import { countInfoPairs } from '../engine/infoField.ts';
 import { safeText } from '../io/text.ts';
 import { InputError } from './inputError.ts';
-import { clip, displayPath, dropStaleTranslations, lineOf, mergeLayers, nonPlainCollection, readUtf8, readWithExtends, throwAll, type LoadedFile } from './read.ts';
+import { clip, displayPath, dropStaleTranslations, flattenTextLayers, lineOf, shownPath, mergeLayers, nonPlainCollection, readUtf8, readWithExtends, throwAll, type LoadedFile } from './read.ts';
 import { scenarioJsonSchema } from './jsonSchema.ts';
 import { parsePlacesCsv } from './placesCsv.ts';
 import { ringPopulations } from '../model/initialize.ts';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.ts';
+import { flattenLocalText } from './localText.ts';
 import { didYouMean } from './suggest.ts';
 
 export { InputError } from './inputError.ts';
@@ -211,13 +212,19 @@ export function loadScenario(path: string, overrides: Overrides = {}): Scenario 
  * loads one base many times with different overrides (an experiment's points) reads it once.
  * The layers are not changed.
  */
-export function resolveScenario(layers: readonly LoadedFile[], overrides: Overrides = {}): Scenario {
+export function resolveScenario(given: readonly LoadedFile[], overrides: Overrides = {}): Scenario {
+  const { layers, problems } = flattenTextLayers(given);
+  const textErrors: Blamed[] = problems;
   let data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
   dropStaleTranslations(data, layers);
   const top = layers[layers.length - 1];
-  for (const assignment of overrides.set ?? []) {
+  const setPaths: string[] = [];
+  for (const raw of overrides.set ?? []) {
+    // --set title.zh=... sets the Chinese title, as the map in a file does.
+    const assignment = raw.replace(/^(title|description|question)\.(en|zh)=/, (_, key: string, lang: string) => `${key}${lang === 'zh' ? '_zh' : ''}=`);
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new InputError('--set', assignment, null, 'expected path=value, e.g. capital.alpha=0.4');
+    setPaths.push(normalPath(assignment.slice(0, eq)));
     data = structuredClone(data);
     let value: unknown;
     try {
@@ -232,17 +239,20 @@ export function resolveScenario(layers: readonly LoadedFile[], overrides: Overri
     }
     setPath(data, assignment.slice(0, eq), value);
   }
+  if (setPaths.length) {
+    const flat = flattenLocalText(data);
+    for (const p of flat.problems) textErrors.push({ order: -1, line: 0, error: new InputError('--set', shownPath(p.path), null, p.expected) });
+    data = flat.data;
+  }
   if (overrides.seed !== undefined) data.seed = overrides.seed;
   if (overrides.ticks !== undefined) data.ticks = overrides.ticks;
   readPlacesFile(data, layers);
   const result = scenarioSchema.safeParse(data);
-  if (!result.success) {
-    const setPaths = (overrides.set ?? []).map((a) => normalPath(a.slice(0, a.indexOf('='))));
-    const found = mostSpecific(result.error.issues).map((issue) => {
+  if (!result.success || textErrors.length) {
+    const blame = (issue: z.core.$ZodIssue): Blamed => {
       const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
       const dotted = path.map(String).join('.');
-      // Shown as the user writes it: interventions[0].budget (which --set takes too).
-      const shown = path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
+      const shown = shownPath(path);
       // A field that --set wrote is the command line's mistake, not the file's.
       const set = setPaths.find((p) => p === dotted || dotted.startsWith(`${p}.`) || p.startsWith(`${dotted}.`));
       if (set !== undefined) return { order: -1, line: 0, error: new InputError('--set', set, null, describeIssue(issue, data)) };
@@ -250,7 +260,8 @@ export function resolveScenario(layers: readonly LoadedFile[], overrides: Overri
       const owner = [...layers].reverse().find((f) => lineOf(f, path) !== null && f.doc.hasIn(path.slice(0, 1) as unknown[])) ?? top;
       const line = lineOf(owner, path);
       return { order: layers.indexOf(owner), line: line ?? 0, error: new InputError(owner.path, shown || null, line, describeIssue(issue, data)) };
-    });
+    };
+    const found = [...textErrors, ...(result.success ? [] : mostSpecific(result.error.issues).map(blame))];
     // In file order: --set first, then each file of the extends chain from the base, by line.
     found.sort((a, b) => a.order - b.order || a.line - b.line);
     return throwAll(found.map((f) => f.error));
@@ -258,3 +269,6 @@ export function resolveScenario(layers: readonly LoadedFile[], overrides: Overri
   checkWorld(result.data, top);
   return result.data;
 }
+
+/** An error with where it belongs in file order: the layer (-1 for --set) and the line. */
+type Blamed = { order: number; line: number; error: InputError };

@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document } from 'yaml';
 import { ReadRefused, readRegularFile } from '../io/readFile.ts';
 import { InputError } from './inputError.ts';
+import { flattenLocalText } from './localText.ts';
 
 /** Largest scenario or experiment file read; bigger ones are refused before parsing. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -14,6 +15,29 @@ export const MAX_FILE_BYTES = 1 << 20;
 const MAX_DEPTH = 32;
 /** Longest `extends` chain. */
 const MAX_EXTENDS = 16;
+
+/** A field path as the user writes it: interventions[0].budget (which --set takes too). */
+export function shownPath(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
+}
+
+/**
+ * Per-language maps (title: {en, zh}) become title and title_zh layer by layer, so a file that
+ * extends another overrides its texts whichever form either uses. The layers given are not
+ * changed; each problem comes with its layer's index and line, for ordering.
+ */
+export function flattenTextLayers(given: readonly LoadedFile[]): { layers: LoadedFile[]; problems: { order: number; line: number; error: InputError }[] } {
+  const problems: { order: number; line: number; error: InputError }[] = [];
+  const layers = given.map((f, order) => {
+    const flat = flattenLocalText(f.data);
+    for (const p of flat.problems) {
+      const line = lineOf(f, p.path);
+      problems.push({ order, line: line ?? 0, error: new InputError(f.path, shownPath(p.path), line, p.expected) });
+    }
+    return { ...f, data: flat.data };
+  });
+  return { layers, problems };
+}
 
 /** Every problem found in an input at once, one line each, in file order (so a user fixes them in one pass). */
 export class InputErrors extends InputError {
@@ -237,7 +261,8 @@ export interface ScenarioTexts {
  * validating the rest (`urd validate` does). A text field that is not text is an InputError.
  */
 export function readScenarioTexts(path: string): ScenarioTexts {
-  const layers = readWithExtends(path);
+  const { layers, problems } = flattenTextLayers(readWithExtends(path));
+  if (problems.length) throwAll(problems.map((p) => p.error));
   const data = layers.reduce<Record<string, unknown>>((acc, f) => mergeLayers(acc, f.data), {});
   dropStaleTranslations(data, layers);
   const texts: Record<string, string> = {};

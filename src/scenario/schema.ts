@@ -338,7 +338,7 @@ export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   // The name becomes a folder name (outputs/<name>/...): never a path like "..", never too long for a file system.
   name: z.string().max(80).regex(SAFE_NAME, SAFE_NAME_TEXT).default('scenario'),
-  title: z.string().default(''),
+  title: z.string().default('').meta({ description: 'The title, for reports and urd list' }),
   description: z.string().default('').meta({ description: 'The story, in plain words, for a teacher' }),
   question: z.string().default('').meta({ description: 'The question the scenario asks, for a researcher' }),
   title_zh: z.string().min(1).optional().meta({ description: 'The title in Chinese (reports with --lang zh)' }),

@@ -18,13 +18,18 @@ export function editDistance(a: string, b: string): number {
   return d[x.length][y.length];
 }
 
-/** The known name closest to `name`, if close enough to be a typo (at most a third of its letters off). */
+/**
+ * The known name closest to `name`, if close enough to be a typo (at most a third of its letters
+ * off). Of two equally close, the one with the same first letter wins: a slip rarely hits the
+ * first key (`zn` is `zh`, not `en`).
+ */
 export function closest(name: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
+  const first = (s: string) => s.charAt(0).toLowerCase();
   for (const k of known) {
     const d = editDistance(name, k);
-    if (d < bestD) [best, bestD] = [k, d];
+    if (d < bestD || (d === bestD && best !== null && first(k) === first(name) && first(best) !== first(name))) [best, bestD] = [k, d];
   }
   return best !== null && bestD <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) ? best : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importanceWeights, type Population } from '../../src/calibrate/abc.ts';
 import type { CalibrationPlan } from '../../src/calibrate/load.ts';
-import { correlations, parameterSummaries, readingLines } from '../../src/calibrate/reading.ts';
+import { correlations, parameterSummaries, readingFacts, readingText } from '../../src/calibrate/reading.ts';
 import type { Outcome } from '../../src/calibrate/run.ts';
 import type { FreeParameter } from '../../src/calibrate/priors.ts';
 
@@ -19,7 +19,7 @@ function outcome(us: number[][]): Outcome {
 function reading(us: number[][]): string[] {
   const o = outcome(us);
   const params = parameterSummaries(plan, o);
-  return readingLines(plan, o, params, correlations(plan, o), []);
+  return readingText(readingFacts(plan, params, correlations(plan, o), []));
 }
 
 /** A deterministic spread of n points in [0, 1) (golden-ratio sequence). */

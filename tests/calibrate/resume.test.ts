@@ -5,6 +5,7 @@ import { loadCalibration, type CalibrationPlan } from '../../src/calibrate/load.
 import { writeOutputs } from '../../src/calibrate/outputs.ts';
 import { writeCalibrationReport } from '../../src/calibrate/report.ts';
 import { runCalibration } from '../../src/calibrate/run.ts';
+import { readingText } from '../../src/calibrate/reading.ts';
 import { urd, urdChild } from '../support.ts';
 import { calibrationYaml, tempDir, writeObserved } from './helpers.ts';
 
@@ -89,6 +90,24 @@ describe('an interrupted calibration', () => {
     const r = urd(['report', reference, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(reference, 'report.html'), 'utf8')).toBe(page);
+  }, 30_000);
+
+  it('reports in Chinese with --lang zh: the reading, the tables and the charts, from the same files', () => {
+    const result = JSON.parse(readFileSync(join(reference, 'calibration.json'), 'utf8'));
+    const r = urd(['report', reference, '--quiet', '--lang', 'zh']);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(reference, 'report.html'), 'utf8');
+    expect(page).toContain('<html lang="zh-CN">');
+    const zh = readingText(result.readingFacts, 'zh');
+    expect(zh.length).toBe(result.reading.length);
+    for (const line of zh) {
+      expect(line).toMatch(/[\u4e00-\u9fff]/);
+      expect(page).toContain(line.replaceAll("'", '&#39;'));
+    }
+    for (const line of result.reading) expect(page).not.toContain(line.replaceAll("'", '&#39;'));
+    for (const word of ['解读', '各序列的拟合（最优参数）', '后验分布', '图 1.']) expect(page).toContain(word);
+    // The English page is what it was: the findings kept as numbers read back as the stored sentences.
+    expect(readingText(result.readingFacts, 'en')).toEqual(result.reading);
   }, 30_000);
 
   it('refuses a folder that holds a different calibration, and one that holds other files', async () => {

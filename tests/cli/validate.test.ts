@@ -1,6 +1,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadComparisonFile } from '../../src/experiments/comparisonFile.ts';
+import { localText } from '../../src/i18n/localText.ts';
 import { InputError, InputErrors, loadScenario } from '../../src/scenario/load.ts';
 import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.ts';
 import { INSTRUMENTS } from '../../src/scenario/schema.ts';
@@ -93,6 +95,9 @@ describe('validation ergonomics', () => {
     expect(closest('aglomeration', ['agglomeration', 'alpha'])).toBe('agglomeration');
     expect(closest('alpah', ['alpha', 'delta'])).toBe('alpha');
     expect(closest('bridges', ['broadband', 'upgrade'])).toBeNull();
+    // Equally close to en and zh: the slip is in the second letter, so zh.
+    expect(closest('zn', ['en', 'zh'])).toBe('zh');
+    expect(closest('em', ['en', 'zh'])).toBe('en');
   });
 });
 
@@ -122,5 +127,64 @@ describe('Chinese text of the scenarios', () => {
     }
     writeFileSync(join(dir, 'bad.yaml'), `extends: child.yaml\ntitle: [a, b]\n`);
     expect(() => readScenarioTexts(join(dir, 'bad.yaml'))).toThrow(/bad\.yaml:2: title: expected text, got a list/);
+  });
+
+  it('a per-language map reads as the title and its _zh, and every reader takes it through one accessor', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'map.yaml'), `extends: ${BASE}\ntitle: { en: Villages first, zh: 乡村优先 }\ndescription:\n  zh: 只有中文的故事\nquestion: { en: Does it close? }\n`);
+    const s = loadScenario(join(dir, 'map.yaml'));
+    expect(s).toMatchObject({ title: 'Villages first', title_zh: '乡村优先', description: '', description_zh: '只有中文的故事', question: 'Does it close?' });
+    // The parent's Chinese question told the parent's story: the map without zh replaced it.
+    expect(s.question_zh).toBeUndefined();
+    expect(localText(s, 'zh')).toEqual({ title: '乡村优先', description: '只有中文的故事', question: 'Does it close?' });
+    // A text given only in Chinese is shown in English too, rather than nothing.
+    expect(localText(s, 'en')).toEqual({ title: 'Villages first', description: '只有中文的故事', question: 'Does it close?' });
+    // The same text as flat fields gives the same scenario.
+    writeFileSync(join(dir, 'flat.yaml'), `extends: ${BASE}\ntitle: Villages first\ntitle_zh: 乡村优先\ndescription: ''\ndescription_zh: 只有中文的故事\nquestion: Does it close?\n`);
+    expect(loadScenario(join(dir, 'flat.yaml'))).toEqual(s);
+    // On the command line, title.zh is the Chinese title.
+    expect(loadScenario(join(dir, 'map.yaml'), { set: ['title.zh=村村通'] }).title_zh).toBe('村村通');
+    // urd list shows the Chinese question, falling back to English where there is none.
+    const listed = urd(['list', dir, '--lang', 'zh']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('Does it close?');
+  });
+
+  it('refuses an unknown language with a suggestion, a bad text and a Chinese text given twice differently', () => {
+    const file = join(tempDir(), 'bad.yaml');
+    writeFileSync(file, `extends: ${BASE}\ntitle:\n  en: A world\n  zn: 世界\ndescription: { en: 7 }\nquestion: { zh: 差距会缩小吗？ }\nquestion_zh: 差距会扩大吗？\ncapital: { alpha: 3 }\n`);
+    const errors = errorsOf(() => loadScenario(file));
+    expect(errors.map((e) => [e.field, e.line])).toEqual([
+      ['title.zn', 4],
+      ['description.en', 5],
+      ['question.zh', 6],
+      ['capital.alpha', 8],
+    ]);
+    expect(errors[0].message).toContain('unknown language "zn" (did you mean "zh"?); expected en or zh');
+    expect(errors[1].message).toContain('expected a line of text, got 7');
+    expect(errors[2].message).toContain('question.zh and question_zh both give the Chinese question, differently');
+    // The same Chinese in both places is no conflict.
+    writeFileSync(file, `extends: ${BASE}\nquestion: { zh: 差距会缩小吗？ }\nquestion_zh: 差距会缩小吗？\n`);
+    expect(loadScenario(file).question_zh).toBe('差距会缩小吗？');
+  });
+
+  it('a comparison file takes the map for its title and question, checked the same way', () => {
+    const dir = tempDir();
+    const file = join(dir, 'c.yaml');
+    const scenarios = `scenarios: [${join(process.cwd(), 'scenarios/allocation-core-first.yaml')}, ${join(process.cwd(), 'scenarios/allocation-periphery-first.yaml')}]\n`;
+    writeFileSync(file, `${scenarios}title: { en: Orders, zh: 次序 }\nquestion: { en: Which?, zh: 哪个？ }\n`);
+    expect(loadComparisonFile(file).text).toEqual({ title: 'Orders', title_zh: '次序', question: 'Which?', question_zh: '哪个？' });
+    writeFileSync(file, `${scenarios}title: { zn: 次序 }\nquestion: { zh: 哪个？ }\nquestion_zh: 什么？\n`);
+    expect(errorsOf(() => loadComparisonFile(file)).map((e) => [e.field, e.line, e.expected.slice(0, 40)])).toEqual([
+      ['title.zn', 2, 'unknown language "zn" (did you mean "zh"'],
+      ['question.zh', 3, 'question.zh and question_zh both give th'],
+    ]);
+  });
+
+  it('the JSON Schema offers the map to editors, known languages only', () => {
+    const title = (scenarioJsonSchema().properties as Record<string, { anyOf: { type: string; properties?: object; additionalProperties?: boolean }[] }>).title;
+    expect(title.anyOf.map((a) => a.type)).toEqual(['string', 'object']);
+    expect(Object.keys(title.anyOf[1].properties ?? {})).toEqual(['en', 'zh']);
+    expect(title.anyOf[1].additionalProperties).toBe(false);
   });
 });

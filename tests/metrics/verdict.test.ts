@@ -121,7 +121,38 @@ describe('qualifiers are raised whenever their rule applies, and only then', () 
   it('the sentence has a Chinese form built from the glossary', () => {
     const v = gapVerdict(input(invertedU(1.07, 3.8, 40, 0.01, 10), { stages: [{ stage: 'technology', initial: 1, final: 0.1 }] }));
     const zh = verdictSentences(v, 50, 10, 'zh');
-    expect(zh.sentence).toBe('50 年间，城乡数字势差（|DPD|）从 1.07 变为 3.70 (+2.63)，总体扩大了；最近 10 年正在缩小。');
+    expect(zh.sentence).toBe('50 年间，城乡数字势差（|DPD|）从 1.07 变为 3.70（+2.63），总体扩大了；最近 10 年正在缩小。');
     expect(zh.qualifiers).toEqual(['“技术基础”环节的城乡比从 2.72 变为 1.11，与势差走向相反。']);
+  });
+});
+
+describe('one word per verdict, from the glossary', () => {
+  it('the headline, the sentence, the comparison table, the sweep map and the page say the same verb', async () => {
+    const { HEADLINES } = await import('../../src/i18n/report.ts');
+    const { VERDICT_TERMS, LEVER_TERMS } = await import('../../src/i18n/terms.ts');
+    const { verdictWord } = await import('../../src/report/comparisonReading.ts');
+    const { metricName } = await import('../../src/report/labels.ts');
+    const { word } = await import('../../src/play/page/strings.ts');
+    const { CHART_TEXT } = await import('../../src/i18n/charts.ts');
+    for (const lang of ['zh', 'en'] as const) {
+      const narrowed = VERDICT_TERMS.narrowed[lang];
+      expect(verdictWord('narrowed', lang)).toBe(narrowed);
+      expect(HEADLINES[lang].narrowed).toContain(narrowed);
+      expect(metricName('narrowed', lang)).toContain(narrowed);
+      expect(word('narrowed', lang)).toContain(lang === 'zh' ? narrowed : 'narrower');
+      const falling = verdictSentences(gapVerdict(input(Array.from({ length: 40 }, (_, t) => 1 - t / 50))), 40, 10, lang).sentence;
+      expect(falling).toContain(narrowed);
+      // The change is signed with a true minus, as the reports print numbers (never a hyphen).
+      expect(falling).toMatch(/[（(]−0\.\d\d[）)]/);
+      for (const [lever, t] of Object.entries(LEVER_TERMS)) {
+        expect(CHART_TEXT[lang].leverName(lever)).toContain(t[lang]);
+        expect(word(lever as keyof typeof LEVER_TERMS, lang)).toBe(t[lang]);
+      }
+    }
+    // The chart notes once said 收窄 where the headline said 缩小: no source writes it any more.
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const sources = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(sources.length).toBeGreaterThan(50);
+    expect(sources.filter((f) => readFileSync(`src/${f}`, 'utf8').includes('收窄'))).toEqual([]);
   });
 });

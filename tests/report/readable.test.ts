@@ -18,7 +18,7 @@ import { tempDir, writeFixtureComparison, writeFixtureRun, writeFixtureSweep } f
 import { reportText } from '../../src/i18n/report.ts';
 import { readRunFolder } from '../../src/report/read.ts';
 import { writeRunReport } from '../../src/report/runReport.ts';
-import { dpdChart, interventionBands, spendingByRingChart } from '../../src/report/timeCharts.ts';
+import { dpdChart, inequalityChart, interventionBands, ladderChart, spendingByRingChart } from '../../src/report/timeCharts.ts';
 import { runScenario } from '../../src/run/runScenario.ts';
 import { LEVERS, scenarioSchema } from '../../src/scenario/schema.ts';
 
@@ -82,6 +82,38 @@ describe('colour-blind safety', () => {
   it('the control: orange and vermillion (the old capital and rights) are too close under deuteranopia', () => {
     const [p, q] = [deuteranopeLab('#E69F00'), deuteranopeLab('#D55E00')];
     expect(Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])).toBeLessThan(20);
+  });
+});
+
+describe('direct labels on the ladder and inequality charts', () => {
+  /** Non-white pixels in the strip right of x (where end labels go; a legend would be above the plot). */
+  async function inkRightOf(png: Buffer, x: number): Promise<number> {
+    const { loadImage, createCanvas } = await import('canvas');
+    const img = await loadImage(png);
+    const c = createCanvas(img.width, img.height);
+    c.getContext('2d').drawImage(img, 0, 0);
+    const d = c.getContext('2d').getImageData(x, 0, img.width - x, img.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) n++;
+    return n;
+  }
+
+  it('name every series at its end instead of in a legend, each line with its own dash', async () => {
+    const dir = tempDir();
+    writeFixtureRun(dir, { ticks: 10, placeRows: false });
+    const table = readRunFolder(dir).metrics;
+    for (const cfg of [ladderChart(table), inequalityChart(table, 'zh')]) {
+      expect(cfg.options.plugins.legend.display).toBe(false);
+      expect((cfg.plugins ?? []).map((p: { id: string }) => p.id)).toContain('urdEndLabels');
+      expect(cfg.data.datasets.every((d: { label: string; urdNoLabel?: boolean }) => d.label && !d.urdNoLabel)).toBe(true);
+    }
+    const dashes = inequalityChart(table).data.datasets.map((d: { borderDash: number[] }) => JSON.stringify(d.borderDash));
+    expect(new Set(dashes).size).toBe(dashes.length);
+    // The labels are drawn: the margin right of the plot holds ink, which it does not without the plugin.
+    const ladder = ladderChart(table);
+    const right = 1280 - 250 + 10;
+    expect(await inkRightOf(renderPng(ladder), right)).toBeGreaterThan(2000);
+    expect(await inkRightOf(renderPng({ ...ladder, plugins: [] }), right)).toBeLessThan(50);
   });
 });
 

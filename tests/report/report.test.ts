@@ -149,6 +149,25 @@ describe('sweep and comparison reports', () => {
   });
 });
 
+describe('a sweep report in Chinese', () => {
+  it('takes the experiment file’s Chinese title and story (a per-language map), in English the English', () => {
+    const dir = tempDir();
+    writeFixtureSweep(dir);
+    const exp = join(dir, 'exp.yaml');
+    writeFileSync(exp, 'title:\n  en: Barrier and agglomeration\n  zh: 户籍壁垒与集聚\ndescription: { en: Which matters more?, zh: 哪个更重要？ }\n');
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ name: 'fixture-sweep', parameters: ['talent.barrier', 'capital.agglomeration'], experiment: exp }));
+    const zh = readFileSync(writeSweepReport(dir, { lang: 'zh' }).path, 'utf8');
+    has(zh, '<h1>户籍壁垒与集聚</h1>');
+    has(zh, '哪个更重要？');
+    // The swept parameters by their Chinese names from the glossary, with their paths.
+    has(zh, '户籍壁垒（talent.barrier）、集聚弹性 γ（capital.agglomeration）');
+    has(zh, 'Barrier and agglomeration', false);
+    const en = readFileSync(writeSweepReport(dir, { lang: 'en' }).path, 'utf8');
+    has(en, '<h1>Barrier and agglomeration</h1>');
+    has(en, '户籍壁垒与集聚', false);
+  });
+});
+
 describe('urd report', () => {
   it('writes the report of each folder and prints its path', async () => {
     const root = tempDir();
@@ -166,6 +185,38 @@ describe('urd report', () => {
       out.mockRestore();
     }
     expect(existsSync(join(run, 'report.html')) && existsSync(join(sweep, 'report.html'))).toBe(true);
+  });
+
+  it('--open hands the written report to the opener in BROWSER; a missing opener is one note, not a failure', async () => {
+    const root = tempDir();
+    const run = join(root, 'run');
+    writeFixtureRun(run, { ticks: 4, placeRows: false });
+    // An opener that records what it was asked to open, instead of a real browser.
+    const record = join(root, 'opened.txt');
+    const opener = join(root, 'opener.sh');
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
+    const saved = process.env.BROWSER;
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      process.env.BROWSER = opener;
+      expect(await reportCommand(['--quiet', '--open', run])).toBe(0);
+      await vi.waitFor(() => expect(existsSync(record)).toBe(true), { timeout: 5000, interval: 20 });
+      await vi.waitFor(() => expect(readFileSync(record, 'utf8')).toBe(join(run, 'report.html')), { timeout: 5000, interval: 20 });
+      expect(err.mock.calls).toEqual([]);
+      process.env.BROWSER = join(root, 'no-such-browser');
+      expect(await reportCommand(['--quiet', '--open', run])).toBe(0);
+      // The spawn failure arrives as an event after the report is written.
+      await vi.waitFor(() => expect(err.mock.calls.length).toBe(1), { timeout: 5000, interval: 20 });
+      const note = String(err.mock.calls[0][0]);
+      expect(note).toMatch(/^note: could not open .*report\.html \(.*no-such-browser not available\); open it by hand\n$/);
+      expect(out.mock.calls.map((c) => String(c[0]))).toEqual([`${join(run, 'report.html')}\n`, `${join(run, 'report.html')}\n`]);
+    } finally {
+      if (saved === undefined) delete process.env.BROWSER;
+      else process.env.BROWSER = saved;
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 
   it('refuses a folder that holds no run, sweep or comparison', () => {

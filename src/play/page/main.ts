@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { buildLayout } from '../../engine/geometry.ts';
+import { localText } from '../../i18n/localText.ts';
 import { langFromLocale, LANGS, term, type Lang } from '../../i18n/terms.ts';
 import type { RunSummary } from '../../metrics/summary.ts';
 import { fmtNumber } from '../../report/theme.ts';
@@ -308,14 +309,15 @@ function renderControls(): void {
   $('motto').textContent = term('reverseOrderWiseGovernance', lang);
   $('lang').textContent = word('language', lang);
   const preset = data.presets[presetIndex].scenario;
+  const text = localText(preset, lang);
   const presetSelect = el('select', { id: 'preset' });
-  data.presets.forEach((p, k) => presetSelect.append(el('option', { value: String(k) }, p.scenario.title || p.scenario.name)));
+  data.presets.forEach((p, k) => presetSelect.append(el('option', { value: String(k) }, localText(p.scenario, lang).title || p.scenario.name)));
   presetSelect.value = String(presetIndex);
   const panel = $('controls');
   panel.replaceChildren(
     labelled(word('preset', lang), presetSelect, undefined, 'field stack'),
-    el('p', { class: 'story' }, el('b', {}, `${word('story', lang)}: `), preset.description),
-    el('p', { class: 'question' }, el('b', {}, `${word('question', lang)}: `), preset.question),
+    el('p', { class: 'story' }, el('b', {}, `${word('story', lang)}: `), text.description),
+    el('p', { class: 'question' }, el('b', {}, `${word('question', lang)}: `), text.question),
     el(
       'div',
       { class: 'buttons' },

@@ -27,6 +27,9 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/mutation${suffix}.html` },
   jsonReporter: { fileName: `reports/mutation/mutation${suffix}.json` },
+  // With --reporters ...,event-recorder every tested mutant is written as it finishes, so a run
+  // stopped before its end still says which mutants it killed (the other reports come at the end).
+  eventReporter: { baseDir: `reports/mutation/events${suffix}` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

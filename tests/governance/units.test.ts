@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SimEvent } from '../../src/engine/world.ts';
+import type { Draft } from 'immer';
+import type { SimEvent, WorldState } from '../../src/engine/world.ts';
 import { initializeWorld } from '../../src/model/initialize.ts';
 import { allocate, stageNeed } from '../../src/policy/allocation.ts';
 import { applyDueEdits, edits, queueEdit, replayEdits, undoLastEdit } from '../../src/policy/patches.ts';
@@ -81,7 +82,7 @@ describe('edits of the programme', () => {
     applyDueEdits(world);
     expect(world.state.interventions).toHaveLength(1);
     expect(world.state.interventions[0]).toMatchObject({ id: 'a', budget: 20, label: 'more', lever: 'policy' });
-    const draft = structuredClone(world.state);
+    const draft = structuredClone(world.state) as Draft<WorldState>;
     expect(() => edits.change('b', { budget: 1 })(draft)).toThrow('no intervention with id b');
     expect(() => edits.remove('b')(draft)).toThrow('no intervention with id b');
     expect(() => edits.change('a', { budget: -1 })(draft)).toThrow();

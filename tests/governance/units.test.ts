@@ -61,8 +61,26 @@ describe('schedule entries added while a world runs', () => {
     const pl = world.places;
     for (let p = 0; p < pl.count; p++) expect(pl.amenity[p]).toBe(pl.ring[p] === 3 ? 0.7 : before[p]);
     expect(pl.ring[pl.count - 1]).toBe(3);
+    expect(world.scenario.world.rings[3].amenity).toBe(0.7);
     expect(world.state.parameters).toEqual({ 'world.rings.3.amenity': 0.7 });
     expect(world.events.filter((e) => e.type === 'schedule')).toEqual([{ tick: 1, type: 'schedule', path: 'world.rings.3.amenity', value: 0.7 }]);
+  });
+});
+
+describe('applySchedule', () => {
+  it('orders the entries of a path by tick whatever their order in the file', () => {
+    const world = smallWorld({
+      schedule: [
+        { path: 'talent.herding', at: 5, value: 0.9 },
+        { path: 'talent.herding', at: 2, value: 0.4 },
+      ],
+    });
+    const at = (t: number) => {
+      world.state = { ...world.state, tick: t };
+      applySchedule(world);
+      return world.scenario.talent.herding;
+    };
+    expect([at(2), at(4), at(5)]).toEqual([0.4, 0.4, 0.9]);
   });
 });
 
@@ -100,6 +118,23 @@ describe('edits of the programme', () => {
     expect(world.state.interventions).toEqual([]);
     const undo = world.events.find((e) => e.type === 'undo');
     expect(undo).toMatchObject({ tick: 3, type: 'undo' });
+  });
+
+  it('an edit replayed from its patches can be undone like the original', () => {
+    const world = smallWorld();
+    world.state = { ...world.state, tick: 1 };
+    queueEdit(world, { tick: 2, recipe: edits.add({ lever: 'policy', instrument: 'broadband', budget: 10 }, 'a') });
+    world.state = { ...world.state, tick: 2 };
+    applyDueEdits(world);
+    const text = world.events.map((e) => JSON.stringify(e)).join('\n');
+    const replay = smallWorld();
+    replay.state = { ...replay.state, tick: 1 };
+    for (const e of replayEdits(text)) queueEdit(replay, e);
+    replay.state = { ...replay.state, tick: 2 };
+    applyDueEdits(replay);
+    expect(replay.state.interventions).toEqual(world.state.interventions);
+    expect(undoLastEdit(replay)).toBe(true);
+    expect(replay.state.interventions).toEqual([]);
   });
 
   it('replayEdits keeps patch and undo events that carry patches, skips blank lines and everything else', () => {

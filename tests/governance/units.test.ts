@@ -173,6 +173,8 @@ describe('stageNeed: the gap need-based allocation spends by', () => {
     expect(stageNeed(world, 'rights', p, 0.9)).toBeCloseTo(0.5, 15);
     // Nobody leads (best 0) or the place leads: no need.
     expect(stageNeed(world, 'policy', p, 0)).toBe(0);
+    pl.tech[p] = 0; // nobody has any infrastructure: 0/0 must not become a need
+    expect(stageNeed(world, 'policy', p, 0)).toBe(0);
     expect(stageNeed(world, 'capital', p, 1)).toBe(0);
     expect(stageNeed(world, 'rights', p, 0.2)).toBe(0);
     // An empty place has no capital per resident: its gap is the whole of the leader's level.
@@ -267,6 +269,13 @@ describe('planPolicy', () => {
     expect(world.events.some((e) => e.type === 'overspend')).toBe(false);
     const spend = world.plan.spend.get('policy/broadband') as Float64Array;
     expect(spend.reduce((s, x) => s + x, 0)).toBeCloseTo(100, 9);
+    // The default target, class all, reaches the urban core too.
+    expect(world.places.urban[0]).toBe(1);
+    expect(spend[0]).toBeGreaterThan(0);
+    // A ramped budget spends its ramped share: a quarter at the first of four ticks.
+    world.state = { ...world.state, interventions: [{ ...iv({ budget: 100, ramp: 4 }), id: 'a' }] };
+    planPolicy(world);
+    expect(spend.reduce((s, x) => s + x, 0)).toBeCloseTo(25, 9);
     world.state = { ...world.state, interventions: [{ ...iv({ budget: 400 }), id: 'a' }] };
     planPolicy(world);
     expect(world.state.spendingScale).toBe(0.25);

@@ -13,6 +13,8 @@ describe('splitting residents', () => {
     expect(ringPopulations(rings([0.6, 0.2]))).toEqual([750, 250]);
     expect(ringPopulations(rings([0.3, 0.3, 0.3]))).toEqual([334, 333, 333]);
     expect(ringPopulations(rings([0.1, 0.2, 0.2]))).toEqual([200, 400, 400]);
+    // 285.7 and 714.3: the one left over goes to the larger ring, the second.
+    expect(ringPopulations(rings([0.2, 0.5]))).toEqual([285, 715]);
   });
 
   it('a weighted split gives each place its quota, the remainder by largest remainder, ties to the earlier place', () => {
@@ -72,5 +74,23 @@ describe('the information field carries adoption to a place with none', () => {
 
   it('control: with ω = 0 nobody in the ring climbs', () => {
     expect(oneTick(0).climbed).toBe(0);
+  });
+});
+
+describe('platform rent', () => {
+  it('flows from rural places to their core only: urban places neither pay it nor, except the core, receive it', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 4000 }, rights: { rentShare: 0.5 } }), 2);
+    const pl = world.places;
+    // Every resident at level 3, so every place has a digital surplus a platform could take.
+    world.residents.level.fill(3);
+    aggregateResidents(world);
+    CHAIN[4](world);
+    let ruralPaid = 0;
+    for (let p = 0; p < pl.count; p++) {
+      if (pl.urban[p] === 1 && pl.root[p] !== p) expect(pl.rent[p], `urban place ${p}`).toBe(0);
+      if (pl.urban[p] === 0) ruralPaid -= pl.rent[p];
+    }
+    expect(ruralPaid).toBeGreaterThan(0);
+    expect(pl.rent[0]).toBeCloseTo(ruralPaid, 6);
   });
 });

@@ -228,3 +228,68 @@ describe('continuous-time Bass reduces to the closed form (MODEL.md §6)', () =>
     });
   }
 });
+
+/**
+ * Bass at the upper levels of the divide, per-tick time. Everyone starts one level below the
+ * level studied, with that level's gate fully open and the next one shut, so the share at the
+ * level follows the same recursion F_{t+1} = F_t + (1 − F_t)(p + q·F_t):
+ *  - level 2 (use): everyone at level 1 with skill 1 (the use gate), rights 0 (the outcome gate
+ *    shut, so nobody climbs past 2); infrastructure at twice the frontier, so nobody slips;
+ *  - level 3 (outcomes): everyone at level 2 with skill 1, rights 1 and market access 1 (the
+ *    place is the core, at distance 0): the outcome gate is exactly 1.
+ * Several (p, q) pairs, each checked against the recursion within 4 propagated standard errors.
+ */
+describe('Bass at divide levels 2 and 3, several (p, q)', () => {
+  const n = 40_000;
+  const ticks = 25;
+
+  function run(level: 2 | 3, p: number, q: number, seed: number): number[] {
+    const scenario = scenarioSchema.parse({
+      world: {
+        residents: n,
+        rings: [
+          { label: 'only', count: 1, radius: 0, class: 'urban', popShare: 1, tech: 1, access: 1, rights: level === 3 ? 1 : 0 },
+          { label: 'empty', count: 1, radius: 100, class: 'rural', popShare: 0, tech: 1, access: 0 },
+        ],
+      },
+      diffusion: { p, q, infoField: 0 },
+    });
+    const world = initializeWorld(scenario, seed);
+    expect(world.places.marketAccess[0]).toBe(1);
+    world.residents.level.fill(level - 1);
+    world.residents.skill.fill(1);
+    world.places.tech[0] = 2 * world.state.frontier;
+    aggregateResidents(world);
+    const share = () => (level === 2 ? world.places.use[0] : world.places.outcome[0]);
+    const shares = [share()];
+    for (let t = 0; t < ticks; t++) {
+      CHAIN[3](world);
+      shares.push(share());
+    }
+    return shares;
+  }
+
+  const cases = [
+    { level: 2, p: 0.01, q: 0.5, seed: 5 },
+    { level: 2, p: 0.1, q: 0.2, seed: 6 },
+    { level: 3, p: 0.02, q: 0.4, seed: 7 },
+    { level: 3, p: 0.06, q: 0.9, seed: 8 },
+  ] as const;
+
+  for (const { level, p, q, seed } of cases) {
+    it(`level ${level}, p = ${p}, q = ${q}: the share follows the discrete Bass recursion within 4 propagated standard errors`, () => {
+      const shares = run(level, p, q, seed);
+      expect(shares[0]).toBe(0);
+      let f = 0;
+      let v = 0;
+      for (let t = 0; t < ticks; t++) {
+        const h = p + q * f;
+        const slope = 1 - p - q * f + q * (1 - f);
+        v = slope * slope * v + ((1 - f) * h * (1 - h)) / n;
+        f = f + (1 - f) * h;
+        expect(Math.abs(shares[t + 1] - f), `tick ${t + 1}`).toBeLessThanOrEqual(4 * Math.sqrt(v) + 2 / n);
+      }
+      expect(shares[ticks]).toBeGreaterThan(0.95);
+    });
+  }
+});

@@ -20,7 +20,13 @@ const INFORMAL = 0.4;
 const WAGE = [1.5, 1.0, 1.1, 1.2, 1.3];
 const JOBS = [3000, 1500, 1500, 1500, 1500];
 
-function migrationWorld(choiceScale: number, moveProbability: number, seed: number): World {
+/** Channels the special case keeps off, switched on one at a time by the tests that say where migration then stops. */
+interface Extra {
+  barrier?: number;
+  distanceCost?: number;
+}
+
+function migrationWorld(choiceScale: number, moveProbability: number, seed: number, extra: Extra = {}): World {
   const scenario = scenarioSchema.parse({
     world: {
       residents: RESIDENTS,
@@ -39,6 +45,7 @@ function migrationWorld(choiceScale: number, moveProbability: number, seed: numb
       choiceScale,
       moveProbability,
       informalIncome: INFORMAL,
+      ...extra,
     },
   });
   const world = initializeWorld(scenario, seed);
@@ -87,10 +94,12 @@ interface Run {
   netPerGrossLate: number;
   wagesKept: boolean;
   capitalKept: boolean;
+  /** Populations averaged over the final window. */
+  meanPopulation: number[];
 }
 
-function runMigration(choiceScale: number, moveProbability: number, ticks: number, window: number, seed = 7): Run {
-  const world = migrationWorld(choiceScale, moveProbability, seed);
+function runMigration(choiceScale: number, moveProbability: number, ticks: number, window: number, seed = 7, extra: Extra = {}): Run {
+  const world = migrationWorld(choiceScale, moveProbability, seed, extra);
   const { places: pl, residents: rs } = world;
   const talent = CHAIN[2];
   const wage0 = Float64Array.from(pl.wage);
@@ -122,6 +131,7 @@ function runMigration(choiceScale: number, moveProbability: number, ticks: numbe
     netPerGrossLate: net(tail[0], tail[window]) / Math.max(1, grossLate),
     wagesKept: pl.wage.every((w, p) => w === wage0[p]),
     capitalKept: pl.capital.every((k, p) => k === capital0[p]),
+    meanPopulation: mean,
   };
 }
 
@@ -216,4 +226,65 @@ describe('no place gains from being on more candidate lists', () => {
     const se = Math.sqrt(0.25 / ringResidents.length);
     expect(Math.abs(moved - 0.5), `share of ring-1 residents that moved to the core: ${moved.toFixed(4)}`).toBeLessThan(4 * se);
   });
+});
+
+/*
+ * The channels the special case switches off, switched on one at a time: theory still says
+ * where migration stops.
+ *  - A registration barrier b (rural-registered residents pay b of utility in the urban core,
+ *    urban-registered ones nothing): the rural-registered fill the core until its log expected
+ *    wage is b above the common level ω' of the ring places, and the core's natives, whose
+ *    core is then b better than anywhere else, stay. So ln ew_core − ln ω' = b, with ω' fixed
+ *    by the populations adding up.
+ *  - A distance cost c: a move from p to j is discounted by exp(−β·c·d_pj) and the discounted
+ *    share stays home. The discount is the same both ways, so the flows p→j and j→p shrink by
+ *    the same factor and balance where they balanced without it: the same equilibrium ω as with
+ *    no cost, reached more slowly.
+ * Both on several seeds, at β = 100 (tolerance 2.5/β + 0.003 as above).
+ */
+describe('Harris-Todaro with the barrier or the distance cost on, several seeds', () => {
+  const BETA = 100;
+  const tolerance = 2.5 / BETA + 0.003;
+
+  /** Ring level ω' and core level ω'·e^b at which the places hold everyone (bisection on ω'). */
+  function barrierEquilibrium(b: number): { ring: number; core: number } {
+    const fill = (w: number, jobs: number, ew: number) => (jobs * (1 - INFORMAL)) / (ew / w - INFORMAL);
+    let lo = Math.max(...WAGE.slice(1)) * INFORMAL;
+    let hi = Math.min(...WAGE.slice(1));
+    for (let k = 0; k < 200; k++) {
+      const mid = (lo + hi) / 2;
+      const pop = fill(WAGE[0], JOBS[0], mid * Math.exp(b)) + WAGE.slice(1).reduce((s, w, k1) => s + fill(w, JOBS[k1 + 1], mid), 0);
+      if (pop > RESIDENTS) lo = mid;
+      else hi = mid;
+    }
+    const ring = (lo + hi) / 2;
+    return { ring, core: ring * Math.exp(b) };
+  }
+
+  for (const seed of [1, 2]) {
+    it(`barrier 0.1, seed ${seed}: the core's log expected wage settles 0.1 above the rings', at the analytic levels`, () => {
+      const b = 0.1;
+      const run = runMigration(BETA, 0.05, 200, 60, seed, { barrier: b });
+      const eq = barrierEquilibrium(b);
+      const logEw = expectedWages(run.meanPopulation).map(Math.log);
+      // The core stays within the barrier band: more people than its 4,000 natives, fewer than without a barrier.
+      expect(run.meanPopulation[0]).toBeGreaterThan(4000);
+      const rings = logEw.slice(1);
+      expect(Math.max(...rings) - Math.min(...rings)).toBeLessThan(tolerance);
+      const ringMean = rings.reduce((s, x) => s + x, 0) / rings.length;
+      expect(Math.abs(logEw[0] - ringMean - b)).toBeLessThan(tolerance);
+      expect(Math.abs(logEw[0] - Math.log(eq.core))).toBeLessThan(tolerance);
+      for (const x of rings) expect(Math.abs(x - Math.log(eq.ring))).toBeLessThan(tolerance);
+      // Control: without the barrier the core fills further, to the common level ω.
+      expect(Math.log(equilibriumWage())).toBeLessThan(Math.log(eq.core) - b / 4);
+    });
+  }
+
+  for (const seed of [3, 4]) {
+    it(`distance cost 0.01, seed ${seed}: migration stops at the same equilibrium as without it`, () => {
+      const run = runMigration(BETA, 0.05, 200, 60, seed, { distanceCost: 0.01 });
+      expect(run.finalSpread).toBeLessThan(tolerance);
+      expect(run.toEquilibrium).toBeLessThan(tolerance);
+    });
+  }
 });

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateResidents } from '../../src/model/economy.ts';
+import { initializeWorld, ringPopulations, weightedSplit } from '../../src/model/initialize.ts';
+import { CHAIN } from '../../src/model/tick.ts';
+import { scenarioSchema } from '../../src/scenario/schema.ts';
+
+/** Small pieces of the model against values worked out by hand. */
+
+describe('splitting residents', () => {
+  it('ring populations follow the shares normalised by their sum; the remainder goes to the largest ring, ties to the earlier', () => {
+    const rings = (shares: number[]) =>
+      scenarioSchema.parse({ world: { residents: 1000, rings: shares.map((popShare, k) => ({ label: `r${k}`, count: 1, radius: k, class: k ? 'rural' : 'urban', popShare })) } });
+    expect(ringPopulations(rings([0.6, 0.2]))).toEqual([750, 250]);
+    expect(ringPopulations(rings([0.3, 0.3, 0.3]))).toEqual([334, 333, 333]);
+    expect(ringPopulations(rings([0.1, 0.2, 0.2]))).toEqual([200, 400, 400]);
+    // 285.7 and 714.3: the one left over goes to the larger ring, the second.
+    expect(ringPopulations(rings([0.2, 0.5]))).toEqual([285, 715]);
+  });
+
+  it('a weighted split gives each place its quota, the remainder by largest remainder, ties to the earlier place', () => {
+    expect(Array.from(weightedSplit(Float64Array.from([1, 2, 1]), 10))).toEqual([3, 5, 2]);
+    expect(Array.from(weightedSplit(Float64Array.from([1, 1, 3]), 10))).toEqual([2, 2, 6]);
+    expect(Array.from(weightedSplit(Float64Array.from([0.2, 0.7, 0.1]), 7))).toEqual([1, 5, 1]);
+    // All weights zero: an even split.
+    expect(Array.from(weightedSplit(Float64Array.from([0, 0, 0]), 5))).toEqual([2, 2, 1]);
+  });
+});
+
+/**
+ * The information field. A core where everyone is at level 1 and a ring place where nobody is,
+ * no external push (p = 0), every gate open: a ring resident's hazard of reaching level 1 is
+ * q × the share they see, ω × the neighbours' access share weighted by field weight × residents
+ * (their own place's share is 0). Computed here from the field's rows, and checked against the
+ * share of ring residents that climb in one tick (binomial, 4 standard errors).
+ */
+describe('the information field carries adoption to a place with none', () => {
+  function oneTick(omega: number) {
+    const scenario = scenarioSchema.parse({
+      world: {
+        residents: 20_000,
+        rings: [
+          { label: 'core', count: 1, radius: 0, class: 'urban', popShare: 0.5, tech: 1, access: 1 },
+          { label: 'ring', count: 1, radius: 1, class: 'rural', popShare: 0.5, tech: 1, access: 0 },
+        ],
+      },
+      diffusion: { p: 0, q: 0.5, infoField: omega, infoDecay: 2, slip: 0 },
+    });
+    const world = initializeWorld(scenario, 4);
+    const { places: pl, residents: rs } = world;
+    for (let i = 0; i < rs.count; i++) rs.level[i] = rs.place[i] === 0 ? 1 : 0;
+    rs.skill.fill(1);
+    pl.tech[0] = pl.tech[1] = 2 * world.state.frontier;
+    aggregateResidents(world);
+    const f = world.infoField;
+    let seen = 0;
+    let people = 0;
+    for (let k = f.start[1]; k < f.start[2]; k++) {
+      const w = f.weight[k] * pl.population[f.index[k]];
+      seen += w * pl.access[f.index[k]];
+      people += w;
+    }
+    const expected = 0.5 * omega * (seen / people);
+    const n = pl.population[1];
+    CHAIN[3](world);
+    return { expected, n, climbed: pl.access[1] };
+  }
+
+  it('with ω = 0.6 ring residents climb at q × ω × the access share around them', () => {
+    const { expected, n, climbed } = oneTick(0.6);
+    // The core is within reach, so the ring sees part of its full access.
+    expect(expected).toBeGreaterThan(0.05);
+    expect(Math.abs(climbed - expected)).toBeLessThan(4 * Math.sqrt((expected * (1 - expected)) / n));
+  });
+
+  it('control: with ω = 0 nobody in the ring climbs', () => {
+    expect(oneTick(0).climbed).toBe(0);
+  });
+});
+
+describe('platform rent', () => {
+  it('flows from rural places to their core only: urban places neither pay it nor, except the core, receive it', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 4000 }, rights: { rentShare: 0.5 } }), 2);
+    const pl = world.places;
+    // Every resident at level 3, so every place has a digital surplus a platform could take.
+    world.residents.level.fill(3);
+    aggregateResidents(world);
+    CHAIN[4](world);
+    let ruralPaid = 0;
+    for (let p = 0; p < pl.count; p++) {
+      if (pl.urban[p] === 1 && pl.root[p] !== p) expect(pl.rent[p], `urban place ${p}`).toBe(0);
+      if (pl.urban[p] === 0) ruralPaid -= pl.rent[p];
+    }
+    expect(ruralPaid).toBeGreaterThan(0);
+    expect(pl.rent[0]).toBeCloseTo(ruralPaid, 6);
+  });
+});

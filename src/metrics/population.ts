@@ -7,23 +7,13 @@ import { RATIO_FLOOR } from './reporters.ts';
  * view (docs/metrics.md, "Population-aware measures").
  */
 
-const startPopulations = new WeakMap<World, Float64Array>();
-
 /**
- * Residents per place at the start of the run: those whose origin is the place. Origins never
- * change, so this is computed once per world (and again, identically, after a restore).
+ * Residents per place at the start of the run: the reference population the digital run
+ * measures its losses against (set once at initialization, restored with a checkpoint).
  */
 export function startPopulation(world: World): Float64Array {
-  let n0 = startPopulations.get(world);
-  if (!n0) {
-    n0 = new Float64Array(world.places.count);
-    const { origin } = world.residents;
-    for (let i = 0; i < world.residents.count; i++) n0[origin[i]] += 1;
-    startPopulations.set(world, n0);
-  }
-  return n0;
+  return world.places.reference;
 }
-
 
 /**
  * The DPD with every place weighted by its population at the start of the run instead of now:

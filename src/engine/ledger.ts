@@ -203,24 +203,30 @@ export class Ledger {
 /** A stock's values per slot at some moment (the treasury is the last slot). */
 export type StockSnapshot = Record<StockName, Float64Array>;
 
+/** Where a stock's values are now: an array over the places (null where it has none) and the treasury's value. */
+export type StockReader = (stock: StockName) => { places: Float64Array | null; treasury: number };
+
 /**
  * Checks that each stock changed in each slot by exactly what was booked, to `relTol` relative
- * to the larger of the stock's size and the flows through it. Returns the worst mismatch found
- * (null when everything reconciles).
+ * to the larger of the stock's size and the flows through it. `after` is a second snapshot or
+ * the live stocks (read in place, so a tick needs no copy of them). Returns the worst mismatch
+ * found (null when everything reconciles).
  */
 export function reconcile(
   ledger: Ledger,
   before: StockSnapshot,
-  after: StockSnapshot,
+  after: StockSnapshot | StockReader,
   relTol = 1e-9,
 ): { stock: StockName; slot: number; expected: number; actual: number } | null {
+  const read: StockReader = typeof after === 'function' ? after : (stock) => ({ places: after[stock], treasury: after[stock][ledger.treasury] });
   for (const stock of STOCKS) {
     const b = before[stock];
-    const a = after[stock];
+    const { places: a, treasury } = read(stock);
     for (let slot = 0; slot < ledger.slots; slot++) {
+      const now = slot === ledger.treasury ? treasury : a ? a[slot] : 0;
       const expected = ledger.booked(stock, slot);
-      const actual = a[slot] - b[slot];
-      const scale = Math.max(1, Math.abs(a[slot]), Math.abs(b[slot]), Math.abs(expected));
+      const actual = now - b[slot];
+      const scale = Math.max(1, Math.abs(now), Math.abs(b[slot]), Math.abs(expected));
       if (Math.abs(actual - expected) > relTol * scale) return { stock, slot, expected, actual };
     }
   }

@@ -222,9 +222,10 @@ export function reconcile(
   for (const stock of STOCKS) {
     const b = before[stock];
     const { places: a, treasury } = read(stock);
+    const booked = ledger.delta.subarray(stockIndex[stock] * ledger.slots, (stockIndex[stock] + 1) * ledger.slots);
     for (let slot = 0; slot < ledger.slots; slot++) {
       const now = slot === ledger.treasury ? treasury : a ? a[slot] : 0;
-      const expected = ledger.booked(stock, slot);
+      const expected = booked[slot];
       const actual = now - b[slot];
       const scale = Math.max(1, Math.abs(now), Math.abs(b[slot]), Math.abs(expected));
       if (Math.abs(actual - expected) > relTol * scale) return { stock, slot, expected, actual };

@@ -36,6 +36,18 @@ const F = FLOWS.length;
 const stockIndex = Object.fromEntries(STOCKS.map((s, i) => [s, i])) as Record<StockName, number>;
 const flowIndex = Object.fromEntries(FLOWS.map((f, i) => [f, i])) as Record<FlowName, number>;
 
+/**
+ * The position of a name in its list, as a switch generated from the list. `book` runs a million
+ * times a tick at 100,000 places with every stock and flow name, and there V8 resolves a switch
+ * over interned strings several times faster than a lookup by key (which goes megamorphic).
+ */
+function positionIn<T extends string>(names: readonly T[]): (name: T) => number {
+  const cases = names.map((n, i) => `case ${JSON.stringify(n)}: return ${i};`).join(' ');
+  return new Function('name', `switch (name) { ${cases} } return -1;`) as (name: T) => number;
+}
+const stockAt = positionIn(STOCKS);
+const flowAt = positionIn(FLOWS);
+
 export class Ledger {
   /** Number of slots: places plus the treasury. */
   readonly slots: number;
@@ -131,8 +143,8 @@ export class Ledger {
   /** Creates (amount > 0) or destroys (amount < 0) a stock in one slot under a named term. */
   book(stock: StockName, flow: FlowName, slot: number, amount: number): void {
     if (amount === 0) return;
-    const s = stockIndex[stock];
-    const f = flowIndex[flow];
+    const s = stockAt(stock);
+    const f = flowAt(flow);
     this.delta[s * this.slots + slot] += amount;
     this.byFlowRing[(s * F + f) * this.rings + this.ringOf[slot]] += amount;
     this.cumulative[s * F + f] += amount;
@@ -141,8 +153,8 @@ export class Ledger {
   /** Moves a non-negative amount of a stock from one slot to another. */
   move(stock: StockName, flow: FlowName, from: number, to: number, amount: number): void {
     if (amount === 0 || from === to) return;
-    const s = stockIndex[stock];
-    const f = flowIndex[flow];
+    const s = stockAt(stock);
+    const f = flowAt(flow);
     this.delta[s * this.slots + from] -= amount;
     this.delta[s * this.slots + to] += amount;
     const base = (s * F + f) * this.rings;

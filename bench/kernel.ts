@@ -129,7 +129,7 @@ export function kernelFromWorld(world: World): Kernel {
     use: pl.use.slice(),
     outcome: pl.outcome.slice(),
     productivity: pl.productivity.slice(),
-    jobs: pl.jobs.slice(),
+    jobs: f(),
     employment: pl.employment.slice(),
     output: pl.output.slice(),
     wage: pl.wage.slice(),

@@ -1,4 +1,4 @@
-import type { StockName, StockSnapshot } from './ledger.ts';
+import type { StockName, StockReader, StockSnapshot } from './ledger.ts';
 import { reconcile, STOCKS } from './ledger.ts';
 import type { World } from './world.ts';
 
@@ -12,30 +12,29 @@ export function allocateSnapshot(world: World): StockSnapshot {
   return out;
 }
 
+/** The live stocks of a world: each stock's array over the places, and the treasury's value. */
+export function liveStocks(world: World): StockReader {
+  const pl = world.places;
+  const places: Record<StockName, Float64Array | null> = { capital: pl.capital, tech: pl.tech, people: pl.population, income: pl.income, budget: null };
+  return (stock) => ({ places: places[stock], treasury: stock === 'budget' ? world.state.budget : 0 });
+}
+
 /** Copies the current value of every stock into `into`: the state that ledger bookings start from. */
 export function snapshotStocks(world: World, into: StockSnapshot): StockSnapshot {
-  const pl = world.places;
-  const sources: Record<StockName, Float64Array | null> = {
-    capital: pl.capital,
-    tech: pl.tech,
-    people: pl.population,
-    income: pl.income,
-    budget: null,
-  };
+  const live = liveStocks(world);
   for (const s of STOCKS) {
     const target = into[s];
-    const source = sources[s];
-    if (source) target.set(source);
+    const { places, treasury } = live(s);
+    if (places) target.set(places);
     else target.fill(0);
-    target[world.ledger.treasury] = s === 'budget' ? world.state.budget : 0;
+    target[world.ledger.treasury] = treasury;
   }
   return into;
 }
 
 /** Throws {@link LedgerMismatch} unless every stock changed by exactly what the ledger booked since `before`. */
-export function checkBooks(world: World, before: StockSnapshot, after: StockSnapshot, relTol = 1e-9): void {
-  snapshotStocks(world, after);
-  const bad = reconcile(world.ledger, before, after, relTol);
+export function checkBooks(world: World, before: StockSnapshot, relTol = 1e-9): void {
+  const bad = reconcile(world.ledger, before, liveStocks(world), relTol);
   if (bad) {
     throw new LedgerMismatch(
       `ledger does not reconcile at tick ${world.state.tick}: ${bad.stock} in slot ${bad.slot} changed by ${bad.actual}, booked ${bad.expected}`,

@@ -34,6 +34,13 @@ export function loadWeights(s: SizeSampler, weight: Float64Array, order?: Int32A
   cumulative[0] = 0;
   if (order) for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[order[k]];
   else for (let k = 0; k < P; k++) cumulative[k + 1] = cumulative[k] + weight[k];
+  return buildGuide(s);
+}
+
+/** Builds the guide table over a sampler whose cumulative row is filled, and returns the total. */
+export function buildGuide(s: SizeSampler): number {
+  const { cumulative, guide } = s;
+  const P = guide.length;
   const total = cumulative[P];
   let k = 0;
   const bucket = total / P;

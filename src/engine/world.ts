@@ -25,9 +25,8 @@ export interface Places extends Layout {
   productivity: Float64Array;
   /** Wage per unit of effective talent. */
   wage: Float64Array;
-  /** Employment probability (Harris-Todaro): jobs / labour, at most 1. */
+  /** Employment probability (Harris-Todaro): jobs (capital / capitalPerJob) over labour, at most 1. */
   employment: Float64Array;
-  jobs: Float64Array;
   /** Effective talent of residents (level-3 talent counts with the digital premium). */
   talent: Float64Array;
   /** The premium part of effective talent: what digital production adds, the base of platform rent. */
@@ -49,8 +48,7 @@ export interface Places extends Layout {
   atRisk: Uint8Array;
   /** Rent paid (rural) or received (core) this tick. */
   rent: Float64Array;
-  /** Distance to the place's core, and market access derived from it. */
-  coreDistance: Float64Array;
+  /** Market access: exp(−distance to the place's core / diffusion.marketDecay) at the start, then raised by the industry lever. */
   marketAccess: Float64Array;
   /** Mean resident income this tick. */
   incomePerResident: Float64Array;
@@ -170,7 +168,6 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     productivity: f(),
     wage: f(),
     employment: f(),
-    jobs: f(),
     talent: f(),
     digitalTalent: f(),
     skillMean: f(),
@@ -183,7 +180,6 @@ export function allocateWorld(scenario: Scenario, seed: number): World {
     tipped: new Uint8Array(P),
     atRisk: new Uint8Array(P),
     rent: f(),
-    coreDistance: f(),
     marketAccess: f(),
     incomePerResident: f(),
   };

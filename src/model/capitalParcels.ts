@@ -1,5 +1,5 @@
 import { buildGrid, type Grid } from '../engine/infoField.ts';
-import { createSizeSampler, drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
+import { buildGuide, createSizeSampler, drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
 import type { World } from '../engine/world.ts';
 
 /** Parcels each place's mobile capital is split into when the choice is sampled. */
@@ -18,9 +18,8 @@ interface ParcelGrid {
   /** exp(−rate·(smallest distance between two cells |dx|, |dy| apart)), at index |dx| + nx·|dy|. */
   bound: Float64Array;
   rate: number;
-  /** Each cell's weight, and the weights W_D·Ĝ_CD of one origin cell's row with a sampler over them. */
+  /** Each cell's weight, and a sampler over the weights W_D·Ĝ_CD of one origin cell's row. */
   cellWeight: Float64Array;
-  rowWeight: Float64Array;
   row: SizeSampler;
   /** Z_C = Σ_D W_D·Ĝ_CD per cell. */
   reach: Float64Array;
@@ -52,7 +51,6 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
       bound: new Float64Array(grid.nx * grid.ny),
       rate: NaN,
       cellWeight: new Float64Array(M),
-      rowWeight: new Float64Array(M),
       row: createSizeSampler(M),
       reach: new Float64Array(M),
     };
@@ -93,22 +91,24 @@ export function moveByParcels(
   const { capital, x, y } = world.places;
   const pg = parcelGrid(world, rate);
   const { items, nx } = pg.grid;
-  const { column, line, first, bound, cellWeight, rowWeight, row, reach } = pg;
+  const { column, line, first, bound, cellWeight, row, reach } = pg;
   const M = cellWeight.length;
   // Places by size in grid order: each cell's places are one segment.
   const within = placeSamplers(world)[0];
   loadWeights(within, weight, items);
   const at = within.cumulative;
   for (let c = 0; c < M; c++) cellWeight[c] = at[first[c + 1]] - at[first[c]];
-  const rowOf = (C: number): number => {
-    let sum = 0;
-    for (let D = 0; D < M; D++) sum += rowWeight[D] = cellWeight[D] * bound[Math.abs(column[C] - column[D]) + nx * Math.abs(line[C] - line[D])];
-    return sum;
-  };
-  for (let C = 0; C < M; C++) reach[C] = rowOf(C);
+  const rowWeight = (C: number, D: number): number => cellWeight[D] * bound[Math.abs(column[C] - column[D]) + nx * Math.abs(line[C] - line[D])];
   for (let C = 0; C < M; C++) {
-    rowOf(C);
-    const Z = loadWeights(row, rowWeight);
+    let sum = 0;
+    for (let D = 0; D < M; D++) sum += rowWeight(C, D);
+    reach[C] = sum;
+  }
+  for (let C = 0; C < M; C++) {
+    // The row's cumulative weights straight into the sampler: the sums of loadWeights, term by term.
+    const cumulative = row.cumulative;
+    for (let D = 0; D < M; D++) cumulative[D + 1] = cumulative[D] + rowWeight(C, D);
+    const Z = buildGuide(row);
     if (!(Z > 0)) continue;
     for (let i = first[C]; i < first[C + 1]; i++) {
       const p = items[i];

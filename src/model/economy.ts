@@ -75,9 +75,8 @@ export function updateEmployment(world: World): void {
   const { places: pl } = world;
   const perJob = world.scenario.capital.capitalPerJob;
   for (let p = 0; p < pl.count; p++) {
-    pl.jobs[p] = pl.capital[p] / perJob;
     const n = pl.population[p];
-    pl.employment[p] = n > 0 ? Math.min(1, pl.jobs[p] / n) : 1;
+    pl.employment[p] = n > 0 ? Math.min(1, pl.capital[p] / perJob / n) : 1;
   }
 }
 

@@ -26,7 +26,8 @@ export const CHAIN: readonly Stage[] = [
 /** Receives the wall time of each stage, for the benchmark; never feeds back into results. */
 export type StageTimer = (stageIndex: number, milliseconds: number) => void;
 
-const snapshots = new WeakMap<World, { before: StockSnapshot; after: StockSnapshot }>();
+/** Each world's stocks at the start of its tick; the end of the tick is read from the live stocks. */
+const snapshots = new WeakMap<World, StockSnapshot>();
 
 /**
  * Advances the world by one tick. Reads as a table of contents: open the books, apply scheduled
@@ -34,10 +35,10 @@ const snapshots = new WeakMap<World, { before: StockSnapshot; after: StockSnapsh
  * with the ledger (throwing on any mismatch).
  */
 export function tick(world: World, timer?: StageTimer): void {
-  let snap = snapshots.get(world);
-  if (!snap) snapshots.set(world, (snap = { before: allocateSnapshot(world), after: allocateSnapshot(world) }));
+  let before = snapshots.get(world);
+  if (!before) snapshots.set(world, (before = allocateSnapshot(world)));
   world.ledger.clearTick();
-  snapshotStocks(world, snap.before);
+  snapshotStocks(world, before);
   updateState(world, (d) => void (d.tick += 1));
   applySchedule(world);
   applyDueEdits(world);
@@ -51,5 +52,5 @@ export function tick(world: World, timer?: StageTimer): void {
     CHAIN[k](world);
     timer(k, performance.now() - t0);
   }
-  checkBooks(world, snap.before, snap.after);
+  checkBooks(world, before);
 }

@@ -93,9 +93,9 @@ function gaps(world: World): { income: number; tau: number; capital: number } {
 
 /** Place arrays that hold state (not layout): they must be symmetric. */
 const STATE_ARRAYS = [
-  'tech', 'capital', 'rights', 'income', 'population', 'output', 'productivity', 'wage', 'employment', 'jobs',
+  'tech', 'capital', 'rights', 'income', 'population', 'output', 'productivity', 'wage', 'employment',
   'talent', 'digitalTalent', 'skillMean', 'access', 'use', 'outcome', 'expectedWage', 'services',
-  'rent', 'coreDistance', 'marketAccess', 'incomePerResident',
+  'rent', 'marketAccess', 'incomePerResident',
 ] as const;
 
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(a), Math.abs(b));

@@ -33,20 +33,62 @@ export type FlowName = (typeof FLOWS)[number];
 
 const S = STOCKS.length;
 const F = FLOWS.length;
-const stockIndex = Object.fromEntries(STOCKS.map((s, i) => [s, i])) as Record<StockName, number>;
-const flowIndex = Object.fromEntries(FLOWS.map((f, i) => [f, i])) as Record<FlowName, number>;
-
-/**
- * The position of a name in its list, as a switch generated from the list. `book` runs a million
- * times a tick at 100,000 places with every stock and flow name, and there V8 resolves a switch
- * over interned strings several times faster than a lookup by key (which goes megamorphic).
+/*
+ * The position of a stock or flow in its list. `book` runs a million times a tick at 100,000
+ * places with every stock and flow name, and V8 resolves a switch over interned strings several
+ * times faster than a lookup by key (which goes megamorphic there). The switches are written out
+ * (no code generated at run time, which a page's content security policy may forbid);
+ * tests/engine/ledger.test.ts checks them against STOCKS and FLOWS.
  */
-function positionIn<T extends string>(names: readonly T[]): (name: T) => number {
-  const cases = names.map((n, i) => `case ${JSON.stringify(n)}: return ${i};`).join(' ');
-  return new Function('name', `switch (name) { ${cases} } return -1;`) as (name: T) => number;
+export function stockAt(name: StockName): number {
+  switch (name) {
+    case 'capital':
+      return 0;
+    case 'tech':
+      return 1;
+    case 'people':
+      return 2;
+    case 'income':
+      return 3;
+    case 'budget':
+      return 4;
+  }
 }
-const stockAt = positionIn(STOCKS);
-const flowAt = positionIn(FLOWS);
+
+export function flowAt(name: FlowName): number {
+  switch (name) {
+    case 'production':
+      return 0;
+    case 'rent':
+      return 1;
+    case 'tax':
+      return 2;
+    case 'consumption':
+      return 3;
+    case 'savings':
+      return 4;
+    case 'depreciation':
+      return 5;
+    case 'capital-move':
+      return 6;
+    case 'tech-investment':
+      return 7;
+    case 'spillover':
+      return 8;
+    case 'obsolescence':
+      return 9;
+    case 'migration':
+      return 10;
+    case 'appropriation':
+      return 11;
+    case 'spending':
+      return 12;
+    case 'policy':
+      return 13;
+    case 'lapse':
+      return 14;
+  }
+}
 
 export class Ledger {
   /** Number of slots: places plus the treasury. */
@@ -185,12 +227,12 @@ export class Ledger {
 
   /** Net amount booked this tick for a flow of a stock on one ring (treasury ring = number of rings). */
   ringFlow(stock: StockName, flow: FlowName, ring: number): number {
-    return this.byFlowRing[(stockIndex[stock] * F + flowIndex[flow]) * this.rings + ring];
+    return this.byFlowRing[(stockAt(stock) * F + flowAt(flow)) * this.rings + ring];
   }
 
   /** Net amount booked this tick for a flow of a stock, over all slots. */
   flowTotal(stock: StockName, flow: FlowName): number {
-    const base = (stockIndex[stock] * F + flowIndex[flow]) * this.rings;
+    const base = (stockAt(stock) * F + flowAt(flow)) * this.rings;
     let sum = 0;
     for (let r = 0; r < this.rings; r++) sum += this.byFlowRing[base + r];
     return sum;
@@ -198,17 +240,17 @@ export class Ledger {
 
   /** Amount moved this tick between classes: direction 0 = urban→rural, 1 = rural→urban. */
   crossFlow(stock: StockName, flow: FlowName, direction: 0 | 1): number {
-    return this.crossClass[(stockIndex[stock] * F + flowIndex[flow]) * 2 + direction];
+    return this.crossClass[(stockAt(stock) * F + flowAt(flow)) * 2 + direction];
   }
 
   /** Net booked change of one stock in one slot this tick. */
   booked(stock: StockName, slot: number): number {
-    return this.delta[stockIndex[stock] * this.slots + slot];
+    return this.delta[stockAt(stock) * this.slots + slot];
   }
 
   /** Cumulative net amount of a flow of a stock since the run started. */
   total(stock: StockName, flow: FlowName): number {
-    return this.cumulative[stockIndex[stock] * F + flowIndex[flow]];
+    return this.cumulative[stockAt(stock) * F + flowAt(flow)];
   }
 }
 
@@ -234,7 +276,7 @@ export function reconcile(
   for (const stock of STOCKS) {
     const b = before[stock];
     const { places: a, treasury } = read(stock);
-    const booked = ledger.delta.subarray(stockIndex[stock] * ledger.slots, (stockIndex[stock] + 1) * ledger.slots);
+    const booked = ledger.delta.subarray(stockAt(stock) * ledger.slots, (stockAt(stock) + 1) * ledger.slots);
     for (let slot = 0; slot < ledger.slots; slot++) {
       const now = slot === ledger.treasury ? treasury : a ? a[slot] : 0;
       const expected = booked[slot];

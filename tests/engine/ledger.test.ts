@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LedgerMismatch } from '../../src/engine/books.ts';
-import { FLOWS, STOCKS, type FlowName, type StockName } from '../../src/engine/ledger.ts';
+import { FLOWS, STOCKS, flowAt, stockAt, type FlowName, type StockName } from '../../src/engine/ledger.ts';
 import type { World } from '../../src/engine/world.ts';
 import { initializeWorld } from '../../src/model/initialize.ts';
 import { tick } from '../../src/model/tick.ts';
@@ -59,6 +59,13 @@ const sum = (a: ArrayLike<number>) => {
   return s;
 };
 const close = (a: number, b: number, scale: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(scale));
+
+describe('stock and flow positions', () => {
+  it('the written-out switches give each name its index in STOCKS and FLOWS, so the lists stay the one source', () => {
+    expect(STOCKS.map((s) => stockAt(s))).toEqual(STOCKS.map((_, i) => i));
+    expect(FLOWS.map((f) => flowAt(f))).toEqual(FLOWS.map((_, i) => i));
+  });
+});
 
 describe('the ledger reconciles every stock (default scenario, every instrument)', () => {
   const RESIDENTS = 5_000;

@@ -454,7 +454,16 @@ describe('openPlannedFolder', () => {
       refused(() => openPlannedFolder(dir, plan), pattern);
       expect(snapshot(dir)).toEqual(before);
     }
-    refused(() => openPlannedFolder('.', plan), /is the working folder/);
+    // An empty working folder (the real one holds files and links, refused before this check).
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(join(root, 'work'));
+    mkdirSync(join(root, 'work'));
+    refused(() => openPlannedFolder(join(root, 'work'), plan), /work is the working folder \(or holds it\)/);
+    mkdirSync(join(root, 'up', 'inner'), { recursive: true });
+    cwd.mockReturnValue(join(root, 'up', 'inner'));
+    refused(() => openPlannedFolder(join(root, 'up'), plan), /up is the working folder \(or holds it\)/);
+    cwd.mockRestore();
+    expect(readdirSync(join(root, 'work'))).toEqual([]);
+    expect(readdirSync(join(root, 'up'))).toEqual(['inner']);
     writeFileSync(join(root, 'file'), 'x');
     expect(() => openPlannedFolder(join(root, 'file', 'sub'), plan)).toThrow(OutputError);
   });

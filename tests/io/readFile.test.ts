@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReadRefused, readRegularFile } from '../../src/io/readFile.ts';
@@ -25,6 +26,8 @@ describe('readRegularFile', () => {
     writeFileSync(join(root, 'f'), data);
     expect(readRegularFile(join(root, 'f'), data.length).equals(data)).toBe(true);
     expect(refusal(join(root, 'f'), data.length - 1)).toBe(`is 200000 bytes; expected at most ${data.length - 1}`);
+    // The buffer is sized by the file, not by the cap: a cap of 1 TiB reads a small file (it would not fit in memory).
+    expect(readRegularFile(join(root, 'f'), 2 ** 40).equals(data)).toBe(true);
     writeFileSync(join(root, 'empty'), '');
     expect(readRegularFile(join(root, 'empty'), 0).length).toBe(0);
   });
@@ -57,5 +60,16 @@ describe('readRegularFile', () => {
     writeFileSync(join(root, 'file'), 'x');
     expect(refusal(join(root, 'file', 'inner'))).toBe('a file stands where a folder is needed in this path');
     expect(refusal(join(root, 'n'.repeat(300)))).toBe('the path is too long');
+  });
+
+  it('any other failed open keeps its code: a UNIX socket cannot be opened (ENXIO)', async () => {
+    const path = join(tempDir(), 'sock');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(path, done));
+    try {
+      expect(refusal(path)).toBe('cannot be read (ENXIO)');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,6 +106,18 @@ describe('openForResume', () => {
     symlinkSync(p, join(root, 'l'));
     expect(() => openForResume(join(root, 'l'), 0)).toThrow(expect.objectContaining({ code: 'ELOOP' }));
     expect(readFileSync(p, 'utf8')).toBe('ab');
+  });
+
+  it('refuses a device standing at the partial name (it is not a file to continue)', () => {
+    const root = tempDir();
+    const dev = join(root, 'o.partial');
+    try {
+      execFileSync('mknod', [dev, 'c', '1', '3']);
+    } catch {
+      return void console.warn('skipped: mknod is not allowed here (not root)');
+    }
+    expect(() => openForResume(dev, 0)).toThrow(expect.objectContaining({ code: 'ELOOP', message: 'not a regular file' }));
+    expect(() => new AtomicFile(join(root, 'o'), 1, 0)).toThrow(`cannot write ${dev}: `);
   });
 });
 

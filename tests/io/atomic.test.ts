@@ -23,6 +23,7 @@ describe('file-system errors in words', () => {
       ['ENOENT', 'no such folder, or this file system does not allow creating files there'],
       ['EIO', 'input/output error (a failing disk or a lost network mount?)'],
       ['ELOOP', 'a symbolic link stands where urd writes (urd never writes through links)'],
+      ['ENAMETOOLONG', 'the name is too long for this file system'],
     ];
     for (const [code, why] of cases) {
       const e = describeError(Object.assign(new Error('raw'), { code }), '/x/y');
@@ -270,6 +271,14 @@ describe('writeFileAtomic and writeShared', () => {
     expect(() => writeFileAtomic(join(root, 'a'), 'x')).toThrow(`cannot write ${join(root, 'a')}`);
     expect(() => writeShared(join(root, 'a'), 'x')).toThrow(new OutputError(`cannot write ${join(root, 'a')}: a folder stands where a file is needed`));
     expect(readdirSync(root)).toEqual(['a']);
+  });
+
+  it('a name too long for its temporary file is an OutputError saying so, and leaves nothing', () => {
+    const root = tempDir();
+    const long = join(root, 'a'.repeat(250));
+    expect(() => writeShared(long, 'x')).toThrow(new OutputError(`cannot write ${long}: the name is too long for this file system`));
+    expect(() => writeFileAtomic(long, 'x')).toThrow(new OutputError(`cannot write ${long}.partial: the name is too long for this file system`));
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('a link at the target is replaced by the file, its target untouched', () => {

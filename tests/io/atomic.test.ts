@@ -208,7 +208,7 @@ describe('AtomicFile', () => {
   it('a resumed file shorter than resumeAt is refused, not padded', () => {
     const root = tempDir();
     writeFileSync(join(root, 'o.partial'), 'ab');
-    expect(() => new AtomicFile(join(root, 'o'), 1, 5)).toThrow(OutputError);
+    expect(() => new AtomicFile(join(root, 'o'), 1, 5)).toThrow(new OutputError(`cannot resume ${join(root, 'o.partial')}: it has 2 bytes, fewer than the 5 already written`));
     expect(readFileSync(join(root, 'o.partial'), 'utf8')).toBe('ab');
   });
 
@@ -291,5 +291,27 @@ describe('writeFileAtomic and writeShared', () => {
     expect(readFileSync(join(root, 'target'), 'utf8')).toBe('precious');
     expect(lstatSync(join(root, 'a')).isFile()).toBe(true);
     expect(lstatSync(join(root, 'b')).isFile()).toBe(true);
+  });
+});
+
+describe('no file descriptor is left open', () => {
+  it('by hashPrefix, fsyncDir, writeShared (done or failed), AtomicFile.close and abandon, openForResume refusing', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'f'), 'abc');
+    mkdirSync(join(root, 'd'));
+    writeFileSync(join(root, 'd', 'x'), '');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      hashPrefix(join(root, 'f'), 2);
+      hashPrefix(join(root, 'f'), 9);
+      fsyncDir(root);
+      writeShared(join(root, 's'), 'x');
+      expect(() => writeShared(join(root, 'd'), 'x')).toThrow(OutputError);
+      new AtomicFile(join(root, 'c')).close();
+      new AtomicFile(join(root, 'a')).abandon();
+      expect(() => openForResume(join(root, 'f'), 9)).toThrow(OutputError);
+    }
+    expect(open()).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,24 @@ describe('readRegularFile', () => {
     writeFileSync(join(root, 'file'), 'x');
     expect(refusal(join(root, 'file', 'inner'))).toBe('a file stands where a folder is needed in this path');
     expect(refusal(join(root, 'n'.repeat(300)))).toBe('the path is too long');
+  });
+
+  it('an error while reading is a refusal with its code (/proc/self/mem cannot be read from its start)', () => {
+    expect(refusal('/proc/self/mem')).toBe('cannot be read (EIO)');
+  });
+
+  it('leaves no file descriptor open, read or refused', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'f'), 'abc');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      expect(readRegularFile(join(root, 'f'), 10).toString()).toBe('abc');
+      refusal(join(root, 'f'), 2);
+      refusal(root);
+      refusal('/proc/self/mem');
+    }
+    expect(open()).toBe(before);
   });
 
   it('any other failed open keeps its code: a UNIX socket cannot be opened (ENXIO)', async () => {

@@ -54,6 +54,24 @@ describe('checkpoint files', () => {
     expect('gone' in back).toBe(false);
   });
 
+  it('the blobs start at the 8-byte boundary after the header, whatever its length', () => {
+    const root = tempDir();
+    for (let k = 1; k <= 8; k++) {
+      const tree = { ['k'.repeat(k)]: new Float64Array([k, -k]), b: new Uint8Array([k]) };
+      writeCheckpointFile(join(root, 'c'), tree);
+      expect(readCheckpointFile(join(root, 'c'))).toEqual(tree);
+    }
+  });
+
+  it('the tree read back is plain data: its properties can be changed and deleted', () => {
+    const root = tempDir();
+    writeCheckpointFile(join(root, 'c'), { a: { b: 1, c: 2 } });
+    const back = readCheckpointFile(join(root, 'c')) as { a: { b?: number; c: number } };
+    back.a.c = 5;
+    delete back.a.b;
+    expect(back).toEqual({ a: { c: 5 } });
+  });
+
   it('a key __proto__ stays an own property and never reaches a prototype', () => {
     const root = tempDir();
     const tree = JSON.parse('{"__proto__": {"polluted": 1}}');
@@ -112,6 +130,9 @@ describe('checkpoint files', () => {
     // Up to the end of the last blob's padding is inside the file.
     writeFileSync(p, withHeader(good, (h) => ((h.blobs as { length: number }[])[1].length = 8)));
     expect((readCheckpointFile(p) as { b: Uint8Array[] }).b[0]).toEqual(new Uint8Array(8));
+    // The smallest file that can be a checkpoint: the prefix and the checksum, with an empty header.
+    const empty = Buffer.concat([Buffer.from('URDCKPT1'), Buffer.alloc(8)]);
+    expect(read(Buffer.concat([empty, createHash('sha256').update(empty).digest()]))).toThrow(`${p} is damaged (its header is not valid JSON)`);
     const body = Buffer.concat([Buffer.from('URDCKPT1'), Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{x}')]);
     expect(read(Buffer.concat([body, createHash('sha256').update(body).digest()]))).toThrow(`${p} is damaged (its header is not valid JSON)`);
   });

@@ -67,6 +67,7 @@ describe('CSV fields', () => {
     const rows = [['a', 'b'], ['', 'x,y', 'q"uote', ''], ['"', ',', '""'], ['end,']];
     for (const r of rows) expect(parseCsvLine(csvLine(r).slice(0, -1))).toEqual(r);
     expect(parseCsvLine('a,,b')).toEqual(['a', '', 'b']);
+    expect(parseCsvLine('ab,"c,d",ef')).toEqual(['ab', 'c,d', 'ef']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputError } from '../../src/io/atomic.ts';
 import {
   checkOutPath,
@@ -56,15 +56,19 @@ function refused(f: () => unknown, pattern: RegExp): void {
   expect((error as Error).message).toMatch(pattern);
 }
 
-const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-afterEach(() => stderr.mockClear());
+let stderr = vi.spyOn(process.stderr, 'write');
+beforeEach(() => {
+  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+// Also when a test fails half-way (as under a mutant), no mock outlives it.
+afterEach(() => vi.restoreAllMocks());
 
 describe('checkOutPath', () => {
   it('refuses an empty path, the root and the working folder or a parent of it, also through a link', () => {
-    refused(() => checkOutPath(''), /--out: expected a folder path, got an empty string/);
+    refused(() => checkOutPath(''), /^urd: --out: expected a folder path, got an empty string$/);
     refused(() => checkOutPath('  ', '--dir'), /--dir: expected a folder path/);
-    refused(() => checkOutPath('/'), /is the root of the file system/);
-    refused(() => checkOutPath('.'), /is the working folder \(or holds it\)/);
+    refused(() => checkOutPath('/'), /^urd: --out: \/ is the root of the file system/);
+    refused(() => checkOutPath('.'), /^urd: --out: \. is the working folder \(or holds it\)/);
     refused(() => checkOutPath('..'), /is the working folder/);
     const root = tempDir();
     symlinkSync(process.cwd(), join(root, 'here'));
@@ -77,6 +81,12 @@ describe('checkOutPath', () => {
     expect(() => checkOutPath(join(tempDir(), 'new'))).not.toThrow();
     expect(() => checkOutPath(process.cwd() + 'x')).not.toThrow();
     expect(() => checkOutPath('outputs/mine')).not.toThrow();
+    // A folder whose path is a prefix of the working folder's, but not a parent of it.
+    const root = tempDir();
+    mkdirSync(join(root, 'abc'));
+    vi.spyOn(process, 'cwd').mockReturnValue(join(root, 'abc'));
+    expect(() => checkOutPath(join(root, 'ab'))).not.toThrow();
+    refused(() => checkOutPath(root), /is the working folder \(or holds it\)/);
   });
 });
 
@@ -94,6 +104,12 @@ describe('links in an output folder', () => {
     expect(findLink(root)).toBe(join(root, 'a', 'b', 'dangling'));
     expect(findLink(root, 1)).toBeNull();
     refused(() => refuseLinks(root), /dangling: is a symbolic link; urd never writes through links/);
+    // Found behind any number of subfolders without links, whatever order they are listed in.
+    const wide = tempDir();
+    mkdirSync(join(wide, 'linked'));
+    symlinkSync('/etc', join(wide, 'linked', 'l'));
+    for (let i = 0; i < 20; i++) mkdirSync(join(wide, `clean${i}`));
+    expect(findLink(wide)).toBe(join(wide, 'linked', 'l'));
     expect(() => refuseLinks(root, 1)).not.toThrow();
   });
 });
@@ -178,6 +194,11 @@ describe('prepareOutput for a run', () => {
       writeFileSync(join(root, name, 'manifest.json'), text);
       refused(() => prepareOutput(join(root, name), 'run', true), /manifest\.json: is not the manifest of an urd run/);
     }
+  });
+
+  it('a path the system cannot even look at is an OutputError saying why', () => {
+    const long = join(tempDir(), 'n'.repeat(300));
+    expect(() => prepareOutput(long, 'run')).toThrow(new OutputError(`cannot write ${long}: the name is too long for this file system`));
   });
 
   it('a complete run is refused without --force; with it the new run is staged beside the old one', () => {
@@ -461,7 +482,7 @@ describe('openPlannedFolder', () => {
     mkdirSync(join(root, 'up', 'inner'), { recursive: true });
     cwd.mockReturnValue(join(root, 'up', 'inner'));
     refused(() => openPlannedFolder(join(root, 'up'), plan), /up is the working folder \(or holds it\)/);
-    cwd.mockRestore();
+    vi.restoreAllMocks();
     expect(readdirSync(join(root, 'work'))).toEqual([]);
     expect(readdirSync(join(root, 'up'))).toEqual(['inner']);
     writeFileSync(join(root, 'file'), 'x');

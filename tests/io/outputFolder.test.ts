@@ -144,7 +144,8 @@ describe('prepareOutput for a run', () => {
     const root = tempDir();
     const cases: [string, string[], RegExp][] = [
       ['thesis', ['manifest.json', 'thesis.docx'], /is not an urd run folder: it holds thesis\.docx; urd never deletes/],
-      ['many', ['a', 'b', 'c', 'd', 'e'], /it holds a, b, c and 2 more;/],
+      ['many', ['a', 'b', 'c', 'd', 'e'], /it holds [a-e], [a-e], [a-e] and 2 more;/],
+      ['three', ['a', 'b', 'c'], /it holds [a-c], [a-c], [a-c]; urd never deletes/],
       ['cmp', ['compare.csv'], /is not an urd run folder: it holds compare\.csv/],
       ['nomanifest', ['metrics.csv', 'summary.json.partial'], /holds metrics\.csv but no manifest\.json, so it is not an urd run folder/],
     ];
@@ -156,7 +157,21 @@ describe('prepareOutput for a run', () => {
       refused(() => prepareOutput(dir, 'run', true), pattern);
       expect(snapshot(dir)).toEqual(before);
     }
-    expect(readdirSync(root).sort()).toEqual(['cmp', 'many', 'nomanifest', 'thesis']);
+    expect(readdirSync(root).sort()).toEqual(['cmp', 'many', 'nomanifest', 'thesis', 'three']);
+    // Without a manifest: the first three files urd might have written are named, the partial ones left out.
+    const four = join(root, 'four');
+    mkdirSync(four);
+    const files = ['metrics.csv', 'events.ndjson', 'summary.json', 'replay.ndjson'];
+    for (const f of [...files, 'summary.json.partial']) writeFileSync(join(four, f), '');
+    let message = '';
+    try {
+      prepareOutput(four, 'run');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const shown = /holds (.*) but no manifest\.json/.exec(message)?.[1].split(', ') ?? [];
+    expect(shown).toHaveLength(3);
+    for (const f of shown) expect(files).toContain(f);
   });
 
   it('a FIFO, a subfolder or a link among run files is not urd\'s', () => {
@@ -235,6 +250,7 @@ describe('prepareOutput for a comparison', () => {
     expect(prepareOutput(dir, 'comparison', true).staged).toBe(true);
     const half = join(root, 'half');
     mkdirSync(join(half, 'base'), { recursive: true });
+    writeFileSync(join(half, 'compare.csv.partial'), '');
     refused(() => prepareOutput(half, 'comparison'), /holds folders but no compare-runs\.csv/);
     const left = join(root, 'left');
     mkdirSync(left);

@@ -278,6 +278,10 @@ describe('staging folders', () => {
     writeFileSync(join(first, 'manifest.json'), '{}');
     expect(prepareOutput(other, 'run', true).writeTo).toBe(first);
     expect(readdirSync(first)).toEqual([STAGING_MARK]);
+    // A summary without a manifest is not a finished replacement either.
+    writeFileSync(join(first, 'summary.json'), '{}');
+    expect(prepareOutput(other, 'run', true).writeTo).toBe(first);
+    expect(readdirSync(first)).toEqual([STAGING_MARK]);
   });
 
   it('a staged replacement that was stopped or not yet swapped in is kept', () => {

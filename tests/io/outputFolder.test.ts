@@ -214,6 +214,12 @@ describe('prepareOutput for a run', () => {
   it('a path the system cannot even look at is an OutputError saying why', () => {
     const long = join(tempDir(), 'n'.repeat(300));
     expect(() => prepareOutput(long, 'run')).toThrow(new OutputError(`cannot write ${long}: the name is too long for this file system`));
+    // A name that fits, but not with .urd-new added: the staging folder cannot be made.
+    const fits = join(tempDir(), 'n'.repeat(250));
+    expect(() => prepareOutput(fits, 'comparison')).toThrow(new OutputError(`cannot write ${fits}.urd-new: the name is too long for this file system`));
+    runFolder(fits, 'old');
+    expect(() => prepareOutput(fits, 'run', true)).toThrow(new OutputError(`cannot write ${fits}.urd-new: the name is too long for this file system`));
+    expect(readFileSync(join(fits, 'metrics.csv'), 'utf8')).toBe('old');
   });
 
   it('a complete run is refused without --force; with it the new run is staged beside the old one', () => {

@@ -186,7 +186,7 @@ describe('prepareOutput for a run', () => {
     symlinkSync(join(root, 'elsewhere'), join(link, 'events.ndjson'));
     refused(() => prepareOutput(link, 'run', true), /events\.ndjson: is a symbolic link/);
     writeFileSync(join(root, 'file'), 'x');
-    expect(() => prepareOutput(join(root, 'file'), 'run')).toThrow(new OutputError(`cannot write ${join(root, 'file')}: a file stands where a folder is needed`));
+    expect(() => prepareOutput(join(root, 'file'), 'run')).toThrow(new OutputError(`cannot write ${join(root, 'file', 'c')}: a file stands where a folder is needed`));
   });
 
   it('report files and a checkpoint temp are urd\'s own in a run folder', () => {
@@ -220,6 +220,10 @@ describe('prepareOutput for a run', () => {
     runFolder(fits, 'old');
     expect(() => prepareOutput(fits, 'run', true)).toThrow(new OutputError(`cannot write ${fits}.urd-new: the name is too long for this file system`));
     expect(readFileSync(join(fits, 'metrics.csv'), 'utf8')).toBe('old');
+    // A file on the way to the folder: refused when the folder is looked at, naming it.
+    const root = tempDir();
+    writeFileSync(join(root, 'file'), '');
+    expect(() => prepareOutput(join(root, 'file', 'c'), 'comparison')).toThrow(new OutputError(`cannot write ${join(root, 'file', 'c')}: a file stands where a folder is needed`));
   });
 
   it('a complete run is refused without --force; with it the new run is staged beside the old one', () => {

@@ -186,7 +186,7 @@ describe('prepareOutput for a run', () => {
     symlinkSync(join(root, 'elsewhere'), join(link, 'events.ndjson'));
     refused(() => prepareOutput(link, 'run', true), /events\.ndjson: is a symbolic link/);
     writeFileSync(join(root, 'file'), 'x');
-    expect(() => prepareOutput(join(root, 'file'), 'run')).toThrow(new OutputError(`cannot write ${join(root, 'file', 'c')}: a file stands where a folder is needed`));
+    expect(() => prepareOutput(join(root, 'file'), 'run')).toThrow(new OutputError(`cannot write ${join(root, 'file')}: a file stands where a folder is needed`));
   });
 
   it('report files and a checkpoint temp are urd\'s own in a run folder', () => {

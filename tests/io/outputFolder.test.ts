@@ -447,6 +447,13 @@ describe('commitStaged and settleSwap', () => {
     mkdirSync(c.staging);
     writeFileSync(join(c.staging, '.urd-ready'), '');
     refused(() => settleSwap(c.dir), /were changed since/);
+    // A placed replacement whose old result is gone, and a ready staging folder made beside it.
+    const d = staged(root, 'd');
+    expect(() => commitStaged(d.staging, (s) => { if (s === 'old-removed') throw new Error('crash'); })).toThrow(OutputError);
+    mkdirSync(d.staging);
+    writeFileSync(join(d.staging, '.urd-ready'), '');
+    refused(() => settleSwap(d.dir), /were changed since/);
+    expect(readFileSync(join(d.dir, 'metrics.csv'), 'utf8')).toBe('new');
   });
 
   it('settleSwap leaves any other folder alone', () => {

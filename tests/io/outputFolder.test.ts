@@ -523,6 +523,6 @@ describe('openPlannedFolder', () => {
     expect(readdirSync(join(root, 'work'))).toEqual([]);
     expect(readdirSync(join(root, 'up'))).toEqual(['inner']);
     writeFileSync(join(root, 'file'), 'x');
-    expect(() => openPlannedFolder(join(root, 'file', 'sub'), plan)).toThrow(OutputError);
+    expect(() => openPlannedFolder(join(root, 'file'), plan)).toThrow(new OutputError(`cannot write ${join(root, 'file')}: a file stands where a folder is needed`));
   });
 });

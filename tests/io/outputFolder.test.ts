@@ -492,6 +492,7 @@ describe('openPlannedFolder', () => {
     mkdirSync(join(root, 'l', 'runs'), { recursive: true });
     writeFileSync(join(root, 'l', 'sweep.json.1-0.partial'), '');
     writeFileSync(join(root, 'l', '.urd.lock'), '');
+    writeFileSync(join(root, 'l', '.urd.lock.77'), '');
     openPlannedFolder(join(root, 'l'), plan);
     expect(readFileSync(join(root, 'l', 'sweep.json'), 'utf8')).toBe(plan.text);
   });
@@ -500,6 +501,7 @@ describe('openPlannedFolder', () => {
     const root = tempDir();
     const cases: [string, (d: string) => void, RegExp][] = [
       ['other', (d) => writeFileSync(join(d, 'notes.txt'), 'mine'), /is not a sweep folder \(no sweep\.json\) and holds other files \(notes\.txt\)/],
+      ['four', (d) => ['a', 'b', 'c', 'd'].forEach((f) => writeFileSync(join(d, f), '')), /and holds other files \([a-d], [a-d], [a-d]\); expected a new or empty folder$/],
       ['link', (d) => symlinkSync('/etc', join(d, 'runs')), /runs: is a symbolic link/],
       ['fifo', (d) => execFileSync('mkfifo', [join(d, 'p')]), /p: is not a regular file or folder, so it is not urd's/],
       ['recfile', (d) => writeFileSync(join(d, 'runs'), 'x'), /runs: is not a folder, so it is not urd's/],

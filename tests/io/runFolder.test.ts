@@ -73,6 +73,23 @@ describe('lockRunFolder', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`1 ${hostname()}\n`);
   });
 
+  it('a folder standing at the temporary lock name: an OutputError naming it, nothing taken', () => {
+    const dir = tempDir();
+    const tmp = join(dir, `${LOCK_FILE}.${process.pid}`);
+    mkdirSync(tmp);
+    writeFileSync(join(tmp, 'x'), '');
+    expect(() => lockRunFolder(dir)).toThrow(`cannot write ${tmp}: `);
+    expect(readdirSync(dir)).toEqual([`${LOCK_FILE}.${process.pid}`]);
+  });
+
+  it('leaves no file descriptor open', () => {
+    const dir = tempDir();
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) lockRunFolder(dir)();
+    expect(open()).toBe(before);
+  });
+
   it('a folder that cannot be made: an OutputError naming it', () => {
     const root = tempDir();
     writeFileSync(join(root, 'f'), '');

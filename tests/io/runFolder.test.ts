@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARTIAL_SUFFIX } from '../../src/io/atomic.ts';
+import { OutputError, PARTIAL_SUFFIX } from '../../src/io/atomic.ts';
 import { canonicalJson, defaultRunDir, gitCommit, LOCK_FILE, lockRunFolder, RunFolderBusy, RunWriter, scenarioHash, shortStreamedFile, URD_VERSION } from '../../src/io/runFolder.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
@@ -80,6 +80,13 @@ describe('lockRunFolder', () => {
     writeFileSync(join(tmp, 'x'), '');
     expect(() => lockRunFolder(dir)).toThrow(`cannot write ${tmp}: `);
     expect(readdirSync(dir)).toEqual([`${LOCK_FILE}.${process.pid}`]);
+  });
+
+  it('a folder standing at the lock name: tried three times, then an OutputError saying the lock could not be taken', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, LOCK_FILE));
+    expect(() => lockRunFolder(dir)).toThrow(new OutputError(`cannot write ${dir}: could not take its lock ${join(dir, LOCK_FILE)}`));
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
   });
 
   it('leaves no file descriptor open', () => {

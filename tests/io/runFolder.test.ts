@@ -60,6 +60,8 @@ describe('lockRunFolder', () => {
     expect(() => lockRunFolder(dir)).toThrow(`it is in use by urd process ${dead} on elsewhere;`);
     writeFileSync(join(dir, LOCK_FILE), `x${dead} ${hostname()}\n`);
     expect(() => lockRunFolder(dir)).toThrow(`it is in use by urd process x${dead};`);
+    writeFileSync(join(dir, LOCK_FILE), `${dead}x ${hostname()}\n`);
+    expect(() => lockRunFolder(dir)).toThrow(`it is in use by urd process ${dead}x;`);
     writeFileSync(join(dir, LOCK_FILE), '');
     expect(() => lockRunFolder(dir)).toThrow('it is in use by urd process ?;');
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);

@@ -25,6 +25,7 @@ export function describe(err: unknown, path: string): OutputError {
     ENOENT: 'no such folder, or this file system does not allow creating files there',
     EIO: 'input/output error (a failing disk or a lost network mount?)',
     ELOOP: 'a symbolic link stands where urd writes (urd never writes through links)',
+    ENAMETOOLONG: 'the name is too long for this file system',
   };
   const why = (e.code && reasons[e.code]) ?? e.message ?? String(err);
   return new OutputError(`cannot write ${path}: ${why}`);
@@ -269,7 +270,11 @@ export function writeShared(path: string, text: string): void {
     }
     renameSync(temp, path);
   } catch (err) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // A temporary name the system refuses (too long) was never created; the first error says why.
+    }
     throw describe(err, path);
   }
 }

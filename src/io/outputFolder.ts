@@ -180,7 +180,13 @@ function oldDir(dir: string): string {
 
 function makeStaging(dir: string): string {
   const staging = stagingDir(dir);
-  const st = lstatSync(staging, { throwIfNoEntry: false });
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(staging, { throwIfNoEntry: false });
+  } catch (err) {
+    // A name that fits but is too long once .urd-new is added.
+    throw describe(err, staging);
+  }
   if (st) {
     // A staging folder left by a killed command is urd's own (it carries the mark). It is removed
     // unless it holds work worth keeping: a stopped run with a checkpoint, or a complete result

@@ -142,7 +142,11 @@ export function lockRunFolder(dir: string): () => void {
     }
     throw new OutputError(`cannot write ${dir}: could not take its lock ${path}`);
   } finally {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Not ours to remove (a folder in the way): the error above already says so.
+    }
   }
 }
 

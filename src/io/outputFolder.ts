@@ -112,8 +112,6 @@ function isOurs(kind: OutputKind, name: string, dir: string): boolean {
 
 /** What is in a folder that urd may reuse or replace. */
 interface FolderState {
-  /** Nothing there, or only leftovers of a writer killed before it wrote anything that counts. */
-  empty: boolean;
   /** Holds a complete result of this kind. */
   complete: boolean;
   /** A run folder that can be resumed (incomplete, with a checkpoint). */
@@ -127,10 +125,10 @@ function inspect(dir: string, kind: OutputKind): FolderState {
   } catch (err) {
     throw describe(err, dir);
   }
-  if (!st) return { empty: true, complete: false, resumable: false };
+  if (!st) return { complete: false, resumable: false };
   if (!st.isDirectory()) throw new OutputError(`cannot write ${safeText(dir)}: a file stands where a folder is needed`);
   const names = readdirSync(dir);
-  if (names.length === 0) return { empty: true, complete: false, resumable: false };
+  if (names.length === 0) return { complete: false, resumable: false };
   refuseLinks(dir);
   const foreign = names.filter((n) => !isOurs(kind, n, dir));
   const hint = 'urd never deletes files it did not write: choose a new or empty folder with --out';
@@ -144,18 +142,18 @@ function inspect(dir: string, kind: OutputKind): FolderState {
     if (!complete && names.some((n) => !n.endsWith(PARTIAL_SUFFIX) && !n.startsWith('.urd'))) {
       throw new InputError(safeText(dir), null, null, `holds folders but no compare-runs.csv, so it is not a comparison urd finished; ${hint}`);
     }
-    return { empty: !complete, complete, resumable: false };
+    return { complete, resumable: false };
   }
   if (!names.includes('manifest.json')) {
     // Only the leftovers of a run killed before its manifest: partial files and locks.
-    if (names.every((n) => n.endsWith(PARTIAL_SUFFIX) || n.startsWith('.urd'))) return { empty: true, complete: false, resumable: false };
+    if (names.every((n) => n.endsWith(PARTIAL_SUFFIX) || n.startsWith('.urd'))) return { complete: false, resumable: false };
     throw new InputError(safeText(dir), null, null, `holds ${names.filter((n) => !n.endsWith(PARTIAL_SUFFIX)).slice(0, 3).join(', ')} but no manifest.json, so it is not an urd run folder; ${hint}`);
   }
   const manifest = readFolderJson(join(dir, 'manifest.json'), 'manifest.json') as { complete?: unknown; scenarioHash?: unknown } | null;
   if (!manifest || typeof manifest !== 'object' || typeof manifest.scenarioHash !== 'string' || typeof manifest.complete !== 'boolean') {
     throw new InputError(safeText(join(dir, 'manifest.json')), null, null, `is not the manifest of an urd run; ${hint}`);
   }
-  return { empty: false, complete: manifest.complete, resumable: !manifest.complete && names.includes('checkpoint.bin') };
+  return { complete: manifest.complete, resumable: !manifest.complete && names.includes('checkpoint.bin') };
 }
 
 /** Where a command writes, and how the result reaches the folder asked for. */

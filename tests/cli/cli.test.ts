@@ -58,6 +58,21 @@ describe('urd run, end to end', () => {
     expect(existsSync(join(quiet, 'report.html'))).toBe(false);
   });
 
+  it('writes the run report in the language asked for, and refuses a language it does not have', () => {
+    const zh = join(tempDir(), 'zh');
+    const r = urd(['run', 'scenarios/baseline.yaml', ...small, '--lang', 'zh', '--out', zh], { report: true });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(zh, 'report.html'), 'utf8');
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('数字势差');
+    const en = join(tempDir(), 'en');
+    expect(urd(['run', 'scenarios/baseline.yaml', ...small, '--lang', 'en', '--out', en], { report: true }).code).toBe(0);
+    expect(readFileSync(join(en, 'report.html'), 'utf8')).not.toContain('数字势差');
+    const bad = urd(['run', 'scenarios/baseline.yaml', ...small, '--lang', 'fr', '--out', join(tempDir(), 'fr')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--lang: expected one of en, zh, got "fr"/);
+  });
+
   it('prints help and version', () => {
     const help = urd(['--help']);
     expect(help.code).toBe(0);

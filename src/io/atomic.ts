@@ -71,6 +71,25 @@ export function createExclusive(path: string): number {
   return openSync(path, 'wx');
 }
 
+/** Writes a whole new file through {@link createExclusive}: never through a link, always closed. */
+export function writeExclusive(path: string, data: string | Uint8Array): void {
+  const fd = createExclusive(path);
+  try {
+    writeFully(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes a file if it can: a clean-up that must not hide the error that made it necessary. */
+export function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing there to remove, or not ours to remove (a folder in the way).
+  }
+}
+
 /** Opens an existing file for appending without following a link (O_NOFOLLOW), cut back to `length` bytes. */
 export function openForResume(path: string, length: number): number {
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
@@ -262,19 +281,11 @@ export function writeShared(path: string, text: string): void {
   ensureDir(dirname(path));
   const temp = `${path}.${process.pid}-${threadId}${PARTIAL_SUFFIX}`;
   try {
-    const fd = createExclusive(temp);
-    try {
-      writeFully(fd, text);
-    } finally {
-      closeSync(fd);
-    }
+    writeExclusive(temp, text);
     renameSync(temp, path);
   } catch (err) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // A temporary name the system refuses (too long) was never created; the first error says why.
-    }
+    // A temporary name the system refuses (too long) was never created; the first error says why.
+    removeQuietly(temp);
     throw describe(err, path);
   }
 }

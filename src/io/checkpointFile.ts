@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, renameSync, rmSync } from 'node:fs';
-import { createExclusive, describe, writeFully } from './atomic.ts';
+import { closeSync, fsyncSync, renameSync } from 'node:fs';
+import { createExclusive, describe, removeQuietly, writeFully } from './atomic.ts';
 import { ReadRefused, readRegularFile } from './readFile.ts';
 
 /**
@@ -182,14 +182,6 @@ export function readCheckpointFile(path: string): unknown {
     return out;
   });
   return decode(header.tree, blobs);
-}
-
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // Nothing there to remove (its folder is missing or is a file).
-  }
 }
 
 /** Removes a checkpoint file and any unfinished temporary one next to it (nothing happens when there is none). */

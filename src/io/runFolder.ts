@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { SimEvent } from '../engine/world.ts';
 import type { MetricRow } from '../metrics/reporters.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { AtomicFile, createExclusive, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, writeFileAtomic, writeFully } from './atomic.ts';
+import { AtomicFile, describe, ensureDir, hashPrefix, OutputError, PARTIAL_SUFFIX, removeQuietly, writeExclusive, writeFileAtomic } from './atomic.ts';
 import { removeCheckpointFile } from './checkpointFile.ts';
 import { csvLine } from './csv.ts';
 
@@ -101,12 +101,7 @@ export function lockRunFolder(dir: string): () => void {
   const tmp = `${path}.${process.pid}`;
   try {
     try {
-      const fd = createExclusive(tmp);
-      try {
-        writeFully(fd, me);
-      } finally {
-        closeSync(fd);
-      }
+      writeExclusive(tmp, me);
     } catch (err) {
       throw describe(err, tmp);
     }
@@ -142,11 +137,8 @@ export function lockRunFolder(dir: string): () => void {
     }
     throw new OutputError(`cannot write ${dir}: could not take its lock ${path}`);
   } finally {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Not ours to remove (a folder in the way): the error above already says so.
-    }
+    // Not ours to remove when a folder is in the way: the error above already says so.
+    removeQuietly(tmp);
   }
 }
 

@@ -164,7 +164,8 @@ export interface TheilResult {
  * Zero incomes contribute 0 (limit x ln x → 0). Groups with zero income (or no
  * members) get share 0 and T_g = 0, so they drop out of both terms.
  * `total` is computed directly from the units, not as between + within, so the
- * identity is a genuine check of the implementation.
+ * identity is a genuine check of the implementation. Two logarithms per unit, each of a ratio
+ * near 1: the exact route, and the oracle {@link theilOfUnits} is tested against.
  *
  * @param values     non-negative incomes (negative values throw).
  * @param groups     integer group id in 0..groupCount−1 for each unit.
@@ -187,8 +188,10 @@ export function theil(
   }
   checkWeights(n, weights);
 
-  const sums: TheilSums = { groupPop: new Float64Array(groupCount), groupInc: new Float64Array(groupCount), pop: 0, inc: 0 };
-  const { groupPop, groupInc } = sums;
+  const groupPop = new Float64Array(groupCount);
+  const groupInc = new Float64Array(groupCount);
+  let pop = 0;
+  let inc = 0;
   for (let i = 0; i < n; i++) {
     const g = groups[i];
     if (!Number.isInteger(g) || g < 0 || g >= groupCount) {
@@ -201,40 +204,16 @@ export function theil(
     const w = weights === undefined ? 1 : weights[i];
     groupPop[g] += w;
     groupInc[g] += w * x;
-    sums.pop += w;
-    sums.inc += w * x;
+    pop += w;
+    inc += w * x;
   }
-  return theilFromSums(values, groups, sums, weights);
-}
-
-/** Population and income by group and in all, the first pass of {@link theil}, in unit order. */
-export interface TheilSums {
-  groupPop: Float64Array;
-  groupInc: Float64Array;
-  pop: number;
-  inc: number;
-}
-
-/**
- * The rest of {@link theil} once its sums are known: a caller that already passes over the units
- * (the reporters) accumulates them there, in the same order and with the same terms (w·x), and
- * gets the same result to the bit without a pass of its own. Inputs are not checked again.
- */
-export function theilFromSums(values: ArrayLike<number>, groups: ArrayLike<number>, sums: TheilSums, weights?: ArrayLike<number>): TheilResult {
-  const n = values.length;
-  const { groupPop, groupInc, pop, inc } = sums;
-  const groupCount = groupPop.length;
   const groupShares = new Float64Array(groupCount);
   const groupTheil = new Float64Array(groupCount);
   if (inc === 0) return { total: 0, between: 0, within: 0, groupShares, groupTheil };
 
   const mean = inc / pop;
   const groupMean = new Float64Array(groupCount);
-  for (let g = 0; g < groupCount; g++) {
-    groupShares[g] = groupInc[g] / inc;
-    groupMean[g] = groupInc[g] > 0 ? groupInc[g] / groupPop[g] : 0;
-  }
-
+  for (let g = 0; g < groupCount; g++) groupMean[g] = groupInc[g] > 0 ? groupInc[g] / groupPop[g] : 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i];
@@ -245,17 +224,95 @@ export function theilFromSums(values: ArrayLike<number>, groups: ArrayLike<numbe
     total += wx * Math.log(x / mean);
     groupTheil[g] += wx * Math.log(x / groupMean[g]);
   }
-  total /= inc;
+  for (let g = 0; g < groupCount; g++) if (groupInc[g] > 0) groupTheil[g] /= groupInc[g];
+  return decompose(total / inc, groupInc, inc, groupMean, mean, groupShares, groupTheil);
+}
 
+/** Shares, between and within from each group's income, mean and T_g: the last step of both Theil routes. */
+function decompose(
+  total: number,
+  groupInc: Float64Array,
+  inc: number,
+  groupMean: Float64Array,
+  mean: number,
+  groupShares: Float64Array,
+  groupTheil: Float64Array,
+): TheilResult {
   let between = 0;
   let within = 0;
-  for (let g = 0; g < groupCount; g++) {
+  for (let g = 0; g < groupInc.length; g++) {
     if (groupInc[g] === 0) continue;
-    groupTheil[g] /= groupInc[g];
+    groupShares[g] = groupInc[g] / inc;
     between += groupShares[g] * Math.log(groupMean[g] / mean);
     within += groupShares[g] * groupTheil[g];
   }
   return { total, between, within, groupShares, groupTheil };
+}
+
+/**
+ * Per-unit sums for {@link theilOfUnits}. A unit (a place) holds members of one group; each
+ * array has one entry per unit.
+ */
+export interface TheilUnits {
+  /** Group id of each unit, an integer in 0..groupCount−1. */
+  group: ArrayLike<number>;
+  /** Members of each unit. */
+  pop: ArrayLike<number>;
+  /** Σ x over the unit's members. */
+  income: ArrayLike<number>;
+  /** Σ x·(ln x − ref) over the unit's members, zero incomes contributing 0. */
+  deviation: ArrayLike<number>;
+  /**
+   * The unit's reference log: any finite number, the same one `deviation` was taken from. Near
+   * the unit's mean log income it keeps the terms small, so that equal incomes do not leave
+   * T as the difference of two large numbers.
+   */
+  ref: ArrayLike<number>;
+}
+
+/**
+ * Theil T and its between/within decomposition from per-unit sums, so that the members need
+ * one logarithm each (taken by the caller while it sums them), shared by the total and every
+ * group, instead of one per split. With Y_u, D_u and ref_u a unit's income, deviation and
+ * reference, and groups g of units with income Y_g and mean μ_g:
+ *   T_g = (1/Y_g) Σ_{u∈g} [D_u + Y_u (ref_u − ln μ_g)],   T = (1/Y) Σ_u [D_u + Y_u (ref_u − ln μ)],
+ * which is {@link theil} rearranged (Σ x ln(x/μ) = Σ x (ln x − ref) + Y (ref − ln μ)); the
+ * results agree with it to rounding, not to the bit (docs/ODD.md states the tolerance).
+ * Inputs are not checked: the reporters build them.
+ */
+export function theilOfUnits(units: TheilUnits, groupCount: number): TheilResult {
+  const groupPop = new Float64Array(groupCount);
+  const groupInc = new Float64Array(groupCount);
+  let pop = 0;
+  let inc = 0;
+  for (let u = 0; u < units.group.length; u++) {
+    groupPop[units.group[u]] += units.pop[u];
+    groupInc[units.group[u]] += units.income[u];
+    pop += units.pop[u];
+    inc += units.income[u];
+  }
+  const groupShares = new Float64Array(groupCount);
+  const groupTheil = new Float64Array(groupCount);
+  if (inc === 0) return { total: 0, between: 0, within: 0, groupShares, groupTheil };
+
+  const mean = inc / pop;
+  const groupMean = new Float64Array(groupCount);
+  const groupLog = new Float64Array(groupCount);
+  for (let g = 0; g < groupCount; g++) {
+    groupMean[g] = groupInc[g] > 0 ? groupInc[g] / groupPop[g] : 0;
+    groupLog[g] = groupInc[g] > 0 ? Math.log(groupMean[g]) : 0;
+  }
+  const logMean = Math.log(mean);
+  let total = 0;
+  for (let u = 0; u < units.group.length; u++) {
+    const y = units.income[u];
+    if (y === 0) continue;
+    const g = units.group[u];
+    total += units.deviation[u] + y * (units.ref[u] - logMean);
+    groupTheil[g] += units.deviation[u] + y * (units.ref[u] - groupLog[g]);
+  }
+  for (let g = 0; g < groupCount; g++) if (groupInc[g] > 0) groupTheil[g] /= groupInc[g];
+  return decompose(total / inc, groupInc, inc, groupMean, mean, groupShares, groupTheil);
 }
 
 /** Result of {@link sigmaConvergence}. */

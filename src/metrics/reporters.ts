@@ -1,6 +1,7 @@
 import type { World } from '../engine/world.ts';
 import { LEVERS } from '../scenario/schema.ts';
-import { gini, sigmaConvergence, theilFromSums, type TheilSums } from './inequality.ts';
+import { gini, sigmaConvergence, theilOfUnits } from './inequality.ts';
+import { logFloat32Bits, NORMAL_FLOAT32_MIN_BITS, NORMAL_FLOAT32_SPAN } from './logFloat32.ts';
 import { startWeightedDpd } from './population.ts';
 
 /** One tidy row of metrics.csv. */
@@ -58,42 +59,50 @@ function emptySums(): ScopeSums {
   return { population: 0, tech: 0, capital: 0, talent: 0, applied: 0, skill: 0, levels: [0, 0, 0, 0], output: 0, income: 0, rights: 0, employed: 0 };
 }
 
-const ringBuffers = new WeakMap<World, Uint8Array>();
+/** Slots of {@link residentSums}'s per-place rows: one row of STRIDE numbers per place, so one pass writes close together. */
+const APPLIED = 0;
+const TALENT = 1;
+const SKILL = 2;
+const INCOME = 3;
+const DEVIATION = 4;
+const LEVEL0 = 5;
+const STRIDE = 9;
 
 /**
- * Per-place sums over residents that the place arrays do not keep (talent × skill, raw talent
- * and skill, exact level counts), each resident's ring and the income sums by ring that the
- * Theil decomposition starts from, in one pass. The ring buffer is kept per world, so reporting
- * allocates nothing per resident.
+ * Per-place sums over residents that the place arrays do not keep, in one pass in resident
+ * order: talent × skill, raw talent and skill, exact level counts, and what the Theil index
+ * needs (income, and Σ y·(ln y − ref) with ref the log of the place's mean income as the stages
+ * left it: one logarithm per resident, see {@link theilOfUnits}).
  */
-function residentSums(world: World): { applied: Float64Array; levels: Float64Array; talent: Float64Array; skill: Float64Array; ringOf: Uint8Array; byRing: TheilSums } {
-  const P = world.places.count;
-  const applied = new Float64Array(P);
-  const levels = new Float64Array(P * 4);
-  const talentSum = new Float64Array(P);
-  const skillSum = new Float64Array(P);
-  let ringOf = ringBuffers.get(world);
-  if (!ringOf) ringBuffers.set(world, (ringOf = new Uint8Array(world.residents.count)));
-  const ring = world.places.ring;
+function residentSums(world: World): { sums: Float64Array; ref: Float64Array } {
+  const pl = world.places;
+  const sums = new Float64Array(pl.count * STRIDE);
+  const ref = new Float64Array(pl.count);
+  for (let p = 0; p < pl.count; p++) ref[p] = pl.incomePerResident[p] > 0 ? Math.log(pl.incomePerResident[p]) : 0;
   const { place, talent, skill, level, income } = world.residents;
-  const rings = world.scenario.world.rings.length;
-  const groupPop = new Float64Array(rings);
-  const groupInc = new Float64Array(rings);
-  let inc = 0;
+  const incomeBits = new Uint32Array(income.buffer, income.byteOffset, income.length);
   for (let i = 0; i < world.residents.count; i++) {
     const p = place[i];
-    applied[p] += talent[i] * skill[i];
-    levels[p * 4 + level[i]] += 1;
-    talentSum[p] += talent[i];
-    skillSum[p] += skill[i];
-    const r = ring[p];
-    ringOf[i] = r;
-    // theil()'s first pass with unit weights (1 · x is x), in the same order.
-    groupPop[r] += 1;
-    groupInc[r] += income[i];
-    inc += income[i];
+    const q = p * STRIDE;
+    const t = talent[i];
+    const s = skill[i];
+    sums[q + APPLIED] += t * s;
+    sums[q + TALENT] += t;
+    sums[q + SKILL] += s;
+    sums[q + LEVEL0 + level[i]] += 1;
+    const y = income[i];
+    const bits = incomeBits[i];
+    sums[q + INCOME] += y;
+    if ((bits - NORMAL_FLOAT32_MIN_BITS) >>> 0 < NORMAL_FLOAT32_SPAN) sums[q + DEVIATION] += y * (logFloat32Bits(bits) - ref[p]);
+    // Zero contributes nothing (y ln y → 0); subnormals, negatives and NaN take the exact route.
+    else if (y !== 0) sums[q + DEVIATION] += y * (Math.log(y) - ref[p]);
   }
-  return { applied, levels, talent: talentSum, skill: skillSum, ringOf, byRing: { groupPop, groupInc, pop: world.residents.count, inc } };
+  return { sums, ref };
+}
+
+/** One slot of every place's row of {@link residentSums}. */
+function column(sums: Float64Array, slot: number): Float64Array {
+  return Float64Array.from({ length: sums.length / STRIDE }, (_, p) => sums[p * STRIDE + slot]);
 }
 
 /** Between-class Theil from ring income shares and populations: Σ_c S_c ln(S_c / P_c), S income share, P population share. */
@@ -130,7 +139,7 @@ export function reportTick(world: World): MetricRow[] {
   const F = world.state.frontier;
   const labels = scopeLabels(world);
   const sums = labels.map(emptySums);
-  const rs = residentSums(world);
+  const { sums: rs, ref } = residentSums(world);
   for (let p = 0; p < pl.count; p++) {
     const n = pl.population[p];
     for (const s of [0, pl.urban[p] === 1 ? 1 : 2, 3 + pl.ring[p]]) {
@@ -138,10 +147,11 @@ export function reportTick(world: World): MetricRow[] {
       a.population += n;
       a.tech += (pl.tech[p] / F) * n;
       a.capital += pl.capital[p];
-      a.talent += rs.talent[p];
-      a.applied += rs.applied[p];
-      a.skill += rs.skill[p];
-      for (let k = 0; k < 4; k++) a.levels[k] += rs.levels[p * 4 + k];
+      const q = p * STRIDE;
+      a.talent += rs[q + TALENT];
+      a.applied += rs[q + APPLIED];
+      a.skill += rs[q + SKILL];
+      for (let k = 0; k < 4; k++) a.levels[k] += rs[q + LEVEL0 + k];
       a.output += pl.output[p];
       a.income += pl.incomePerResident[p] * n;
       a.rights += pl.rights[p] * n;
@@ -184,12 +194,13 @@ export function reportTick(world: World): MetricRow[] {
   push('all', 'frontier', F);
   // Population-aware measures beside the per-resident DPD (src/metrics/population.ts).
   push('all', 'rural_share', means[0].population > 0 ? means[2].population / means[0].population : 0);
-  push('all', 'dpd_start_weighted', startWeightedDpd(world, rs.applied, (p) => rs.levels[p * 4 + 3]));
+  push('all', 'dpd_start_weighted', startWeightedDpd(world, column(rs, APPLIED), (p) => rs[p * STRIDE + LEVEL0 + 3]));
 
   const incomes = world.residents.income;
   push('all', 'gini', gini(incomes));
   const ringSpecs = scenario.world.rings;
-  const byRing = theilFromSums(incomes, rs.ringOf, rs.byRing);
+  const residents = Float64Array.from({ length: pl.count }, (_, p) => rs[p * STRIDE + LEVEL0] + rs[p * STRIDE + LEVEL0 + 1] + rs[p * STRIDE + LEVEL0 + 2] + rs[p * STRIDE + LEVEL0 + 3]);
+  const byRing = theilOfUnits({ group: pl.ring, pop: residents, income: column(rs, INCOME), deviation: column(rs, DEVIATION), ref }, ringSpecs.length);
   // Each ring is one class, so the class split follows from the rings' shares and populations
   // (one pass over residents instead of two); within = total − between is Theil's identity.
   const betweenClass = classBetween(byRing.groupShares, ringSpecs.map((_, r) => means[3 + r].population), ringSpecs.map((r) => r.class));

@@ -86,3 +86,11 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Four rings of 1, 2, 3 and 4 places (urban, urban, rural, rural): the small geography of hand-built metric worlds. */
+export const TEN_PLACE_RINGS = [
+  { label: 'core', count: 1, radius: 0, class: 'urban' },
+  { label: 'suburbs', count: 2, radius: 1, class: 'urban' },
+  { label: 'towns', count: 3, radius: 2, class: 'rural' },
+  { label: 'villages', count: 4, radius: 3, class: 'rural' },
+] as const;

@@ -5,7 +5,7 @@ import { gini, sigmaConvergence, theil } from '../../src/metrics/inequality.ts';
 import { reportTick, type MetricRow } from '../../src/metrics/reporters.ts';
 import { SummaryTracker } from '../../src/metrics/summary.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
-import { mulberry32 } from '../support.ts';
+import { mulberry32, TEN_PLACE_RINGS } from '../support.ts';
 
 /**
  * Independent oracles for the headline metrics. Small worlds are filled by hand (no model step
@@ -84,12 +84,7 @@ function naiveSlope(x: readonly number[], y: readonly number[]): number {
 // --- hand-built worlds ----------------------------------------------------------------------
 
 const WEIGHTS = { technology: 0.1, capital: 0.3, talent: 0.5, production: 0.7, rights: 1.1 };
-const RINGS = [
-  { label: 'core', count: 1, radius: 0, class: 'urban' },
-  { label: 'suburbs', count: 2, radius: 1, class: 'urban' },
-  { label: 'towns', count: 3, radius: 2, class: 'rural' },
-  { label: 'villages', count: 4, radius: 3, class: 'rural' },
-] as const;
+const RINGS = TEN_PLACE_RINGS;
 
 /**
  * A world of 10 places whose every reported input is drawn by the test: residents are spread
@@ -488,6 +483,23 @@ describe('gini: the float32 path, bit for bit', () => {
     // The input is left as it was (the radix sort works on a copy).
     expect(x32).toEqual(samples(n, seed));
     if (n <= 1000) expect(g32).toBeCloseTo(naiveGini(x32), 12);
+  });
+
+  /** Float32 values whose bit patterns span `span` from 1.0's: the sort takes two passes below 2^28, three from there. */
+  function spanning(n: number, seed: number, span: number): Float32Array {
+    const u = rng(seed);
+    const bits = new Uint32Array(n);
+    for (let i = 0; i < n; i++) bits[i] = 0x3f800000 + (i < 2 ? i * span : Math.floor(u() * (span + 1)));
+    return new Float32Array(bits.buffer);
+  }
+
+  it.each([
+    ['incomes like the model\'s (lognormal, with ties)', Float32Array.from({ length: 50_000 }, (_, i) => Math.round(Math.exp(Math.sin(i * 12.9898) * 2) * 64) / 64)],
+    ['patterns spanning just under 2^28: two passes, up to the last high bucket', spanning(20_000, 6, 2 ** 28 - 1)],
+    ['patterns spanning 2^28: three passes', spanning(20_000, 7, 2 ** 28)],
+    ['patterns spanning little (all within one high bucket)', spanning(20_000, 8, 1000)],
+  ])('%s: the same bits as the comparison sort', (_, x32) => {
+    expect(Object.is(gini(x32), gini(Float64Array.from(x32)))).toBe(true);
   });
 
   it('all ties give 0, and the order of the input does not matter', () => {

@@ -7,12 +7,13 @@
  * tolerance (docs/ODD.md, "Theil from one log per resident").
  *
  * A positive normal float32 is m · 2^e with m in [1, 2). The top TABLE_BITS bits of m pick an
- * interval with centre c; ln m = ln c + ln(1 + r) with r = m/c − 1, |r| < 2^−9, and
- * ln(1 + r) is its Taylor series to r^5 (the first term left out is below 2^−57). e · ln 2 is
- * taken in two parts (fdlibm's split) so that the high part is exact for every exponent.
+ * interval with centre c; ln m = ln c + ln(1 + r) with r = m/c − 1, |r| < 2^−11, and
+ * ln(1 + r) is its Taylor series to r^4 (the first term left out is below 2^−57); e · ln 2
+ * comes from a table of the 256 exponents. About a dozen floating-point operations and three
+ * table reads (16 KB, in the first-level cache).
  */
 
-const TABLE_BITS = 8;
+const TABLE_BITS = 10;
 /** For each interval h: 1/c_h and ln c_h, side by side (one cache line serves both reads). */
 const TABLE = new Float64Array(2 << TABLE_BITS);
 for (let h = 0; h < 1 << TABLE_BITS; h++) {
@@ -21,24 +22,22 @@ for (let h = 0; h < 1 << TABLE_BITS; h++) {
   // ln c of the c whose reciprocal is stored, so that m · (1/c) is exactly what the series expands.
   TABLE[2 * h + 1] = -Math.log(inverse);
 }
-const LN2_HI = 6.93147180369123816490e-1; // ln 2 with its low 32 bits zero: e · LN2_HI is exact
-const LN2_LO = 1.90821492927058770002e-10;
-const MANTISSA_SCALE = 2 ** -23;
+/** e · ln 2 for each biased exponent e + 127, from ln 2 in two parts (fdlibm's split, whose high part times e is exact). */
+const EXPONENT = new Float64Array(256);
+for (let biased = 0; biased < 256; biased++) EXPONENT[biased] = (biased - 127) * 6.93147180369123816490e-1 + (biased - 127) * 1.90821492927058770002e-10;
 
-/** Smallest bit pattern of a positive normal float32 and the width of the normal range above it. */
-export const NORMAL_FLOAT32_MIN_BITS = 0x00800000;
-export const NORMAL_FLOAT32_SPAN = 0x7f800000 - NORMAL_FLOAT32_MIN_BITS;
+/** Smallest and largest positive normal float32: {@link logFloat32Bits} serves the values between. */
+export const NORMAL_FLOAT32_MIN = 1.1754943508222875e-38;
+export const NORMAL_FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * ln x for the float32 x whose bit pattern is `bits`. Valid only for positive normal values:
- * check `(bits - NORMAL_FLOAT32_MIN_BITS) >>> 0 < NORMAL_FLOAT32_SPAN` first and use `Math.log`
- * for the rest (zero, subnormals, negatives, infinities and NaN).
+ * ln x for the float32 x whose bit pattern is `bits`. Valid only for positive normal values
+ * (NORMAL_FLOAT32_MIN ≤ x ≤ NORMAL_FLOAT32_MAX): use `Math.log` for the rest (zero, subnormals,
+ * negatives, infinities and NaN).
  */
 export function logFloat32Bits(bits: number): number {
-  const m = (bits & 0x7fffff) * MANTISSA_SCALE + 1;
+  const m = (bits & 0x7fffff) * 2 ** -23 + 1;
   const h = (bits >>> (23 - TABLE_BITS)) & ((1 << TABLE_BITS) - 1);
   const r = m * TABLE[2 * h] - 1;
-  const e = (bits >>> 23) - 127;
-  const series = r * (1 - r * (1 / 2 - r * (1 / 3 - r * (1 / 4 - r * (1 / 5)))));
-  return e * LN2_HI + (TABLE[2 * h + 1] + series + e * LN2_LO);
+  return EXPONENT[bits >>> 23] + (TABLE[2 * h + 1] + r * (1 - r * (1 / 2 - r * (1 / 3 - r * (1 / 4)))));
 }

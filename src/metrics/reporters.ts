@@ -1,7 +1,7 @@
 import type { World } from '../engine/world.ts';
 import { LEVERS } from '../scenario/schema.ts';
 import { gini, sigmaConvergence, theilOfUnits } from './inequality.ts';
-import { logFloat32Bits, NORMAL_FLOAT32_MIN_BITS, NORMAL_FLOAT32_SPAN } from './logFloat32.ts';
+import { logFloat32Bits, NORMAL_FLOAT32_MAX, NORMAL_FLOAT32_MIN } from './logFloat32.ts';
 import { startWeightedDpd } from './population.ts';
 
 /** One tidy row of metrics.csv. */
@@ -110,9 +110,8 @@ function residentSums(world: World): ResidentSums {
     row[q + SKILL] += s;
     row[q + LEVEL0 + level[i]] += 1;
     const y = income[i];
-    const bits = incomeBits[i];
     row[q + INCOME] += y;
-    if ((bits - NORMAL_FLOAT32_MIN_BITS) >>> 0 < NORMAL_FLOAT32_SPAN) row[q + DEVIATION] += y * (logFloat32Bits(bits) - ref[p]);
+    if (y >= NORMAL_FLOAT32_MIN && y <= NORMAL_FLOAT32_MAX) row[q + DEVIATION] += y * (logFloat32Bits(incomeBits[i]) - ref[p]);
     // Zero contributes nothing (y ln y → 0); subnormals, negatives and NaN take the exact route.
     else if (y !== 0) row[q + DEVIATION] += y * (Math.log(y) - ref[p]);
   }

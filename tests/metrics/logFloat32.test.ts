@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logFloat32Bits, NORMAL_FLOAT32_MIN_BITS, NORMAL_FLOAT32_SPAN } from '../../src/metrics/logFloat32.ts';
+import { logFloat32Bits, NORMAL_FLOAT32_MAX, NORMAL_FLOAT32_MIN } from '../../src/metrics/logFloat32.ts';
 import { mulberry32 } from '../support.ts';
 
 /** The bound logFloat32.ts states: within 2.3e-16 + 2^−52·|ln x| of Math.log. */
@@ -27,8 +27,8 @@ describe('logFloat32Bits against Math.log', () => {
     expect(worst).toBeGreaterThan(0.1);
   });
 
-  it('the range check admits exactly the positive normal values', () => {
-    const normal = (b: number) => (b - NORMAL_FLOAT32_MIN_BITS) >>> 0 < NORMAL_FLOAT32_SPAN;
+  it('the range check admits exactly the positive normal float32 values', () => {
+    const normal = (x: number) => x >= NORMAL_FLOAT32_MIN && x <= NORMAL_FLOAT32_MAX;
     for (const [x, want] of [
       [1.1754943508222875e-38, true], // smallest normal
       [3.4028234663852886e38, true], // largest finite
@@ -41,7 +41,16 @@ describe('logFloat32Bits against Math.log', () => {
       [NaN, false],
     ] as const) {
       f[0] = x;
-      expect(normal(bits[0]), String(x)).toBe(want);
+      expect(normal(f[0]), String(x)).toBe(want);
+    }
+    // Their neighbours as float32: the largest subnormal and the smallest normal's successor.
+    for (const [pattern, want] of [
+      [0x007fffff, false],
+      [0x00800001, true],
+      [0x7f7ffffe, true],
+    ] as const) {
+      bits[0] = pattern;
+      expect(normal(f[0]), pattern.toString(16)).toBe(want);
     }
   });
 });

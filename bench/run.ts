@@ -32,7 +32,7 @@ import { machineInfo } from './measure.ts';
 import type { PeerName } from './peers.ts';
 import { ensurePeers, PEER_VERSIONS } from './peers.ts';
 import type { BenchResults } from './report.ts';
-import { judgeTargets, label, renderResults, targetTable } from './report.ts';
+import { judgeTargets, label, modelTable, renderResults, targetTable } from './report.ts';
 import { describeUserMeasurements, judgeUserTargets } from './userTargets.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,7 +86,8 @@ const kernel = (residents: number, ticks: number, reps: number, peerBudgetMs: nu
 function plan(mode: Mode): Plan {
   if (mode === 'quick') {
     return {
-      model: [model(10_000, 20), model(100_000, 10)],
+      // 1M for the reportTick target, with few ticks: a rough ratio, but every run shows it.
+      model: [model(10_000, 20), model(100_000, 10), model(1_000_000, 5, { warmup: 2, reps: 1 })],
       kernel: [kernel(10_000, 10, 3, 3_000), kernel(100_000, 5, 3, 5_000)],
       peerSizes: [10_000, 100_000],
       places: [model(10_000, 5, { placeScale: 4, reportTicks: 1 })],
@@ -161,6 +162,8 @@ const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out
   --full      default plus 10M residents (10 ticks)
   --places    only the tick at ≈100k places over 151 places and the memory per resident, at 1M
               residents (3 ticks; the default and --full runs measure them with 5); writes no results file
+  --metrics   only reportTick over the model tick at 1M residents (with --full also at 10M); writes
+              no results file
   --no-peers  skip Flocc and AgentScript (otherwise installed on demand into bench/peers)
   --strict    exit 3 when a performance target is missed (never used by CI)
   --out FILE  where to write the results (default bench/results.json)
@@ -179,6 +182,19 @@ function placesOnly(): number {
   return 0;
 }
 
+/** `--metrics`: reportTick against the model tick alone, at 1M residents (and 10M with --full), judged like in a full run. */
+function metricsOnly(full: boolean): number {
+  const specs = [model(1_000_000, 10, { reportTicks: 5 }), ...(full ? [model(10_000_000, 3, { reportTicks: 2 })] : [])];
+  const results: ModelResult[] = [];
+  for (const spec of specs) {
+    process.stderr.write(`bench: reportTick and the model tick at ${label(spec.residents)} residents\n`);
+    results.push(runChild<ModelResult>(spec));
+  }
+  const targets = judgeUserTargets({ startup: null, endToEnd: null, scale: null, sweep: null, model: results }).filter((t) => t.name.startsWith('reportTick') && t.met !== null);
+  process.stdout.write(`${modelTable(results)}\n\n${targetTable(targets)}\n`);
+  return 0;
+}
+
 /**
  * Entry point of bin/urd-bench.mjs: runs the benchmark in the chosen mode and returns the exit
  * code, or, with `--child <spec>`, one measurement (bench/child.ts) for the parent.
@@ -193,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
         quick: { type: 'boolean', default: false },
         full: { type: 'boolean', default: false },
         places: { type: 'boolean', default: false },
+        metrics: { type: 'boolean', default: false },
         'no-peers': { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         'write-docs': { type: 'boolean', default: false },
@@ -214,6 +231,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (opts.places) return placesOnly();
+  if (opts.metrics) return metricsOnly(opts.full);
   if (opts.quick && opts['write-docs']) {
     process.stderr.write('urd-bench: --write-docs needs the default or --full run; --quick numbers are too rough for the page\n');
     return 2;

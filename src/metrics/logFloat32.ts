@@ -1,6 +1,6 @@
 /**
  * The natural logarithm of a float32 value read from its bit pattern, for the Theil index's one
- * log per resident (src/metrics/reporters.ts): about four times cheaper than `Math.log`, which
+ * log per resident (src/metrics/reporters.ts): about three times cheaper than `Math.log`, which
  * V8 runs as a call into C, and within 2.3e-16 + 2^−52·|ln x| of `Math.log` (1 unit in the last
  * place of the result beyond an absolute 2.3e-16; tests/metrics/logFloat32.test.ts checks it on
  * every exponent). Not bit-identical to `Math.log`, so it serves only a measure with a documented
@@ -13,6 +13,11 @@
  * table reads (16 KB, in the first-level cache).
  */
 
+import { log as fdlibmLog } from '../play/fdlibm.ts';
+
+// The table is built when this module loads, with fdlibm's log (Node's Math.log to the bit):
+// the classroom page's worker installs fdlibm in place of the browser's Math.log only after its
+// modules have loaded, and the page must report the CLI's Theil to the last bit.
 const TABLE_BITS = 10;
 /** For each interval h: 1/c_h and ln c_h, side by side (one cache line serves both reads). */
 const TABLE = new Float64Array(2 << TABLE_BITS);
@@ -20,7 +25,7 @@ for (let h = 0; h < 1 << TABLE_BITS; h++) {
   const inverse = 1 / (1 + (h + 0.5) / (1 << TABLE_BITS));
   TABLE[2 * h] = inverse;
   // ln c of the c whose reciprocal is stored, so that m · (1/c) is exactly what the series expands.
-  TABLE[2 * h + 1] = -Math.log(inverse);
+  TABLE[2 * h + 1] = -fdlibmLog(inverse);
 }
 /** e · ln 2 for each biased exponent e + 127, from ln 2 in two parts (fdlibm's split, whose high part times e is exact). */
 const EXPONENT = new Float64Array(256);

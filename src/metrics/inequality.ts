@@ -49,9 +49,10 @@ function startsOf(c: Uint32Array, from: number, to: number): void {
 /**
  * The values of a Float32Array in ascending order. Non-negative float32 bit patterns order like
  * the values, so a radix sort of the patterns replaces the comparison sort: the same sorted
- * sequence, over ten times faster on a million incomes. When the patterns span fewer than 2^28
- * (values within 32 octaves of each other, incomes always in practice) two 14-bit passes do, the
- * second by the high bits counted from the smallest pattern's; otherwise three 11-bit passes.
+ * sequence, over ten times faster on a million incomes. When the patterns' high 18 bits take
+ * fewer than 2^14 values counted from the smallest's (a span under about 2^28: values within
+ * about 32 octaves of each other, incomes always in practice), two 14-bit passes do, the second
+ * by those high bits; otherwise three 11-bit passes.
  * Falls back to a comparison sort when a value is negative, −0 or NaN. The result is a view on a
  * buffer reused by the next call.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocateWorld, type World } from '../../src/engine/world.ts';
-import { theil } from '../../src/metrics/inequality.ts';
+import { theil, theilOfUnits } from '../../src/metrics/inequality.ts';
 import { reportTick, type MetricRow } from '../../src/metrics/reporters.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
 import { mulberry32, TEN_PLACE_RINGS } from '../support.ts';
@@ -95,5 +95,26 @@ describe('Theil from one log per resident, against the exact two-log route', () 
   it.each(cases)('%s', (_, world) => {
     const { worst, rows } = worstExcess(world);
     expect(worst, JSON.stringify(rows)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('theilOfUnits on its own', () => {
+  it('groups without income drop out, as in theil(); no income at all gives zeros', () => {
+    // Units 0–1 in group 0, unit 2 in group 2 with members but no income; group 1 has no units.
+    const x = [[1, 3], [2, 2, 6], [0, 0]];
+    const units = {
+      group: [0, 0, 2],
+      pop: x.map((v) => v.length),
+      income: x.map((v) => v.reduce((a, b) => a + b, 0)),
+      deviation: x.map((v) => v.reduce((a, y) => a + (y > 0 ? y * (Math.log(y) - 0.5) : 0), 0)),
+      ref: [0.5, 0.5, 0.5],
+    };
+    const got = theilOfUnits(units, 3);
+    const want = theil(x.flat(), [0, 0, 0, 0, 0, 2, 2], 3);
+    for (const k of ['total', 'between', 'within'] as const) expect(got[k]).toBeCloseTo(want[k], 14);
+    expect(Array.from(got.groupShares)).toEqual([1, 0, 0]);
+    expect(Array.from(got.groupTheil.subarray(1))).toEqual([0, 0]);
+    const none = theilOfUnits({ group: [0, 1], pop: [2, 3], income: [0, 0], deviation: [0, 0], ref: [0, 0] }, 2);
+    expect([none.total, none.between, none.within]).toEqual([0, 0, 0]);
   });
 });

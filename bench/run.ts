@@ -2,9 +2,10 @@
  * `npm run bench`: urd's performance benchmark (docs/performance.md). Not part of the test suite.
  *
  *   npm run bench                 10k, 100k and 1M residents, peers, places sweep (a few minutes)
- *   npm run bench -- --quick      small sizes only, well under two minutes (what CI runs)
+ *   npm run bench -- --quick      small sizes (and 1M for the reportTick ratio), well under two minutes (what CI runs)
  *   npm run bench -- --full       also 10M residents
  *   npm run bench -- --places     only the ≈100k-place world against 151 places at 1M residents
+ *   npm run bench -- --metrics    only reportTick against the model tick at 1M (10M with --full)
  *   options: --no-peers, --strict (exit 3 when a target is missed), --out <file>,
  *            --write-docs (put the tables into docs/performance.md)
  *
@@ -158,7 +159,7 @@ function writeAtomically(file: string, text: string): void {
 
 const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out FILE]
   (default)   full model and kernel at 10k, 100k and 1M residents, peers, places sweep
-  --quick     10k and 100k only; what CI runs (well under two minutes)
+  --quick     10k and 100k (and 1M, 5 ticks, for the reportTick ratio); what CI runs (well under two minutes)
   --full      default plus 10M residents (10 ticks)
   --places    only the tick at ≈100k places over 151 places and the memory per resident, at 1M
               residents (3 ticks; the default and --full runs measure them with 5); writes no results file

@@ -1,3 +1,4 @@
+import { hypot } from './distance.ts';
 import type { PlacesSpec, RingSpec } from '../scenario/schema.ts';
 import { hierarchyPositions, tablePositions } from './places.ts';
 
@@ -74,7 +75,7 @@ function ringPositions(rings: readonly RingSpec[]): PlacePositions {
         let best = -1;
         let bestD = Infinity;
         for (let q = innerStart; q < first; q++) {
-          const d = Math.hypot(x[p] - x[q], y[p] - y[q]);
+          const d = hypot(x[p] - x[q], y[p] - y[q]);
           if (d < bestD - 1e-12) {
             bestD = d;
             best = q;

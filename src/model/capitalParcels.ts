@@ -1,3 +1,4 @@
+import { hypot } from '../engine/distance.ts';
 import { buildGrid, type Grid } from '../engine/infoField.ts';
 import { buildGuide, createSizeSampler, drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
 import type { World } from '../engine/world.ts';
@@ -59,7 +60,7 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
   if (pg.rate !== rate) {
     const { nx, ny, cell } = pg.grid;
     for (let dy = 0; dy < ny; dy++) {
-      for (let dx = 0; dx < nx; dx++) pg.bound[dx + nx * dy] = Math.exp(-rate * cell * Math.hypot(Math.max(0, dx - 1), Math.max(0, dy - 1)));
+      for (let dx = 0; dx < nx; dx++) pg.bound[dx + nx * dy] = Math.exp(-rate * cell * hypot(Math.max(0, dx - 1), Math.max(0, dy - 1)));
     }
     pg.rate = rate;
   }

@@ -1,3 +1,4 @@
+import { hypot } from '../engine/distance.ts';
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
@@ -43,7 +44,7 @@ export function technologyFoundation(world: World): void {
     }
     const parent = pl.parent[p];
     if (parent >= 0 && before[parent] > before[p]) {
-      const d = Math.hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
+      const d = hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
       const gain = t.spillover * Math.exp(-d / t.spilloverDecay) * (before[parent] - before[p]);
       ledger.book('tech', 'spillover', p, gain);
       pl.tech[p] += gain;

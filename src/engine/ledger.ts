@@ -90,6 +90,18 @@ export function flowAt(name: FlowName): number {
   }
 }
 
+/**
+ * A stock and a term resolved to one number (stock position · FLOWS.length + flow position).
+ * Resolving the two names costs more than the booking itself (string switches that V8 does not
+ * fold once a loop books several terms), so loops that book the same pair at every place
+ * resolve it once, before the loop.
+ */
+export type Account = number;
+
+export function account(stock: StockName, flow: FlowName): Account {
+  return stockAt(stock) * F + flowAt(flow);
+}
+
 export class Ledger {
   /** Number of slots: places plus the treasury. */
   readonly slots: number;
@@ -120,6 +132,8 @@ export class Ledger {
    */
   readonly budgetCap: Float64Array;
   private readonly ringOf: Uint8Array;
+  /** Where each account's stock starts in delta. */
+  private readonly rowOf: Int32Array;
   private readonly urbanOf: Uint8Array;
   readonly rings: number;
 
@@ -135,6 +149,7 @@ export class Ledger {
     this.urbanOf.set(urban);
     this.urbanOf[places] = 2;
     this.delta = new Float64Array(S * this.slots);
+    this.rowOf = Int32Array.from({ length: S * F }, (_, stockFlow) => Math.floor(stockFlow / F) * this.slots);
     this.byFlowRing = new Float64Array(S * F * this.rings);
     this.crossClass = new Float64Array(S * F * 2);
     this.cumulative = new Float64Array(S * F);
@@ -184,28 +199,35 @@ export class Ledger {
 
   /** Creates (amount > 0) or destroys (amount < 0) a stock in one slot under a named term. */
   book(stock: StockName, flow: FlowName, slot: number, amount: number): void {
+    this.bookTo(account(stock, flow), slot, amount);
+  }
+
+  /** {@link book} with the stock and the term resolved once by {@link account}, for a loop over places. */
+  bookTo(stockFlow: Account, slot: number, amount: number): void {
     if (amount === 0) return;
-    const s = stockAt(stock);
-    const f = flowAt(flow);
-    this.delta[s * this.slots + slot] += amount;
-    this.byFlowRing[(s * F + f) * this.rings + this.ringOf[slot]] += amount;
-    this.cumulative[s * F + f] += amount;
+    this.delta[this.rowOf[stockFlow] + slot] += amount;
+    this.byFlowRing[stockFlow * this.rings + this.ringOf[slot]] += amount;
+    this.cumulative[stockFlow] += amount;
   }
 
   /** Moves a non-negative amount of a stock from one slot to another. */
   move(stock: StockName, flow: FlowName, from: number, to: number, amount: number): void {
+    this.moveTo(account(stock, flow), from, to, amount);
+  }
+
+  /** {@link move} with the stock and the term resolved once by {@link account}. */
+  moveTo(stockFlow: Account, from: number, to: number, amount: number): void {
     if (amount === 0 || from === to) return;
-    const s = stockAt(stock);
-    const f = flowAt(flow);
-    this.delta[s * this.slots + from] -= amount;
-    this.delta[s * this.slots + to] += amount;
-    const base = (s * F + f) * this.rings;
-    this.byFlowRing[base + this.ringOf[from]] -= amount;
-    this.byFlowRing[base + this.ringOf[to]] += amount;
+    const base = this.rowOf[stockFlow];
+    this.delta[base + from] -= amount;
+    this.delta[base + to] += amount;
+    const ring = stockFlow * this.rings;
+    this.byFlowRing[ring + this.ringOf[from]] -= amount;
+    this.byFlowRing[ring + this.ringOf[to]] += amount;
     const uf = this.urbanOf[from];
     const ut = this.urbanOf[to];
-    if (uf === 1 && ut === 0) this.crossClass[(s * F + f) * 2] += amount;
-    else if (uf === 0 && ut === 1) this.crossClass[(s * F + f) * 2 + 1] += amount;
+    if (uf === 1 && ut === 0) this.crossClass[stockFlow * 2] += amount;
+    else if (uf === 0 && ut === 1) this.crossClass[stockFlow * 2 + 1] += amount;
   }
 
   /** Spending of a lever on one ring, this tick or since the run started. */

@@ -1,9 +1,12 @@
 import { drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
 import { decayBetween, decayRow } from './gravity.ts';
 import { netLoss, updateRun } from './run.ts';
+
+const MIGRATED = account('people', 'migration');
 
 /** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
 const MAX_LOGIT = 200;
@@ -126,7 +129,7 @@ interface Choice {
 function moveResident(world: World, i: number, cur: number, dest: number): void {
   const pl = world.places;
   world.residents.place[i] = dest;
-  world.ledger.move('people', 'migration', cur, dest, 1);
+  world.ledger.moveTo(MIGRATED, cur, dest, 1);
   pl.population[cur] -= 1;
   pl.population[dest] += 1;
 }

@@ -63,7 +63,9 @@ export function capitalMomentum(world: World): void {
   }
   for (let p = 0; p < P; p++) {
     weight[p] = Math.exp(Math.max(-700, beta * (weight[p] - top))) * (pl.population[p] + 1);
-    pull[p] = Math.exp(Math.min(200, c.herding * netLoss(world, p)));
+    // A place that has not lost people (most of them) has no pull: exp(0) is 1, and the call costs as much as the rest of the row.
+    const herding = Math.min(200, c.herding * netLoss(world, p));
+    pull[p] = herding === 0 ? 1 : Math.exp(herding);
   }
   // The logit is normalised without friction: capital that would go far but for the friction stays,
   // so friction slows reallocation without making central places more attractive.

@@ -93,8 +93,10 @@ export function talentApplication(world: World): void {
   }
   const totals = [0, 0];
   for (let p = 0; p < P; p++) {
-    urbanWeight[p] = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
-    ruralWeight[p] = Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1);
+    const urban = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
+    // In a rural place both registrations see the same utility, so the same weight.
+    ruralWeight[p] = pl.urban[p] === 1 ? Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1) : urban;
+    urbanWeight[p] = urban;
     totals[0] += urbanWeight[p];
     totals[1] += ruralWeight[p];
   }
@@ -103,7 +105,8 @@ export function talentApplication(world: World): void {
   // living at home (staying or returning). The scratch row of incentives becomes the row of pulls.
   const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
   const pullOf = returnee;
-  for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
+  // Without an incentive (most places) the pull is the attachment alone: exp(0) is 1.
+  for (let p = 0; p < P; p++) pullOf[p] = returnee[p] === 0 ? attach : attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
   // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
   const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
   const choice: Choice = { weight: [urbanWeight, ruralWeight], totals, pullOf, loss, joined, moveProbability: t.moveProbability, decay: beta * t.distanceCost };

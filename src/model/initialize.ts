@@ -64,7 +64,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
     const first = pl.ringStart[r];
     const places = pl.ringStart[r + 1] - first;
     const n = counts[r];
-    const split = pl.weighted ? weightedSplit(pl.weight.subarray(first, first + places), n) : null;
+    const split = pl.weight ? weightedSplit(pl.weight.subarray(first, first + places), n) : null;
     for (let k = 0, p = first, filled = 0; k < n; k++, i++) {
       // Even split: place first + floor(k * count / n) keeps residents ordered by place. A
       // weighted split fills the places in order too, each with its share of the ring.

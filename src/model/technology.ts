@@ -9,28 +9,6 @@ const BUILT = account('tech', 'tech-investment');
 const SPILLOVER = account('tech', 'spillover');
 const OBSOLESCENCE = account('tech', 'obsolescence');
 
-/** exp(−d/decay) from each place to its parent, per world, for the decay it was computed for. */
-const spilloverCache = new WeakMap<World, { decay: number; factor: Float64Array }>();
-
-/**
- * Each place's spillover discount exp(−distance to parent / spilloverDecay): places do not move,
- * so it is computed again only when a schedule changes the decay. A cache of derived values, like
- * the distance decay of gravity.ts: not world state, not checkpointed.
- */
-function spilloverFactors(world: World, decay: number): Float64Array {
-  const pl = world.places;
-  let cached = spilloverCache.get(world);
-  if (!cached) spilloverCache.set(world, (cached = { decay: NaN, factor: new Float64Array(pl.count) }));
-  if (cached.decay !== decay) {
-    for (let p = 0; p < pl.count; p++) {
-      const parent = pl.parent[p];
-      cached.factor[p] = parent < 0 ? 0 : Math.exp(-hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]) / decay);
-    }
-    cached.decay = decay;
-  }
-  return cached.factor;
-}
-
 /**
  * Stage 1, technology foundation. The frontier moves on (F ← F(1+g)); each place adds private
  * investment (a share of retained income, more where productivity is above the mean), public
@@ -56,7 +34,6 @@ export function technologyFoundation(world: World): void {
   // Spillover reads the parents' infrastructure before this tick's changes, so the order of places does not matter.
   const before = world.scratch.b;
   before.set(pl.tech);
-  const spillover = spilloverFactors(world, t.spilloverDecay);
   for (let p = 0; p < pl.count; p++) {
     const n = pl.population[p];
     const relativeReturn = meanProductivity > 0 ? Math.min(t.productivityCap, pl.productivity[p] / meanProductivity) : 1;
@@ -73,7 +50,8 @@ export function technologyFoundation(world: World): void {
     }
     const parent = pl.parent[p];
     if (parent >= 0 && before[parent] > before[p]) {
-      const gain = t.spillover * spillover[p] * (before[parent] - before[p]);
+      const d = hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
+      const gain = t.spillover * Math.exp(-d / t.spilloverDecay) * (before[parent] - before[p]);
       ledger.bookTo(SPILLOVER, p, gain);
       pl.tech[p] += gain;
     }

@@ -2,7 +2,7 @@
  * The targets of what a user waits on (issue 16): start-up, a run end to end, measurement, a
  * world of 100,000 places, sweep throughput. Each is a ratio measured within one benchmark run.
  */
-import type { ModelResult } from './child.ts';
+import { STAGE_NAMES, type ModelResult } from './child.ts';
 import type { EndToEndResult } from './endToEnd.ts';
 import type { ScaleResult } from './placesScale.ts';
 import type { Target } from './report.ts';
@@ -125,7 +125,13 @@ export function describeUserMeasurements(m: UserMeasurements): string[] {
   const lines: string[] = [];
   if (m.startup) lines.push(`Start-up (fastest wall ms): node -e 0 ${fmt(m.startup.nodeMs)}; ${Object.entries(m.startup.commandMs).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}${m.startup.fromBuild ? '' : ' (the build was stale: sources ran through tsx)'}`);
   if (m.endToEnd) lines.push(`End to end (${m.endToEnd.scenario}): run ${fmt(m.endToEnd.run.cpuMs)} CPU ms (${fmt(m.endToEnd.run.wallMs)} wall); model ${fmt(m.endToEnd.modelMs)}; urd report ${fmt(m.endToEnd.charts.cpuMs)} CPU ms`);
-  if (m.scale) lines.push(`Places: ${label(m.scale.largePlaces)} places (${fmt(m.scale.largePairs / 1e6)}M field pairs, built with the world in ${fmt(m.scale.largeInitMs)} ms) ${fmt(m.scale.largeMsPerTick)} ms/tick against ${m.scale.smallPlaces} places ${fmt(m.scale.smallMsPerTick)} ms/tick at ${label(m.scale.residents)} residents`);
+  if (m.scale) {
+    const c = m.scale;
+    lines.push(`Places: ${label(c.largePlaces)} places (${fmt(c.largePairs / 1e6)}M field pairs, built with the world in ${fmt(c.largeInitMs)} ms) ${fmt(c.largeMsPerTick)} ms/tick against ${c.smallPlaces} places ${fmt(c.smallMsPerTick)} ms/tick at ${label(c.residents)} residents`);
+    const parts = [...STAGE_NAMES, 'ledger check'].map((name, k) => `${name} ${fmt(c.largeStageMs[k])} / ${fmt(c.smallStageMs[k])}`);
+    lines.push(`Places, CPU ms a tick by stage (${label(c.largePlaces)} / ${c.smallPlaces} places): ${parts.join(', ')}`);
+    lines.push(`Places, memory: ${fmt(c.largeBytesPerResident)} B per resident of peak RSS, of which typed arrays ${fmt(c.largeArrayBytesPerResident)} B (the rest is the JavaScript heap and code, which move with the collector's timing)`);
+  }
   if (m.sweep) {
     const w = m.sweep;
     lines.push(`Sweep: ${w.runs} runs × ${label(w.residents)} residents × ${w.ticks} ticks; runs' own CPU ${fmt(w.sumRunMs / 1000)} s (${fmt(w.runMs)} ms a run, median of ${w.sampled} alone); 1 worker ${fmt(w.oneWorker.wallMs / 1000)} s wall (${fmt(w.oneWorker.cpuMs / 1000)} s CPU); ${w.workers} workers ${fmt(w.pooled.wallMs / 1000)} s wall (${fmt(w.pooled.cpuMs / 1000)} s CPU) = ${fmt((w.runs / w.pooled.wallMs) * 3_600_000)} runs per hour`);

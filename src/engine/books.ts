@@ -5,10 +5,10 @@ import type { World } from './world.ts';
 /** Thrown when the stocks of a world do not match its ledger: a bug in a stage, never bad input. */
 export class LedgerMismatch extends Error {}
 
-/** Allocates one snapshot of every stock (places plus the treasury slot). */
+/** Allocates one snapshot of every stock (per place; the budget's is the treasury's value alone). */
 export function allocateSnapshot(world: World): StockSnapshot {
   const out = {} as StockSnapshot;
-  for (const s of STOCKS) out[s] = new Float64Array(world.ledger.slots);
+  for (const s of STOCKS) out[s] = new Float64Array(s === 'budget' ? 1 : world.places.count);
   return out;
 }
 
@@ -25,9 +25,9 @@ export function snapshotStocks(world: World, into: StockSnapshot): StockSnapshot
   for (const s of STOCKS) {
     const target = into[s];
     const { places, treasury } = live(s);
-    if (places) target.set(places);
+    if (s === 'budget') target[0] = treasury;
+    else if (places) target.set(places);
     else target.fill(0);
-    target[world.ledger.treasury] = treasury;
   }
   return into;
 }

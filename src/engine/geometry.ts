@@ -1,3 +1,4 @@
+import { hypot } from './distance.ts';
 import type { PlacesSpec, RingSpec } from '../scenario/schema.ts';
 import { hierarchyPositions, tablePositions } from './places.ts';
 
@@ -11,17 +12,12 @@ export interface Layout {
   x: Float64Array;
   y: Float64Array;
   amenity: Float64Array;
-  /** Share of its ring's residents each place starts with, relative to its ring's other places. */
-  weight: Float64Array;
-  /** false when every place of a ring starts with the same number of residents. */
-  weighted: boolean;
+  /** Share of its ring's residents each place starts with, relative to its ring's other places; null when every place of a ring starts with the same number. */
+  weight: Float64Array | null;
   /** Per-place initial τ, capital per resident and rights (NaN: the ring's), from a places table. */
   initial: { tech: Float64Array | null; capital: Float64Array | null; rights: Float64Array | null };
   /** First place index of each ring, plus the total at the end. */
   ringStart: Int32Array;
-  /** Children of place p are childList[childStart[p] .. childStart[p+1]) (compressed rows). */
-  childStart: Int32Array;
-  childList: Int32Array;
 }
 
 /** The places of a world: rings of evenly spaced places, or `world.places` (a hierarchy or a table). */
@@ -74,7 +70,7 @@ function ringPositions(rings: readonly RingSpec[]): PlacePositions {
         let best = -1;
         let bestD = Infinity;
         for (let q = innerStart; q < first; q++) {
-          const d = Math.hypot(x[p] - x[q], y[p] - y[q]);
+          const d = hypot(x[p] - x[q], y[p] - y[q]);
           if (d < bestD - 1e-12) {
             bestD = d;
             best = q;
@@ -104,12 +100,6 @@ function completeLayout(pos: PlacePositions, rings: readonly RingSpec[]): Layout
     root[p] = pos.parent[p] >= 0 ? root[pos.parent[p]] : p;
   }
   for (let r = 0; r < rings.length; r++) ringStart[r + 1] += ringStart[r];
-  const childStart = new Int32Array(total + 1);
-  for (let q = 0; q < total; q++) if (pos.parent[q] >= 0) childStart[pos.parent[q] + 1]++;
-  for (let q = 0; q < total; q++) childStart[q + 1] += childStart[q];
-  const childList = new Int32Array(childStart[total]);
-  const fill = childStart.slice(0, total);
-  for (let q = 0; q < total; q++) if (pos.parent[q] >= 0) childList[fill[pos.parent[q]]++] = q;
   return {
     ring: pos.ring,
     urban,
@@ -118,11 +108,8 @@ function completeLayout(pos: PlacePositions, rings: readonly RingSpec[]): Layout
     x: pos.x,
     y: pos.y,
     amenity,
-    weight: pos.weight ?? new Float64Array(total).fill(1),
-    weighted: pos.weight !== undefined,
+    weight: pos.weight ?? null,
     initial: pos.initial ?? { tech: null, capital: null, rights: null },
     ringStart,
-    childStart,
-    childList,
   };
 }

@@ -1,3 +1,4 @@
+import { hypot } from './distance.ts';
 import type { Layout } from './geometry.ts';
 
 /** What the field needs of a layout: the places' positions. */
@@ -105,7 +106,7 @@ function forEachRow(
       const dy = Y[p] - Y[j];
       const d2 = dx * dx + dy * dy;
       if (j === p || d2 > reach2 || (n === neighbours && d2 > lightestD2)) continue;
-      const w = Math.exp(-Math.hypot(dx, dy) / decay);
+      const w = Math.exp(-hypot(dx, dy) / decay);
       if (w < INFO_CUTOFF) continue;
       if (neighbours > 0 && n === neighbours) {
         // Row full: the candidate replaces the lightest kept entry if it is heavier (ties: lower id).
@@ -153,7 +154,7 @@ function forEachRow(
     // In id order, as a scan over all places would give them; the weights are recomputed (the
     // same expression, so the same bits) rather than carried through the sort.
     rowIndex.subarray(0, n).sort();
-    for (let k = 0; k < n; k++) rowWeight[k] = Math.exp(-Math.hypot(X[p] - X[rowIndex[k]], Y[p] - Y[rowIndex[k]]) / decay);
+    for (let k = 0; k < n; k++) rowWeight[k] = Math.exp(-hypot(X[p] - X[rowIndex[k]], Y[p] - Y[rowIndex[k]]) / decay);
     if (!visit(p, rowIndex, rowWeight, n)) return;
   }
 }

@@ -33,6 +33,8 @@ export type FlowName = (typeof FLOWS)[number];
 
 const S = STOCKS.length;
 const F = FLOWS.length;
+/** The budget is the last stock; it lives in the treasury alone, every other stock in the places alone. */
+const BUDGET = S - 1;
 /*
  * The position of a stock or flow in its list. `book` runs a million times a tick at 100,000
  * places with every stock and flow name, and V8 resolves a switch over interned strings several
@@ -90,11 +92,30 @@ export function flowAt(name: FlowName): number {
   }
 }
 
+/**
+ * A stock and a term resolved to one number (stock position · FLOWS.length + flow position).
+ * Resolving the two names costs more than the booking itself (string switches that V8 does not
+ * fold once a loop books several terms), so loops that book the same pair at every place
+ * resolve it once, before the loop.
+ */
+export type Account = number;
+
+export function account(stock: StockName, flow: FlowName): Account {
+  return stockAt(stock) * F + flowAt(flow);
+}
+
+const STOCK_OF = Uint8Array.from({ length: S * F }, (_, stockFlow) => Math.floor(stockFlow / F));
+
 export class Ledger {
   /** Number of slots: places plus the treasury. */
   readonly slots: number;
   readonly treasury: number;
-  /** Net booked change per stock and slot in the current tick: delta[s * slots + slot]. */
+  /**
+   * Net booked change per stock and slot in the current tick: one row over the places per stock
+   * but the budget (delta[s · places + place]), then the budget's one value, the treasury's
+   * (delta[(STOCKS.length − 1) · places]). No stock but the budget is ever booked in the
+   * treasury and the budget nowhere else, so full rows would be zeros (0.9 MB each at 111,111 places).
+   */
   readonly delta: Float64Array;
   /** Gross amounts per flow and stock this tick, split by ring of the slot it touches (+ in, - out). */
   readonly byFlowRing: Float64Array;
@@ -134,7 +155,7 @@ export class Ledger {
     this.urbanOf = new Uint8Array(this.slots);
     this.urbanOf.set(urban);
     this.urbanOf[places] = 2;
-    this.delta = new Float64Array(S * this.slots);
+    this.delta = new Float64Array(BUDGET * places + 1);
     this.byFlowRing = new Float64Array(S * F * this.rings);
     this.crossClass = new Float64Array(S * F * 2);
     this.cumulative = new Float64Array(S * F);
@@ -184,28 +205,49 @@ export class Ledger {
 
   /** Creates (amount > 0) or destroys (amount < 0) a stock in one slot under a named term. */
   book(stock: StockName, flow: FlowName, slot: number, amount: number): void {
+    this.bookTo(account(stock, flow), slot, amount);
+  }
+
+  /** {@link book} with the stock and the term resolved once by {@link account}, for a loop over places. */
+  bookTo(stockFlow: Account, slot: number, amount: number): void {
     if (amount === 0) return;
-    const s = stockAt(stock);
-    const f = flowAt(flow);
-    this.delta[s * this.slots + slot] += amount;
-    this.byFlowRing[(s * F + f) * this.rings + this.ringOf[slot]] += amount;
-    this.cumulative[s * F + f] += amount;
+    this.delta[this.deltaAt(STOCK_OF[stockFlow], slot)] += amount;
+    this.byFlowRing[stockFlow * this.rings + this.ringOf[slot]] += amount;
+    this.cumulative[stockFlow] += amount;
   }
 
   /** Moves a non-negative amount of a stock from one slot to another. */
   move(stock: StockName, flow: FlowName, from: number, to: number, amount: number): void {
+    this.moveTo(account(stock, flow), from, to, amount);
+  }
+
+  /** {@link move} with the stock and the term resolved once by {@link account}. */
+  moveTo(stockFlow: Account, from: number, to: number, amount: number): void {
     if (amount === 0 || from === to) return;
-    const s = stockAt(stock);
-    const f = flowAt(flow);
-    this.delta[s * this.slots + from] -= amount;
-    this.delta[s * this.slots + to] += amount;
-    const base = (s * F + f) * this.rings;
-    this.byFlowRing[base + this.ringOf[from]] -= amount;
-    this.byFlowRing[base + this.ringOf[to]] += amount;
+    const s = STOCK_OF[stockFlow];
+    this.delta[this.deltaAt(s, from)] -= amount;
+    this.delta[this.deltaAt(s, to)] += amount;
+    const ring = stockFlow * this.rings;
+    this.byFlowRing[ring + this.ringOf[from]] -= amount;
+    this.byFlowRing[ring + this.ringOf[to]] += amount;
     const uf = this.urbanOf[from];
     const ut = this.urbanOf[to];
-    if (uf === 1 && ut === 0) this.crossClass[(s * F + f) * 2] += amount;
-    else if (uf === 0 && ut === 1) this.crossClass[(s * F + f) * 2 + 1] += amount;
+    if (uf === 1 && ut === 0) this.crossClass[stockFlow * 2] += amount;
+    else if (uf === 0 && ut === 1) this.crossClass[stockFlow * 2 + 1] += amount;
+  }
+
+  /** Position of a stock's slot in delta; throws for the budget outside the treasury or another stock in it. */
+  private deltaAt(s: number, slot: number): number {
+    if ((s === BUDGET) !== (slot === this.treasury)) {
+      throw new Error(`${STOCKS[s]} booked in slot ${slot}: the budget lives in the treasury (slot ${this.treasury}), every other stock in the places`);
+    }
+    return s * this.treasury + (s === BUDGET ? 0 : slot);
+  }
+
+  /** This tick's net booked change of a stock, per place (or, for the budget, the treasury's alone). */
+  bookedRow(stock: StockName): Float64Array {
+    const s = stockAt(stock);
+    return this.delta.subarray(s * this.treasury, s === BUDGET ? this.delta.length : (s + 1) * this.treasury);
   }
 
   /** Spending of a lever on one ring, this tick or since the run started. */
@@ -245,7 +287,7 @@ export class Ledger {
 
   /** Net booked change of one stock in one slot this tick. */
   booked(stock: StockName, slot: number): number {
-    return this.delta[stockAt(stock) * this.slots + slot];
+    return this.delta[this.deltaAt(stockAt(stock), slot)];
   }
 
   /** Cumulative net amount of a flow of a stock since the run started. */
@@ -254,7 +296,7 @@ export class Ledger {
   }
 }
 
-/** A stock's values per slot at some moment (the treasury is the last slot). */
+/** Each stock's values at some moment: per place, and for the budget the treasury's value alone (an array of one). */
 export type StockSnapshot = Record<StockName, Float64Array>;
 
 /** Where a stock's values are now: an array over the places (null where it has none) and the treasury's value. */
@@ -272,17 +314,17 @@ export function reconcile(
   after: StockSnapshot | StockReader,
   relTol = 1e-9,
 ): { stock: StockName; slot: number; expected: number; actual: number } | null {
-  const read: StockReader = typeof after === 'function' ? after : (stock) => ({ places: after[stock], treasury: after[stock][ledger.treasury] });
+  const read: StockReader = typeof after === 'function' ? after : (stock) => (stock === 'budget' ? { places: null, treasury: after[stock][0] } : { places: after[stock], treasury: 0 });
   for (const stock of STOCKS) {
     const b = before[stock];
     const { places: a, treasury } = read(stock);
-    const booked = ledger.delta.subarray(stockAt(stock) * ledger.slots, (stockAt(stock) + 1) * ledger.slots);
-    for (let slot = 0; slot < ledger.slots; slot++) {
-      const now = slot === ledger.treasury ? treasury : a ? a[slot] : 0;
-      const expected = booked[slot];
-      const actual = now - b[slot];
-      const scale = Math.max(1, Math.abs(now), Math.abs(b[slot]), Math.abs(expected));
-      if (Math.abs(actual - expected) > relTol * scale) return { stock, slot, expected, actual };
+    const booked = ledger.bookedRow(stock);
+    for (let k = 0; k < booked.length; k++) {
+      const now = stock === 'budget' ? treasury : a ? a[k] : 0;
+      const expected = booked[k];
+      const actual = now - b[k];
+      const scale = Math.max(1, Math.abs(now), Math.abs(b[k]), Math.abs(expected));
+      if (Math.abs(actual - expected) > relTol * scale) return { stock, slot: stock === 'budget' ? ledger.treasury : k, expected, actual };
     }
   }
   return null;

@@ -1,9 +1,16 @@
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
 import { marginalReturn, updateEmployment, updateProductivity } from './economy.ts';
 import { moveByParcels } from './capitalParcels.ts';
 import { decayRow } from './gravity.ts';
 import { netLoss } from './run.ts';
+
+const INCOME_SAVED = account('income', 'savings');
+const CAPITAL_SAVED = account('capital', 'savings');
+const CONSUMED = account('income', 'consumption');
+const DEPRECIATED = account('capital', 'depreciation');
+const MOVED = account('capital', 'capital-move');
 
 /**
  * Stage 2, capital momentum. Retained income is saved (share s) or consumed; capital
@@ -24,12 +31,12 @@ export function capitalMomentum(world: World): void {
 
   for (let p = 0; p < pl.count; p++) {
     const saved = c.savingsRate * pl.income[p];
-    ledger.book('income', 'savings', p, -saved);
-    ledger.book('capital', 'savings', p, saved);
-    ledger.book('income', 'consumption', p, saved - pl.income[p]);
+    ledger.bookTo(INCOME_SAVED, p, -saved);
+    ledger.bookTo(CAPITAL_SAVED, p, saved);
+    ledger.bookTo(CONSUMED, p, saved - pl.income[p]);
     pl.income[p] = 0;
     const lost = c.depreciation * pl.capital[p];
-    ledger.book('capital', 'depreciation', p, -lost);
+    ledger.bookTo(DEPRECIATED, p, -lost);
     // K(1-δ) + s rather than K + (s - δK): at δ near 1 the latter can round below zero.
     pl.capital[p] = pl.capital[p] * (1 - c.depreciation) + saved;
   }
@@ -56,7 +63,9 @@ export function capitalMomentum(world: World): void {
   }
   for (let p = 0; p < P; p++) {
     weight[p] = Math.exp(Math.max(-700, beta * (weight[p] - top))) * (pl.population[p] + 1);
-    pull[p] = Math.exp(Math.min(200, c.herding * netLoss(world, p)));
+    // A place that has not lost people (most of them) has no pull: exp(0) is 1, and the call costs as much as the rest of the row.
+    const herding = Math.min(200, c.herding * netLoss(world, p));
+    pull[p] = herding === 0 ? 1 : Math.exp(herding);
   }
   // The logit is normalised without friction: capital that would go far but for the friction stays,
   // so friction slows reallocation without making central places more attractive.
@@ -82,7 +91,7 @@ export function capitalMomentum(world: World): void {
 
 function moveCapital(world: World, from: number, to: number, amount: number): void {
   const pl = world.places;
-  world.ledger.move('capital', 'capital-move', from, to, amount);
+  world.ledger.moveTo(MOVED, from, to, amount);
   pl.capital[from] -= amount;
   pl.capital[to] += amount;
 }

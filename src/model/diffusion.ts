@@ -1,6 +1,9 @@
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { beyondSaturation, spendPlanned } from '../policy/plan.ts';
 import { aggregateResidents, updateEmployment, updateIncomes, updateOutput, updateProductivity } from './economy.ts';
+
+const PRODUCED = account('income', 'production');
 
 /**
  * The adopter shares a resident of each place sees, for levels ≥1, ≥2 and 3: its own place's
@@ -152,7 +155,7 @@ export function productionDiffusion(world: World): void {
   updateOutput(world);
   updateIncomes(world);
   for (let p = 0; p < pl.count; p++) {
-    ledger.book('income', 'production', p, pl.output[p]);
+    ledger.bookTo(PRODUCED, p, pl.output[p]);
     pl.income[p] += pl.output[p];
   }
 }

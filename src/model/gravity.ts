@@ -1,3 +1,4 @@
+import { hypot } from '../engine/distance.ts';
 import type { World } from '../engine/world.ts';
 
 /**
@@ -22,7 +23,7 @@ const caches = new WeakMap<World, Map<string, Decay>>();
 /** exp(−rate·d(p,j)), exactly 1 at p itself and at rate 0. */
 export function decayBetween(world: World, rate: number, p: number, j: number): number {
   const { x, y } = world.places;
-  return j === p || rate === 0 ? 1 : Math.exp(-rate * Math.hypot(x[p] - x[j], y[p] - y[j]));
+  return j === p || rate === 0 ? 1 : Math.exp(-rate * hypot(x[p] - x[j], y[p] - y[j]));
 }
 
 function fill(world: World, rate: number, p: number, out: Float64Array): void {

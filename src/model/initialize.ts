@@ -1,3 +1,4 @@
+import { hypot } from '../engine/distance.ts';
 import { normal } from '../engine/rng.ts';
 import type { World } from '../engine/world.ts';
 import { allocateWorld, updateState } from '../engine/world.ts';
@@ -51,7 +52,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
 
   for (let p = 0; p < pl.count; p++) {
     const core = pl.root[p];
-    pl.marketAccess[p] = Math.exp(-Math.hypot(pl.x[p] - pl.x[core], pl.y[p] - pl.y[core]) / scenario.diffusion.marketDecay);
+    pl.marketAccess[p] = Math.exp(-hypot(pl.x[p] - pl.x[core], pl.y[p] - pl.y[core]) / scenario.diffusion.marketDecay);
     const spec = rings[pl.ring[p]];
     pl.tech[p] = (pl.initial.tech ? pl.initial.tech[p] : spec.tech) * world.state.frontier;
     pl.rights[p] = pl.initial.rights ? pl.initial.rights[p] : spec.rights;
@@ -63,7 +64,7 @@ export function initializeWorld(scenario: Scenario, seed: number): World {
     const first = pl.ringStart[r];
     const places = pl.ringStart[r + 1] - first;
     const n = counts[r];
-    const split = pl.weighted ? weightedSplit(pl.weight.subarray(first, first + places), n) : null;
+    const split = pl.weight ? weightedSplit(pl.weight.subarray(first, first + places), n) : null;
     for (let k = 0, p = first, filled = 0; k < n; k++, i++) {
       // Even split: place first + floor(k * count / n) keeps residents ordered by place. A
       // weighted split fills the places in order too, each with its share of the ring.

@@ -1,7 +1,12 @@
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { deductRent } from './economy.ts';
+
+const RENT = account('income', 'rent');
+const INCOME_TAXED = account('income', 'tax');
+const BUDGET_TAXED = account('budget', 'tax');
 
 /**
  * Stage 5, right core. A share φ(1−R) of each rural place's digital surplus (the part of its
@@ -27,7 +32,7 @@ export function rightCore(world: World): void {
     if (rent <= 0) continue;
     captured[p] = rent / surplus;
     const core = pl.root[p];
-    ledger.move('income', 'rent', p, core, rent);
+    ledger.moveTo(RENT, p, core, rent);
     pl.income[p] -= rent;
     pl.income[core] += rent;
     pl.rent[p] -= rent;
@@ -66,8 +71,8 @@ export function closeFiscalYear(world: World): void {
   if (fiscal.mode === 'share') {
     for (let p = 0; p < pl.count; p++) {
       const tax = Math.min(pl.income[p], fiscal.value * pl.output[p]);
-      ledger.book('income', 'tax', p, -tax);
-      ledger.book('budget', 'tax', ledger.treasury, tax);
+      ledger.bookTo(INCOME_TAXED, p, -tax);
+      ledger.bookTo(BUDGET_TAXED, ledger.treasury, tax);
       pl.income[p] -= tax;
       next += tax;
     }

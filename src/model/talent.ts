@@ -1,9 +1,12 @@
 import { drawIndex, loadWeights, placeSamplers, type SizeSampler } from '../engine/sizeSampler.ts';
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { beyondSaturation, plannedIntensity, spendPlanned } from '../policy/plan.ts';
 import { updateEmployment } from './economy.ts';
 import { decayBetween, decayRow } from './gravity.ts';
 import { netLoss, updateRun } from './run.ts';
+
+const MIGRATED = account('people', 'migration');
 
 /** Largest logit term exponentiated on its own: e^300 already makes an option certain, and products of three stay finite. */
 const MAX_LOGIT = 200;
@@ -90,8 +93,10 @@ export function talentApplication(world: World): void {
   }
   const totals = [0, 0];
   for (let p = 0; p < P; p++) {
-    urbanWeight[p] = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
-    ruralWeight[p] = Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1);
+    const urban = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
+    // In a rural place both registrations see the same utility, so the same weight.
+    ruralWeight[p] = pl.urban[p] === 1 ? Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1) : urban;
+    urbanWeight[p] = urban;
     totals[0] += urbanWeight[p];
     totals[1] += ruralWeight[p];
   }
@@ -100,7 +105,8 @@ export function talentApplication(world: World): void {
   // living at home (staying or returning). The scratch row of incentives becomes the row of pulls.
   const attach = Math.exp(Math.min(MAX_LOGIT, beta * t.homeAttachment));
   const pullOf = returnee;
-  for (let p = 0; p < P; p++) pullOf[p] = attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
+  // Without an incentive (most places) the pull is the attachment alone: exp(0) is 1.
+  for (let p = 0; p < P; p++) pullOf[p] = returnee[p] === 0 ? attach : attach * Math.exp(Math.min(MAX_LOGIT, beta * returnee[p]));
   // A resident whose place has lost more than their threshold has joined the run: they reconsider more often.
   const joined = 1 - (1 - t.moveProbability) * (1 - t.herding);
   const choice: Choice = { weight: [urbanWeight, ruralWeight], totals, pullOf, loss, joined, moveProbability: t.moveProbability, decay: beta * t.distanceCost };
@@ -126,7 +132,7 @@ interface Choice {
 function moveResident(world: World, i: number, cur: number, dest: number): void {
   const pl = world.places;
   world.residents.place[i] = dest;
-  world.ledger.move('people', 'migration', cur, dest, 1);
+  world.ledger.moveTo(MIGRATED, cur, dest, 1);
   pl.population[cur] -= 1;
   pl.population[dest] += 1;
 }

@@ -1,6 +1,13 @@
+import { hypot } from '../engine/distance.ts';
+import { account } from '../engine/ledger.ts';
 import type { World } from '../engine/world.ts';
 import { updateState } from '../engine/world.ts';
 import { spendPlanned } from '../policy/plan.ts';
+
+const INVESTED = account('income', 'tech-investment');
+const BUILT = account('tech', 'tech-investment');
+const SPILLOVER = account('tech', 'spillover');
+const OBSOLESCENCE = account('tech', 'obsolescence');
 
 /**
  * Stage 1, technology foundation. The frontier moves on (F ← F(1+g)); each place adds private
@@ -35,21 +42,21 @@ export function technologyFoundation(world: World): void {
     // Never more than the retained income: a share above 1 (high relative returns) must not overdraw it.
     const invest = Math.min(toFrontier, pl.income[p], pl.income[p] * t.privateInvestment * Math.exp(t.productivitySensitivity * Math.log(Math.max(relativeReturn, 1e-6))));
     if (invest > 0 && n > 0) {
-      ledger.book('income', 'tech-investment', p, -invest);
+      ledger.bookTo(INVESTED, p, -invest);
       pl.income[p] -= invest;
       const gain = (invest / (t.unitCost * n)) * F;
-      ledger.book('tech', 'tech-investment', p, gain);
+      ledger.bookTo(BUILT, p, gain);
       pl.tech[p] += gain;
     }
     const parent = pl.parent[p];
     if (parent >= 0 && before[parent] > before[p]) {
-      const d = Math.hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
+      const d = hypot(pl.x[p] - pl.x[parent], pl.y[p] - pl.y[parent]);
       const gain = t.spillover * Math.exp(-d / t.spilloverDecay) * (before[parent] - before[p]);
-      ledger.book('tech', 'spillover', p, gain);
+      ledger.bookTo(SPILLOVER, p, gain);
       pl.tech[p] += gain;
     }
     const lost = t.obsolescence * before[p];
-    ledger.book('tech', 'obsolescence', p, -lost);
+    ledger.bookTo(OBSOLESCENCE, p, -lost);
     pl.tech[p] -= lost;
   }
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LedgerMismatch } from '../../src/engine/books.ts';
-import { FLOWS, STOCKS, flowAt, stockAt, type FlowName, type StockName } from '../../src/engine/ledger.ts';
+import { FLOWS, Ledger, STOCKS, account, flowAt, stockAt, type FlowName, type StockName } from '../../src/engine/ledger.ts';
 import type { World } from '../../src/engine/world.ts';
 import { initializeWorld } from '../../src/model/initialize.ts';
 import { tick } from '../../src/model/tick.ts';
@@ -64,6 +64,25 @@ describe('stock and flow positions', () => {
   it('the written-out switches give each name its index in STOCKS and FLOWS, so the lists stay the one source', () => {
     expect(STOCKS.map((s) => stockAt(s))).toEqual(STOCKS.map((_, i) => i));
     expect(FLOWS.map((f) => flowAt(f))).toEqual(FLOWS.map((_, i) => i));
+  });
+});
+
+describe('where stocks live', () => {
+  it('the budget is booked in the treasury only, every other stock in places only; accounts book what names book', () => {
+    const ledger = new Ledger(new Uint8Array([0, 1, 1]), new Uint8Array([1, 0, 0]), 2);
+    expect(() => ledger.book('budget', 'lapse', 1, 2)).toThrow(/budget booked in slot 1/);
+    expect(() => ledger.book('income', 'tax', ledger.treasury, 2)).toThrow(/income booked in slot 3/);
+    expect(() => ledger.move('capital', 'capital-move', 0, ledger.treasury, 2)).toThrow(/capital booked in slot 3/);
+    ledger.clearTick();
+    ledger.book('budget', 'appropriation', ledger.treasury, 5);
+    ledger.bookTo(account('budget', 'spending'), ledger.treasury, -2);
+    ledger.book('income', 'production', 2, 7);
+    ledger.moveTo(account('income', 'rent'), 2, 0, 3);
+    expect(ledger.booked('budget', ledger.treasury)).toBe(3);
+    expect(Array.from(ledger.bookedRow('income'))).toEqual([3, 0, 4]);
+    expect(Array.from(ledger.bookedRow('budget'))).toEqual([3]);
+    expect(ledger.total('income', 'rent')).toBe(0);
+    expect(ledger.crossFlow('income', 'rent', 1)).toBe(3); // rural place 2 to urban place 0
   });
 });
 

@@ -132,8 +132,8 @@ describe('a mid-sized world: sampled against exact over a whole run (docs/ODD.md
   const exact = () => (exactRuns ??= mean([1, 2].map((seed) => run(input, seed, 'exact', TICKS))));
 
   it('the sampled choice agrees with the exact one within the tolerance', () => {
-    // Measured: final DPD 1.463 against 1.467, net migrants to rural −6864 against −6880, capital
-    // urban to rural +4 %, every ring's share of residents and of capital within 0.001.
+    // Measured (2 parcels): final DPD 1.469 against 1.467, net migrants to rural −6891 against −6880,
+    // capital urban to rural +3.2 %, every ring's share of residents and of capital within 0.001.
     expect(outside(mean([1, 2].map((seed) => run(input, seed, 'sampled', TICKS))), exact())).toEqual([]);
   });
 
@@ -149,11 +149,13 @@ describe('the sampled choice is reproducible and automatic only above its size',
   it('same seed, byte-identical places and residents; another seed differs', () => {
     const input: ScenarioInput = { world: { residents: 5_000, rings: base.world.rings.map((r) => ({ ...r, count: r.count * 2 })) } };
     const state = (seed: number) => {
-      const { world, capitalToRural } = run(input, seed, 'sampled', 5);
+      const { world, capitalNet } = run(input, seed, 'sampled', 5);
       // The books: moves only relocate capital and people (tick() also reconciles every place each tick).
       expect(Math.abs(world.ledger.total('capital', 'capital-move'))).toBeLessThan(1e-9 * world.places.capital.reduce((a, b) => a + b, 0));
       expect(world.places.population.reduce((a, b) => a + b, 0)).toBe(5_000);
-      expect(capitalToRural).toBeGreaterThan(0);
+      // Capital moves: toward the core in the default rings, ≈ 40 a tick net out of rural places (the
+      // urban → rural part alone is a few thousandths a tick, and can be 0 for five ticks of 2 parcels).
+      expect(capitalNet).toBeLessThan(-100);
       return Buffer.concat([world.places.capital, world.places.population, world.residents.place].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
     };
     expect(state(1).equals(state(1))).toBe(true);

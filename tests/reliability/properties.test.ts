@@ -71,7 +71,7 @@ describe('properties over random valid scenarios', () => {
         STOCKS.forEach((stock, s) => {
           let change = 0;
           let scale = 1;
-          for (let slot = 0; slot < world.ledger.slots; slot++) {
+          for (let slot = 0; slot < end[stock].length; slot++) {
             change += end[stock][slot] - (start as NonNullable<typeof start>)[stock][slot];
             scale = Math.max(scale, Math.abs(end[stock][slot]), Math.abs((start as NonNullable<typeof start>)[stock][slot]));
           }

@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadExperiment } from '../../src/experiments/load.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
+import { InputError } from '../../src/scenario/load.ts';
 import { parseCsvLine } from '../../src/report/read.ts';
 
 export { ROOT, tempDir } from '../support.ts';
@@ -104,4 +106,16 @@ export function naiveStats(xs: readonly number[]) {
   const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
   const half = n > 1 ? (T975[n - 1] * sd) / Math.sqrt(n) : NaN;
   return { n, mean, sd, lo: mean - half, hi: mean + half };
+}
+
+/** Loads an experiment text (with `base` as tiny.yaml beside it) and returns the InputError it raises. */
+export function experimentError(text: string, base?: string): InputError {
+  const path = writeExperiment(mkdtempSync(join(tmpdir(), 'urd-test-')), text, base);
+  try {
+    loadExperiment(path);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
 }

@@ -419,6 +419,9 @@ describe('comparisons', () => {
     expect(results[1].summaries[1]).toEqual(runScenario({ ...scenarios[1], seed: 4 }).summary);
     expect(readdirSync(join(dir, 'stage')).sort()).toEqual(['one', 'two']);
     expect(readdirSync(join(dir, 'stage', 'two')).sort()).toEqual(['seed-3', 'seed-4']);
+    // Without a progress callback the count is still kept (it was 0: the increment sat inside onRun?.(...)).
+    let asked = 0;
+    await expect(runComparison(scenarios, [3, 4], join(dir, 'stopped'), undefined, undefined, () => ++asked > 3)).rejects.toThrow(new ComparisonStopped('stopped after 3 of 4 runs'));
     // The whole comparison: files in the staging folder, reference by name, the reading beside them.
     const out = join(dir, 'whole');
     const { ref, cells } = await compareInto(scenarios, [3], '/final', undefined, { reference: 'two', writeTo: out, text: { title: 'T' } });

@@ -478,6 +478,11 @@ describe('export', () => {
     runFolder(join(root, 'charts', 'c'), 'chart', 1);
     mkdirSync(join(root, 'empty'));
     writeFileSync(join(root, 'notes.txt'), 'x');
+    // Half a run folder (a manifest without metrics.csv, or metrics.csv without a manifest) is not a run.
+    mkdirSync(join(root, 'half-1'));
+    writeFileSync(join(root, 'half-1', 'manifest.json'), '{}');
+    mkdirSync(join(root, 'half-2'));
+    writeFileSync(join(root, 'half-2', 'metrics.csv'), 'tick,scope,metric,value\n0,all,x,1\n');
     const { params, sources } = findSources(root);
     expect(params).toEqual(['talent.barrier', 'diffusion.mode']);
     expect(sources.map((s) => [s.source, s.scenario, s.seed, s.params])).toEqual([

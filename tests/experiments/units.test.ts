@@ -57,6 +57,7 @@ describe('shards', () => {
     expect(parseShard(' 2/3 ', {})).toEqual({ index: 2, count: 3 });
     expect(parseShard('0/1', {})).toEqual({ index: 0, count: 1 });
     expect(parseShard('9/10', {})).toEqual({ index: 9, count: 10 });
+    expect(parseShard('12/20', {})).toEqual({ index: 12, count: 20 });
   });
 
   it('refuse with the option and exact words', () => {

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { betaConvergence, halvingTime, ols, peak, trendVerdict } from '../../src/metrics/convergence.ts';
+import { gini, theil } from '../../src/metrics/inequality.ts';
+
+/**
+ * Edges of the metric functions that the suites of each module leave open: the words of every
+ * refusal, values exactly at a rule's boundary, and inputs where a fit or a ratio is undefined.
+ * Each expected value is worked out by hand in the comment beside it.
+ */
+
+describe('ols and beta convergence at their edges', () => {
+  it('refuse lists of different lengths, naming both', () => {
+    expect(() => ols([1, 2], [1])).toThrow(new RangeError('x length 2 != y length 1'));
+    expect(() => betaConvergence([1, 2], [1], 3)).toThrow(new RangeError('initial length 2 != final length 1'));
+    expect(() => betaConvergence([1], [1], 0)).toThrow(new RangeError('years must be > 0, got 0'));
+    expect(() => betaConvergence([1], [1], Infinity)).toThrow(new RangeError('years must be > 0, got Infinity'));
+    expect(() => betaConvergence([1], [1], NaN)).toThrow(new RangeError('years must be > 0, got NaN'));
+  });
+
+  it('two points give a slope but no standard error, even when round-off leaves a residual', () => {
+    // x = 0, 1; y = 0.1, 0.7: slope 0.6, and Syy − b·Sxy is 2.8e-17 in doubles, not 0.
+    const fit = ols([0, 1], [0.1, 0.7]);
+    expect(fit.slope).toBeCloseTo(0.6, 15);
+    expect(fit.slopeSE).toBeNaN();
+    // Three points: SE = sqrt(SSR/1/Sxx); y = 0, 2, 1 on x = 0, 1, 2: b = 0.5, SSR = 1.5, Sxx = 2.
+    const three = ols([0, 1, 2], [0, 2, 1]);
+    expect(three.slope).toBe(0.5);
+    expect(three.slopeSE).toBeCloseTo(Math.sqrt(1.5 / 2), 15);
+    expect(three.r2).toBeCloseTo(1 - 1.5 / 2, 15);
+  });
+
+  it('1 + βT = 0 exactly has no convergence speed and no half-life', () => {
+    // ln y0 = 0, ln 4; growth (ln(1/1)/2, ln(1/4)/2) = (0, −ln 4 / 2): β = −1/2, T = 2, 1 + βT = 0.
+    const r = betaConvergence([1, 4], [1, 1], 2);
+    expect(r.beta).toBe(-0.5);
+    expect(r.lambda).toBeNaN();
+    expect(r.halfLife).toBeNull();
+  });
+});
+
+describe('trend verdicts at the dead band', () => {
+  it('a slope exactly at ± the threshold is stable; the threshold may be 0', () => {
+    expect(trendVerdict([3, 2], { window: 2, threshold: 1 }).verdict).toBe('stable');
+    expect(trendVerdict([2, 3], { window: 2, threshold: 1 }).verdict).toBe('stable');
+    expect(trendVerdict([3, 1.5], { window: 2, threshold: 1 }).verdict).toBe('converging');
+    expect(trendVerdict([2, 2], { window: 2, threshold: 0 }).verdict).toBe('stable');
+    expect(trendVerdict([2, 2.5], { window: 2, threshold: 0 }).verdict).toBe('diverging');
+  });
+
+  it('refuse a bad window or threshold with the value given', () => {
+    expect(() => trendVerdict([1, 2], { window: 1, threshold: 0 })).toThrow(new RangeError('window must be an integer >= 2, got 1'));
+    expect(() => trendVerdict([1, 2], { window: 2.5, threshold: 0 })).toThrow(new RangeError('window must be an integer >= 2, got 2.5'));
+    expect(() => trendVerdict([1, 2], { window: 2, threshold: -0.1 })).toThrow(new RangeError('threshold must be >= 0, got -0.1'));
+    expect(() => trendVerdict([1, 2], { window: 2, threshold: NaN })).toThrow(new RangeError('threshold must be >= 0, got NaN'));
+  });
+});
+
+describe('halving time and peak at their edges', () => {
+  it('a gap that reaches exactly 0 has halved; an infinite or zero start never halves', () => {
+    expect(halvingTime([2, 1.5, 0])).toBe(2);
+    expect(halvingTime([-2, -1])).toBe(1);
+    expect(halvingTime([Infinity, 5, 0])).toBeNull();
+    expect(halvingTime([-Infinity, -5])).toBeNull();
+    expect(halvingTime([0, 0, 0])).toBeNull();
+    expect(halvingTime([NaN, 0])).toBeNull();
+    expect(halvingTime([])).toBeNull();
+  });
+
+  it('tick labels must match the series, named in the refusal', () => {
+    expect(() => halvingTime([2, 1], [0])).toThrow(new RangeError('ticks length 1 != series length 2'));
+    expect(() => peak([2, 1, 3], [5, 6])).toThrow(new RangeError('ticks length 2 != series length 3'));
+    expect(halvingTime([2, 1], [10, 20])).toBe(20);
+    expect(peak([2, 1], [10, 20])).toEqual({ value: 2, tick: 10 });
+  });
+});
+
+describe('gini and theil refusals and zero totals', () => {
+  it('name a weights list of the wrong length, and the first bad weight', () => {
+    expect(() => gini([1, 2], [1])).toThrow(new RangeError('weights length 1 != values length 2'));
+    expect(() => gini([1, 2, 3], [1, 1])).toThrow(new RangeError('weights length 2 != values length 3'));
+    expect(() => gini([1, 2], [1, -1])).toThrow(new RangeError('weight at index 1 must be finite and >= 0, got -1'));
+    expect(() => gini([1, 2], [Infinity, 1])).toThrow(new RangeError('weight at index 0 must be finite and >= 0, got Infinity'));
+  });
+
+  it('a weighted Gini with people but no income is 0, not 0/0', () => {
+    expect(gini([0, 0], [1, 2])).toBe(0);
+    expect(gini([0, 0, 0], [0, 0, 0])).toBe(0);
+  });
+
+  it('theil names each bad input', () => {
+    expect(() => theil([1, 2], [0], 1)).toThrow(new RangeError('groups length 1 != values length 2'));
+    expect(() => theil([1], [0], 1.5)).toThrow(new RangeError('groupCount must be a non-negative integer, got 1.5'));
+    expect(() => theil([1], [0], -1)).toThrow(new RangeError('groupCount must be a non-negative integer, got -1'));
+    expect(() => theil([1, 2], [0, 2], 2)).toThrow(new RangeError('group id at index 1 must be an integer in [0, 2), got 2'));
+    expect(() => theil([1, 2], [0.5, 0], 2)).toThrow(new RangeError('group id at index 0 must be an integer in [0, 2), got 0.5'));
+    expect(() => theil([1, 2], [-1, 0], 2)).toThrow(new RangeError('group id at index 0 must be an integer in [0, 2), got -1'));
+    expect(() => theil([1, -2], [0, 0], 1)).toThrow(new RangeError('Theil needs finite non-negative values; index 1 is -2'));
+    expect(() => theil([Infinity], [0], 1)).toThrow(new RangeError('Theil needs finite non-negative values; index 0 is Infinity'));
+    expect(() => theil([1], [0], 1, [2, 3])).toThrow(new RangeError('weights length 2 != values length 1'));
+  });
+});

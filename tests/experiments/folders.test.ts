@@ -521,6 +521,28 @@ describe('export', () => {
     expect(existsSync(join(root, 'no'))).toBe(false);
   });
 
+  it('a run folder given itself, a manifest without a scenario, and a bare record without sweep.json', () => {
+    const root = tempDir();
+    runFolder(join(root, 'run'), 'solo', 3);
+    const out = join(root, 'one.csv');
+    expect(exportTable(join(root, 'run'), out, 'csv')).toEqual({ runs: 1, rows: 3 });
+    expect(readFileSync(out, 'utf8').split('\n')[1]).toBe('.,solo,3,0,all,NA,dpd,1.5');
+    writeFileSync(join(root, 'run', 'manifest.json'), '{}');
+    const { sources } = findSources(join(root, 'run'));
+    expect([sources[0].scenario, sources[0].seed]).toEqual(['', NaN]);
+    // A sweep folder with runs.csv and a record only: no parameters, the record's seed, no scenario name.
+    const sweep = join(root, 'sweep');
+    mkdirSync(join(sweep, 'runs'), { recursive: true });
+    writeFileSync(join(sweep, 'runs.csv'), 'run,seed\n0,4\n');
+    writeFileSync(join(sweep, 'runs', '0000.json'), JSON.stringify({ run: 0, seed: 4, summary: { ticks: 2, final: { a: 1 } } }));
+    const loose = findSources(sweep);
+    expect(loose.params).toEqual([]);
+    expect(loose.sources.map((x) => [x.source, x.scenario, x.seed])).toEqual([['runs/0000.json', '', 4]]);
+    const rows: unknown[] = [];
+    loose.sources[0].rows((...r) => rows.push(r));
+    expect(rows).toEqual([[2, 'all', 'a', 1]]);
+  });
+
   it('numeric parameter columns only when every value is a number', async () => {
     const root = tempDir();
     const plan = handPlan({ replications: 1, seeds: replicationSeeds(5, 1), points: [[0.5, '1'], [1.5, '']] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaConvergence, halvingTime, ols, peak, trendVerdict } from '../../src/metrics/convergence.ts';
+import { betaConvergence, halvingTime, ols, peak, studentTCdf, trendVerdict } from '../../src/metrics/convergence.ts';
 import { gini, theil } from '../../src/metrics/inequality.ts';
 
 /**
@@ -72,6 +72,11 @@ describe('halving time and peak at their edges', () => {
     expect(halvingTime([2, 1], [10, 20])).toBe(20);
     expect(peak([2, 1], [10, 20])).toEqual({ value: 2, tick: 10 });
   });
+
+  it('the peak at the first tick stays the peak when the series falls after it', () => {
+    expect(peak([3, 1, 2])).toEqual({ value: 3, tick: 0 });
+    expect(peak([NaN, 3, 1])).toEqual({ value: 3, tick: 1 });
+  });
 });
 
 describe('gini and theil refusals and zero totals', () => {
@@ -97,5 +102,28 @@ describe('gini and theil refusals and zero totals', () => {
     expect(() => theil([1, -2], [0, 0], 1)).toThrow(new RangeError('Theil needs finite non-negative values; index 1 is -2'));
     expect(() => theil([Infinity], [0], 1)).toThrow(new RangeError('Theil needs finite non-negative values; index 0 is Infinity'));
     expect(() => theil([1], [0], 1, [2, 3])).toThrow(new RangeError('weights length 2 != values length 1'));
+  });
+
+  it('a unit of weight 0 counts for nothing, also alone in its group', () => {
+    // Group 1 holds only a unit of weight 0: no income, T_1 = 0; the rest is the Theil of [1] alone, 0.
+    const r = theil([1, 2], [0, 1], 2, [1, 0]);
+    expect([r.total, r.between, r.within]).toEqual([0, 0, 0]);
+    expect([...r.groupTheil]).toEqual([0, 0]);
+    expect([...r.groupShares]).toEqual([1, 0]);
+  });
+});
+
+describe('student t at fractional degrees of freedom', () => {
+  it('P(T ≤ 1) with df = 0.5 matches a numerical integral of the density', () => {
+    // f(t) = Γ(3/4) / (√(π/2) Γ(1/4)) (1 + 2t²)^(−3/4); Γ(1/4) and Γ(3/4) from tables.
+    const c = 1.2254167024651776 / (Math.sqrt(Math.PI / 2) * 3.6256099082219083);
+    const f = (t: number) => c * (1 + 2 * t * t) ** -0.75;
+    // Simpson's rule on [0, 1] with 2,000 intervals: error far below 1e-9 for this smooth density.
+    const m = 2000;
+    let sum = f(0) + f(1);
+    for (let k = 1; k < m; k++) sum += (k % 2 ? 4 : 2) * f(k / m);
+    const integral = sum / (3 * m);
+    expect(studentTCdf(1, 0.5)).toBeCloseTo(0.5 + integral, 9);
+    expect(studentTCdf(-1, 0.5)).toBeCloseTo(0.5 - integral, 9);
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,6 +184,34 @@ describe('RunWriter', () => {
       r.finish(summary);
       expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe(text);
     }
+  });
+
+  it('resuming beside a stale final file keeps the partial one, and abandon before finish leaves the final file alone', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    w.writeRows([{ tick: 0, scope: 'all', metric: 'a', value: 1 }] as never);
+    const at = w.sync();
+    w.close();
+    writeFileSync(join(dir, 'metrics.csv'), 'stale');
+    const r = new RunWriter(dir, scenario, at);
+    expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe('stale');
+    expect(r.sync().metrics).toBe(at.metrics);
+    r.abandon();
+    expect(readdirSync(dir).sort()).toEqual(['metrics.csv']);
+  });
+
+  it('a link where a streamed partial file should be: an OutputError naming it, the link’s target untouched', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    const at = w.sync();
+    w.close();
+    const target = join(tempDir(), 'elsewhere.csv');
+    writeFileSync(target, readFileSync(join(dir, 'metrics.csv.partial')));
+    spawnSync('rm', [join(dir, 'metrics.csv.partial')]);
+    symlinkSync(target, join(dir, 'metrics.csv.partial'));
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(OutputError);
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(`cannot write ${join(dir, 'metrics.csv.partial')}: a symbolic link stands where urd writes (urd never writes through links)`);
+    expect(readFileSync(target, 'utf8')).toBe('tick,scope,metric,value\n');
   });
 
   it('a streamed file shorter than, or different from, what the checkpoint recorded is found', () => {

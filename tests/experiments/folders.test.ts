@@ -534,6 +534,8 @@ describe('export', () => {
     const sweep = join(root, 'sweep');
     mkdirSync(join(sweep, 'runs'), { recursive: true });
     writeFileSync(join(sweep, 'runs.csv'), 'run,seed\n0,4\n');
+    // sweep.json naming a parameter runs.csv has no column for: no column of it in the export.
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ parameters: ['gone'] }));
     writeFileSync(join(sweep, 'runs', '0000.json'), JSON.stringify({ run: 0, seed: 4, summary: { ticks: 2, final: { a: 1 } } }));
     const loose = findSources(sweep);
     expect(loose.params).toEqual([]);

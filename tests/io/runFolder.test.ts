@@ -214,6 +214,19 @@ describe('RunWriter', () => {
     expect(readFileSync(target, 'utf8')).toBe('tick,scope,metric,value\n');
   });
 
+  it('a streamed file that cannot be taken back under its partial name: an OutputError naming it', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    const at = w.sync();
+    w.close();
+    // A folder at the final name and a dangling link at the partial name: the rename fails (ENOTDIR).
+    spawnSync('rm', [join(dir, 'metrics.csv.partial')]);
+    mkdirSync(join(dir, 'metrics.csv'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'metrics.csv.partial'));
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(`cannot write ${join(dir, 'metrics.csv.partial')}: a file stands where a folder is needed`);
+    expect(existsSync(join(dir, 'metrics.csv'))).toBe(true);
+  });
+
   it('a streamed file shorter than, or different from, what the checkpoint recorded is found', () => {
     const dir = tempDir();
     const w = new RunWriter(dir, scenario);

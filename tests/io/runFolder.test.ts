@@ -186,6 +186,26 @@ describe('RunWriter', () => {
     }
   });
 
+  it('manifests end with a newline; close releases the files; a second abandon after finish is harmless', () => {
+    const dir = tempDir();
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const w = new RunWriter(dir, scenario);
+    w.writeEvents([{ tick: 0, type: 'x' }] as never);
+    w.sync();
+    expect(fds()).toBe(before + 2);
+    w.markIncomplete();
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toMatch(/\n}\n$/);
+    w.close();
+    expect(fds()).toBe(before);
+    const v = new RunWriter(tempDir(), scenario);
+    v.finish(summary);
+    expect(readFileSync(join(v.dir, 'manifest.json'), 'utf8')).toMatch(/\n}\n$/);
+    v.abandon();
+    v.abandon();
+    expect(readdirSync(v.dir)).toEqual(['manifest.json']);
+  });
+
   it('resuming beside a stale final file keeps the partial one, and abandon before finish leaves the final file alone', () => {
     const dir = tempDir();
     const w = new RunWriter(dir, scenario);

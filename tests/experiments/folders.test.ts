@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
@@ -353,6 +353,31 @@ describe('aggregate.csv', () => {
   });
 });
 
+describe('morris.csv ranks', () => {
+  it('ties keep the parameters’ order: ranks 1, 2, 3 for three parameters without effect', () => {
+    const plan = handPlan({
+      design: { type: 'morris', trajectories: 2, levels: 2 },
+      parameters: ['p', 'q', 'r'],
+      replications: 1,
+      seeds: replicationSeeds(5, 1),
+      points: Array.from({ length: 8 }, (_, i) => [i, i, i]),
+      pointHashes: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(hash),
+      morris: {
+        levels: 2,
+        delta: 1,
+        trajectories: [
+          [{ factor: 2, sign: 1 }, { factor: 0, sign: 1 }, { factor: 1, sign: 1 }],
+          [{ factor: 1, sign: -1 }, { factor: 2, sign: -1 }, { factor: 0, sign: -1 }],
+        ],
+      },
+      metrics: ['final.gini'],
+    });
+    const dir = sweepFolder(tempDir(), plan, undefined, (run) => record(plan, run, 1, null, 'widened', 0.5));
+    finalizeSweep(dir, plan);
+    expect(readFileSync(join(dir, 'morris.csv'), 'utf8')).toBe('metric,parameter,mu,mu_star,sigma,n,rank\nfinal.gini,p,0,0,0,2,1\nfinal.gini,q,0,0,0,2,2\nfinal.gini,r,0,0,0,2,3\n');
+  });
+});
+
 describe('merging shards', () => {
   const shards = (plan: ExperimentPlan, parts: number[][]) => {
     const work = tempDir();
@@ -447,6 +472,7 @@ describe('export', () => {
     expect(splitScope('all')).toEqual(['all', null]);
     expect(splitScope('ring:2')).toEqual(['ring', 2]);
     expect(splitScope('place:10')).toEqual(['place', 10]);
+    expect(splitScope(':5')).toEqual(['', 5]);
   });
 
   it('a sweep of records: one row per run and final metric, agreeing with runs.csv', () => {
@@ -475,6 +501,11 @@ describe('export', () => {
     const sweep = sweepFolder(join(root, 'b-sweep'), plan);
     runFolder(join(sweep, 'runs', '0001'), 'ignored-name', 999);
     finalizeSweep(sweep, plan);
+    // A second sweep of the same parameters: each parameter is one column.
+    const twin = sweepFolder(join(root, 'c-twin', 'sweep'), plan, [0]);
+    writeFileSync(join(twin, 'runs.csv'), readFileSync(join(sweep, 'runs.csv')));
+    expect(findSources(root).params).toEqual(['talent.barrier', 'diffusion.mode']);
+    rmSync(join(root, 'c-twin'), { recursive: true });
     runFolder(join(root, 'charts', 'c'), 'chart', 1);
     mkdirSync(join(root, 'empty'));
     writeFileSync(join(root, 'notes.txt'), 'x');
@@ -534,9 +565,10 @@ describe('export', () => {
     const sweep = join(root, 'sweep');
     mkdirSync(join(sweep, 'runs'), { recursive: true });
     writeFileSync(join(sweep, 'runs.csv'), 'run,seed\n0,4\n');
+    writeFileSync(join(sweep, 'runs', '0000.json'), JSON.stringify({ run: 0, seed: 4, summary: { ticks: 2, final: { a: 1 } } }));
+    expect(findSources(sweep).params).toEqual([]);
     // sweep.json naming a parameter runs.csv has no column for: no column of it in the export.
     writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ parameters: ['gone'] }));
-    writeFileSync(join(sweep, 'runs', '0000.json'), JSON.stringify({ run: 0, seed: 4, summary: { ticks: 2, final: { a: 1 } } }));
     const loose = findSources(sweep);
     expect(loose.params).toEqual([]);
     expect(loose.sources.map((x) => [x.source, x.scenario, x.seed])).toEqual([['runs/0000.json', '', 4]]);
@@ -560,6 +592,9 @@ describe('export', () => {
   it('refuses a folder with no runs and a path that is no folder', () => {
     const root = tempDir();
     mkdirSync(join(root, 'sub'));
+    // A sweep folder with runs.csv but no runs/ holds no run either.
+    mkdirSync(join(root, 'sweep'));
+    writeFileSync(join(root, 'sweep', 'runs.csv'), 'run\n');
     expect(() => findSources(root)).toThrow('no runs found: expected run folders (manifest.json + metrics.csv) or sweep folders (runs.csv) in it or below it');
     expect(() => findSources(join(root, 'none'))).toThrow('not a folder');
     writeFileSync(join(root, 'f'), '');

@@ -82,6 +82,7 @@ describe('shards', () => {
     // An empty Slurm variable is skipped for the Kubernetes one.
     expect(parseShard('auto/3', { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '2' })).toEqual({ index: 2, count: 3 });
     expect(parseShard('auto/3', { SLURM_ARRAY_TASK_ID: '0' })).toEqual({ index: 0, count: 3 });
+    expect(parseShard('auto/20', { JOB_COMPLETION_INDEX: '12' })).toEqual({ index: 12, count: 20 });
   });
 
   it('hold every run when there is no shard', () => {

@@ -226,6 +226,42 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     if (opts.ruralOutcomes === false) expect(value(rows, 'all', 'ratio_production')).toBeCloseTo(urban.level3 / 1e-6, 0);
   });
 
+  it.each([
+    { seed: 5, variant: 'start populations 1..10' },
+    { seed: 6, variant: 'no rural technology (its mean meets the floor, so the frontier does not cancel)' },
+    { seed: 7, variant: 'no rural place had residents at the start' },
+  ])('the start-weighted DPD: places weighted by their start populations, $variant', ({ seed, variant }) => {
+    const world = handWorld(seed, { emptyPlace: true });
+    const pl = world.places;
+    const rs = world.residents;
+    for (let p = 0; p < pl.count; p++) {
+      pl.reference[p] = variant.startsWith('no rural place') && pl.urban[p] === 0 ? 0 : p + 1;
+      if (variant.startsWith('no rural technology') && pl.urban[p] === 0) pl.tech[p] = 0;
+    }
+    const rows = reportTick(world);
+    // Per place: technology over the frontier, capital, applied talent and level 3 per head now
+    // (0 in an empty place), rights; averaged per class with the start populations as weights.
+    const sums = [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]];
+    const weight = [0, 0];
+    for (let p = 0; p < pl.count; p++) {
+      const n = pl.population[p];
+      let applied = 0;
+      let top = 0;
+      for (let i = 0; i < rs.count; i++) {
+        if (rs.place[i] !== p) continue;
+        applied += rs.talent[i] * rs.skill[i];
+        if (rs.level[i] === 3) top++;
+      }
+      const stage = [pl.tech[p] / 1.7, n ? pl.capital[p] / n : 0, n ? applied / n : 0, n ? top / n : 0, pl.rights[p]];
+      stage.forEach((v, d) => (sums[pl.urban[p]][d] += pl.reference[p] * v));
+      weight[pl.urban[p]] += pl.reference[p];
+    }
+    const w = [WEIGHTS.technology, WEIGHTS.capital, WEIGHTS.talent, WEIGHTS.production, WEIGHTS.rights];
+    const mean = (c: number, d: number) => Math.max(weight[c] ? sums[c][d] / weight[c] : 0, 1e-6);
+    const expected = w.reduce((acc, wd, d) => acc + wd * Math.log(mean(1, d) / mean(0, d)), 0);
+    close(value(rows, 'all', 'dpd_start_weighted'), expected, 'dpd_start_weighted');
+  });
+
   it.each(cases)('Gini, Theil with its class and ring splits, sigma (seed $seed)', ({ seed, opts }) => {
     const world = handWorld(seed, opts);
     const rows = reportTick(world);

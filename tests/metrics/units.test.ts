@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaConvergence, halvingTime, ols, peak, studentTCdf, trendVerdict } from '../../src/metrics/convergence.ts';
+import { betaConvergence, halvingTime, ols, peak, studentTCdf, studentTQuantile, tConfidenceInterval, trendVerdict } from '../../src/metrics/convergence.ts';
 import { gini, theil } from '../../src/metrics/inequality.ts';
 
 /**
@@ -110,6 +110,24 @@ describe('gini and theil refusals and zero totals', () => {
     expect([r.total, r.between, r.within]).toEqual([0, 0, 0]);
     expect([...r.groupTheil]).toEqual([0, 0]);
     expect([...r.groupShares]).toEqual([1, 0]);
+  });
+});
+
+describe('student t refusals', () => {
+  it('degrees of freedom above 0, probabilities and levels strictly between 0 and 1', () => {
+    for (const df of [0, -1, NaN]) {
+      expect(() => studentTCdf(1, df)).toThrow(new RangeError(`df must be > 0, got ${df}`));
+      expect(() => studentTQuantile(0.9, df)).toThrow(new RangeError(`df must be > 0, got ${df}`));
+    }
+    for (const p of [0, 1, -0.5, 1.5, NaN]) expect(() => studentTQuantile(p, 3)).toThrow(new RangeError(`p must be in (0, 1), got ${p}`));
+    for (const level of [0, 1, 2, NaN]) expect(() => tConfidenceInterval([1, 2, 3], level)).toThrow(new RangeError(`level must be in (0, 1), got ${level}`));
+    // Just inside the bounds all three answer: t(p, df = 1) = tan(π (p − ½)) (the Cauchy distribution).
+    expect(studentTCdf(1, 1e-300)).toBeGreaterThan(0.5);
+    expect(studentTQuantile(0.75, 1)).toBeCloseTo(Math.tan(Math.PI / 4), 10);
+    expect(studentTQuantile(1e-9, 1)).toBeLessThan(0);
+    expect(studentTQuantile(1 - 1e-9, 1)).toBeGreaterThan(0);
+    // [1, 3] at 50%: t(0.75, 1) = 1 times sd √2 over √2.
+    expect(tConfidenceInterval([1, 3], 0.5).halfWidth).toBeCloseTo(1, 10);
   });
 });
 

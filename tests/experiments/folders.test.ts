@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
@@ -432,6 +432,10 @@ describe('merging shards', () => {
     expect(err(() => mergeSweeps([dirs[0], join(work, 'nothing')], join(work, 'out'))).expected).toBe('not a sweep folder (no sweep.json)');
     expect(err(() => mergeSweeps(dirs, join(dirs[0], 'inner'))).expected).toBe(`lies inside the shard folder ${dirs[0]}; expected --out to be a new folder or one of the shards itself`);
     expect(err(() => mergeSweeps([dirs[1]], work)).expected).toBe(`contains the shard folder ${dirs[1]}; expected --out to be a new folder or one of the shards itself`);
+    // A new output named through a link into a shard is inside that shard too.
+    symlinkSync(dirs[0], join(work, 'link'));
+    expect(err(() => mergeSweeps(dirs, join(work, 'link', 'new'))).expected).toBe(`lies inside the shard folder ${dirs[0]}; expected --out to be a new folder or one of the shards itself`);
+    expect(existsSync(join(dirs[0], 'new'))).toBe(false);
     expect(existsSync(join(work, 'out'))).toBe(false);
     writeRecord(recordPath(dirs[1], plan, 0), record(plan, 0, 99));
     const twice = err(() => mergeSweeps(dirs, join(work, 'out2')));
@@ -543,6 +547,9 @@ describe('export', () => {
     expect(exportTable(root, csv, 'csv').rows).toBe(9);
     expect(() => exportTable(root, pq, 'csv')).toThrow('exists and is not an earlier urd export; choose another --out');
     expect(() => exportTable(root, csv, 'parquet')).toThrow('exists and is not an earlier urd export; choose another --out');
+    // A file that mentions urd export but is no Parquet file of it: refused.
+    writeFileSync(join(root, 'mine.parquet'), 'notes on urd export, PAR1');
+    expect(() => exportTable(root, join(root, 'mine.parquet'), 'parquet')).toThrow('exists and is not an earlier urd export');
     writeFileSync(join(root, 'mine.csv'), 'source,scenario\n');
     expect(() => exportTable(root, join(root, 'mine.csv'), 'csv')).toThrow('exists and is not an earlier urd export');
     expect(readFileSync(join(root, 'mine.csv'), 'utf8')).toBe('source,scenario\n');
@@ -576,6 +583,20 @@ describe('export', () => {
     loose.sources[0].rows((...r) => rows.push(r));
     expect(rows).toEqual([[2, 'all', 'a', 1]]);
   });
+
+  it('Parquet of more rows than one row group (100,000) holds every row, in order', async () => {
+    const root = tempDir();
+    const n = 100_003;
+    mkdirSync(join(root, 'run'));
+    writeFileSync(join(root, 'run', 'manifest.json'), JSON.stringify({ scenario: { name: 'long', seed: 1 } }));
+    writeFileSync(join(root, 'run', 'metrics.csv'), `tick,scope,metric,value\n${Array.from({ length: n }, (_, i) => `${i},all,m,${i / 2}`).join('\n')}\n`);
+    const pq = join(root, 'long.parquet');
+    expect(exportTable(join(root, 'run'), pq, 'parquet')).toEqual({ runs: 1, rows: n });
+    const bytes = readFileSync(pq);
+    const back = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), columns: ['tick', 'value'] })) as { tick: number; value: number }[];
+    expect(back).toHaveLength(n);
+    expect([back[99_999], back[100_000], back[n - 1]]).toEqual([{ tick: 99_999, value: 49_999.5 }, { tick: 100_000, value: 50_000 }, { tick: n - 1, value: (n - 1) / 2 }]);
+  }, 60_000);
 
   it('numeric parameter columns only when every value is a number', async () => {
     const root = tempDir();

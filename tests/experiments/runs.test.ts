@@ -365,6 +365,9 @@ describe('comparisons', () => {
       'final.gini                    0.3 ±0.265        0 ±0.1',
       '(a: mean ± sd over 3 seed(s); other columns: paired difference to a ± sd of the differences)',
     ]);
+    // Spreads below a millionth of the larger mean of the two read 0 (they are rounding noise at that scale).
+    const big = [compared('a', [1e6, 1e6]), compared('b', [0, 2e-4])];
+    expect(formatComparison(big, compareCells(big, ['gap_final']), ['gap_final']).split('\n')[3]).toBe('gap_final         1000000 ±0   -1000000 ±0');
     const one = [compared('x', [2]), compared('y', [5])];
     expect(formatComparison(one, compareCells(one, ['gap_final'], 1), ['gap_final'], 1).split('\n')).toEqual([
       'metric                    x  y (reference)',

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { aggregateMetricNames, allRecorded, writeAggregates } from '../../src/experiments/aggregate.ts';
 import { exportTable, findSources, splitScope } from '../../src/experiments/export.ts';
@@ -294,6 +294,23 @@ describe('aggregate.csv', () => {
     expect(csvNumber(row('0', 'verdict=narrowed').mean)).toBeCloseTo(2 / 3, 15);
     expect(existsSync(join(dir, 'morris.csv'))).toBe(false);
     expect(allRecorded(dir, plan)).toBe(true);
+  });
+
+  it('a folder standing at morris.csv: the error, and no partial file left', () => {
+    const plan = handPlan({
+      design: { type: 'morris', trajectories: 2, levels: 2 },
+      parameters: ['p'],
+      replications: 1,
+      seeds: replicationSeeds(5, 1),
+      points: [[0], [1], [1], [0]],
+      pointHashes: ['a', 'b', 'c', 'd'].map(hash),
+      morris: { levels: 2, delta: 1, trajectories: [[{ factor: 0, sign: 1 }], [{ factor: 0, sign: -1 }]] },
+      metrics: ['dpd_final'],
+    });
+    const dir = sweepFolder(tempDir(), plan);
+    mkdirSync(join(dir, 'morris.csv', 'x'), { recursive: true });
+    expect(() => finalizeSweep(dir, plan)).toThrow(/morris\.csv/);
+    expect(readdirSync(dir).sort()).toEqual(['aggregate.csv', 'morris.csv', 'runs', 'runs.csv', 'sweep.json']);
   });
 
   it('refuses an unfinished sweep and leaves no aggregate.csv', () => {
@@ -596,6 +613,8 @@ describe('export', () => {
     const back = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), columns: ['tick', 'value'] })) as { tick: number; value: number }[];
     expect(back).toHaveLength(n);
     expect([back[99_999], back[100_000], back[n - 1]]).toEqual([{ tick: 99_999, value: 49_999.5 }, { tick: 100_000, value: 50_000 }, { tick: n - 1, value: (n - 1) / 2 }]);
+    // Row groups of 100,000 rows, the rest in the last one.
+    expect(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).row_groups.map((g) => Number(g.num_rows))).toEqual([100_000, 3]);
   }, 60_000);
 
   it('numeric parameter columns only when every value is a number', async () => {
@@ -608,6 +627,24 @@ describe('export', () => {
     const back = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, unknown>[];
     expect(back.map((r) => r['diffusion.mode'])).toEqual(['1', '1', '1', '', '', '']);
     expect(back.map((r) => r['talent.barrier'])).toEqual([0.5, 0.5, 0.5, 1.5, 1.5, 1.5]);
+  });
+
+  it('a run whose metrics.csv is no regular file: the InputError naming it, and no output or partial file', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'run', 'metrics.csv'), { recursive: true });
+    writeFileSync(join(root, 'run', 'manifest.json'), '{}');
+    for (const format of ['csv', 'parquet'] as const) {
+      const out = join(root, `out.${format}`);
+      let thrown: unknown = null;
+      try {
+        exportTable(join(root, 'run'), out, format);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(InputError);
+      expect((thrown as InputError).message).toBe(`${join(root, 'run', 'metrics.csv')}: is not a regular file`);
+      expect(readdirSync(root).sort()).toEqual(['run']);
+    }
   });
 
   it('refuses a folder with no runs and a path that is no folder', () => {

@@ -368,12 +368,13 @@ describe('comparisons', () => {
     // Spreads below a millionth of the larger mean of the two read 0 (they are rounding noise at that scale).
     const big = [compared('a', [1e6, 1e6]), compared('b', [0, 2e-4])];
     expect(formatComparison(big, compareCells(big, ['gap_final']), ['gap_final']).split('\n')[3]).toBe('gap_final         1000000 ±0   -1000000 ±0');
-    const one = [compared('x', [2]), compared('y', [5])];
+    // Differences signed, three significant digits, no thousands separator: 1500 − 5 shows as +1500.
+    const one = [compared('x', [2]), compared('y', [5]), compared('z', [1500])];
     expect(formatComparison(one, compareCells(one, ['gap_final'], 1), ['gap_final'], 1).split('\n')).toEqual([
-      'metric                    x  y (reference)',
-      'verdict (net)  narrowed 1/1   narrowed 1/1',
-      'recent             flat 1/1       flat 1/1',
-      'gap_final                -3              5',
+      'metric                    x  y (reference)             z',
+      'verdict (net)  narrowed 1/1   narrowed 1/1  narrowed 1/1',
+      'recent             flat 1/1       flat 1/1      flat 1/1',
+      'gap_final                -3              5         +1500',
       '(y: mean over 1 seed(s); other columns: paired difference to y)',
     ]);
   });

@@ -156,3 +156,31 @@ describe('one word per verdict, from the glossary', () => {
     expect(sources.filter((f) => readFileSync(`src/${f}`, 'utf8').includes('收窄'))).toEqual([]);
   });
 });
+
+describe('the verdict’s rules in words and its boundaries', () => {
+  it('the rules quote the numbers the verdict used', () => {
+    const v = gapVerdict(input([2, 1.5, 1], { window: 3, netThreshold: 0.05, trendThreshold: 0.01 }));
+    expect(v.rules.net).toBe('|DPD| went from 2 to 1 (-1); widened if the change is above +0.05, narrowed if below -0.05, otherwise unchanged: narrowed.');
+    expect(v.rules.recent).toBe('OLS slope of |DPD| over the last 3 ticks is -0.5 per tick (SE 0); widening if above +0.01, narrowing if below -0.01, otherwise flat: narrowing.');
+    expect(gapVerdict(input([1, 1.25], { netThreshold: 0.05 })).rules.net).toBe('|DPD| went from 1 to 1.25 (+0.25); widened if the change is above +0.05, narrowed if below -0.05, otherwise unchanged: widened.');
+    expect(gapVerdict(input([1, 1], { netThreshold: 0.05 })).rules.net).toMatch(/^\|DPD\| went from 1 to 1 \(\+0\);/);
+    // A series too short or broken for a trend: words for "no direction", n/a for missing numbers.
+    const broken = gapVerdict(input([NaN, 1]));
+    expect(broken.net).toBe('undetermined');
+    expect(broken.rules.net).toBe('|DPD| went from n/a to 1 (n/a); widened if the change is above +0.02, narrowed if below -0.02, otherwise unchanged: undetermined.');
+    expect(broken.rules.recent).toBe('Fewer than 2 finite points in the last 2 ticks: no recent direction.');
+  });
+
+  it('a change or a final DPD exactly at the threshold counts as within it', () => {
+    expect(gapVerdict(input([1, 1.5], { netThreshold: 0.5 })).net).toBe('unchanged');
+    expect(gapVerdict(input([1.5, 1], { netThreshold: 0.5 })).net).toBe('unchanged');
+    expect(gapVerdict(input([1, 0.5], { netThreshold: 0.5 })).leader).toBe('none');
+    expect(gapVerdict(input([1, -0.5], { netThreshold: 0.5 })).leader).toBe('none');
+    expect(gapVerdict(input([1, 0.75], { netThreshold: 0.5 })).leader).toBe('urban');
+    expect(gapVerdict(input([1, -0.75], { netThreshold: 0.5 })).leader).toBe('rural');
+    // An overshoot needs both ends beyond the band: a start exactly at it is not one.
+    expect(ids(gapVerdict(input([0.5, -1], { netThreshold: 0.5 })))).not.toContain('overshoot');
+    expect(ids(gapVerdict(input([0.75, -1], { netThreshold: 0.5 })))).toContain('overshoot');
+    expect(ids(gapVerdict(input([1, -0.5], { netThreshold: 0.5 })))).not.toContain('overshoot');
+  });
+});

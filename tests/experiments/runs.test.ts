@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   commonSeeds,
+  COMPARE_METRICS,
   compareCells,
   ComparisonStopped,
   compareInto,
@@ -15,6 +16,8 @@ import {
   type ComparedScenario,
 } from '../../src/experiments/compare.ts';
 import { loadComparisonFile } from '../../src/experiments/comparisonFile.ts';
+import { comparisonFacts, readComparison } from '../../src/experiments/reading.ts';
+import { comparisonReading } from '../../src/report/comparisonReading.ts';
 import { display, loadExperiment, pointArgs, pointScenario, rerunCommand, setArg, shellQuote } from '../../src/experiments/load.ts';
 import { RUN_METRICS } from '../../src/experiments/metrics.ts';
 import { probeFinalMetrics } from '../../src/experiments/probe.ts';
@@ -173,6 +176,10 @@ describe('loading an experiment', () => {
     expect(plan.seed).toBe(4);
     writeFileSync(join(dir, 'sub', 'child.yaml'), 'extends: ../parent.yaml\nreplications: 0\n');
     expect(() => loadExperiment(join(dir, 'sub', 'child.yaml'))).toThrow(expect.objectContaining({ file: display(join(dir, 'sub', 'child.yaml')), line: 2 }));
+    // Set in both: the file whose value counts (the child) is blamed.
+    writeFileSync(join(dir, 'parent.yaml'), 'base: tiny.yaml\nseed: 4\nreplications: 0\n');
+    expect(() => loadExperiment(join(dir, 'sub', 'child.yaml'))).toThrow(expect.objectContaining({ file: display(join(dir, 'sub', 'child.yaml')), line: 2 }));
+
   });
 
   it('probes the final metrics of a small copy of the scenario', () => {
@@ -340,6 +347,15 @@ describe('comparisons', () => {
     expect(pairs[1]).toMatchObject({ seeds: 3, metric: 'gap_final', sd: s.sd });
     expect(pairs[1].lo).toBeCloseTo(s.lo, 9);
     expect(pairs[1].hi).toBeCloseTo(s.hi, 9);
+  });
+
+  it('the reading: its sentences joined by spaces in English, run together in Chinese', () => {
+    const list = [compared('a', [2, 3]), compared('b', [1, 1])];
+    const cells = compareCells(list, COMPARE_METRICS);
+    const facts = comparisonFacts(list, cells);
+    expect(readComparison(list, cells)).toBe(comparisonReading(facts, 'en', '-').join(' '));
+    expect(readComparison(list, cells, 0, 'zh')).toBe(comparisonReading(facts, 'zh', '-').join(''));
+    expect(comparisonReading(facts, 'zh', '-').length).toBeGreaterThan(1);
   });
 
   it('verdict counts, most frequent first; the reference found by name', () => {

@@ -286,6 +286,9 @@ describe('designs', () => {
     const mixed = morrisIndices(plan, 2, [0, 1, 0, 0, 0, 1]);
     // factor 1: +2 and −2: μ 0, μ* 2, σ = √8.
     expect(mixed[1]).toEqual({ factor: 1, mu: 0, muStar: 2, sigma: Math.sqrt(8), n: 2 });
+    // Three effects 1, 2, 6 of one factor: μ = 3, σ = √((4 + 1 + 9) / 2) = √7 (n − 1 = 2).
+    const three: MorrisPlan = { levels: 2, delta: 1, trajectories: [[{ factor: 0, sign: 1 }], [{ factor: 0, sign: 1 }], [{ factor: 0, sign: -1 }]] };
+    expect(morrisIndices(three, 1, [0, 1, 0, 2, 6, 0])).toEqual([{ factor: 0, mu: 3, muStar: 3, sigma: Math.sqrt(7), n: 3 }]);
     const none = morrisIndices(plan, 3, [NaN, NaN, NaN, NaN, NaN, NaN]);
     expect(none[2].n).toBe(0);
     expect(none[2].mu).toBeNaN();
@@ -348,6 +351,8 @@ describe('kept metrics', () => {
     expect(checkMetricName('xfinal.gini', finals)).not.toBeNull();
     expect(checkMetricName('xspending.capital', finals)).not.toBeNull();
     expect(checkMetricName('final.', finals)).not.toBeNull();
+    // Six characters that are not "final." before a final metric's name do not make one.
+    expect(checkMetricName('notes.gini', finals)).not.toBeNull();
     expect(checkMetricName('dpd', finals)).toBe(
       `unknown metric "dpd"; expected one of ${Object.keys(RUN_METRICS).join(', ')}, spending.<${LEVERS.join('|')}> or final.<gini|theil>`,
     );

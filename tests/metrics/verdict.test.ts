@@ -227,6 +227,10 @@ describe('every qualifier at once: its rule, its values and its sentence in both
       'Beta convergence of place incomes is 0.1 (SE 0.01): poorer places grew more slowly (divergence), more than 2 SE from 0, while the gap narrowed.',
       'The dispersion of place incomes (sigma_cv) went from 0.3 to 0.45 (+50%, beyond ±5%) while the gap narrowed.',
     ]);
+    // A beta exactly 2 SE from 0 is not beyond it; an unchanged or undetermined gap has nothing to disagree with.
+    expect(ids(gapVerdict(input([2, 1], { beta: { beta: 0.02, se: 0.01 } })))).toEqual([]);
+    expect(ids(gapVerdict(input([1, 1], { beta: { beta: -0.1, se: 0.01 }, sigma: { initial: 0.4, final: 0.3 }, stages: [{ stage: 'rights', initial: 1, final: 0 }] })))).toEqual([]);
+    expect(ids(gapVerdict(input([NaN, 1], { beta: { beta: -0.1, se: 0.01 }, sigma: { initial: 0.4, final: 0.3 } })))).toEqual([]);
     // Without a standard error, any beta of the disagreeing sign counts.
     expect(ids(gapVerdict(input([2, 1], { beta: { beta: 0.001, se: NaN } })))).toEqual(['beta-disagrees']);
     expect(ids(gapVerdict(input([2, 1], { beta: { beta: NaN, se: 0.01 }, sigma: { initial: 0, final: 0.5 } })))).toEqual([]);

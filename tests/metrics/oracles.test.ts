@@ -405,6 +405,27 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
   });
 });
 
+describe('the summary counts rural places and hollowed ones against their start populations', () => {
+  it('only rural places that had residents count; hollowed means strictly below the fraction of the start', () => {
+    const world = handWorld(9, { emptyPlace: true });
+    const pl = world.places;
+    const frac = world.scenario.metrics.hollowingFraction;
+    expect(frac).toBe(0.5);
+    // Places 0-2 urban (never counted); 3 had nobody at the start; 4 and 8 unchanged; 5 exactly at
+    // half its start; 6 just below half; 7 at a tenth; 9 emptied.
+    const refs = [100, 100, 100, 0, 1, 2, 2, 10, 1].map((k, p) => k * pl.population[p]);
+    refs.push(5);
+    refs.forEach((r, p) => (pl.reference[p] = p === 6 ? r + 1 : r));
+    expect(pl.population[9]).toBe(0);
+    expect([4, 5, 6, 7, 8].every((p) => pl.population[p] > 0)).toBe(true);
+    const tracker = new SummaryTracker();
+    tracker.observe(world, reportTick(world));
+    const summary = tracker.finish(world, {});
+    expect(summary.population.ruralPlaces).toBe(6);
+    expect(summary.population.hollowedPlaces).toBe(3);
+  });
+});
+
 describe('the run summary from a series fed by hand', () => {
   /** Rows of scope all with the given DPD, plus a row of another scope that must be ignored. */
   // gini before dpd: the summary must sort its final values by name, not keep row order.

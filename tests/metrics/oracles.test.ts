@@ -320,6 +320,7 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     ledger.spend('rights', 9, 7);
     pl.rent.set([-3, 0, -1, 1, 2, 0, 0.5, 0, 0, 0]); // cores receive (negative), rural places pay
     pl.tipped.set([0, 1, 0, 1, 1, 0, 0, 0, 0, 1]);
+    pl.atRisk.set([1, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
     updateState(world, (s) => {
       s.budget = 123.5;
     });
@@ -332,6 +333,7 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     expect(value(rows, 'all', 'migrants_net_to_rural')).toBe(-2);
     expect(value(rows, 'all', 'rent')).toBe(4);
     expect(value(rows, 'all', 'places_tipping')).toBe(4);
+    expect(value(rows, 'all', 'places_at_risk')).toBe(3);
     expect(value(rows, 'all', 'budget')).toBe(123.5);
     expect(value(rows, 'all', 'spending_policy')).toBe(15);
     expect(value(rows, 'ring:2', 'spending_policy')).toBe(10);

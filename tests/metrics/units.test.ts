@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { betaConvergence, halvingTime, ols, peak, studentTCdf, studentTQuantile, tConfidenceInterval, trendVerdict } from '../../src/metrics/convergence.ts';
-import { gini, theil } from '../../src/metrics/inequality.ts';
+import { gini, sigmaConvergence, theil } from '../../src/metrics/inequality.ts';
 
 /**
  * Edges of the metric functions that the suites of each module leave open: the words of every
@@ -104,6 +104,11 @@ describe('gini and theil refusals and zero totals', () => {
     expect(() => theil([1], [0], 1, [2, 3])).toThrow(new RangeError('weights length 2 != values length 1'));
   });
 
+  it('the coefficient of variation is undefined around a mean of 0', () => {
+    expect(sigmaConvergence([1, -1]).cv).toBeNaN();
+    expect(sigmaConvergence([1, 3]).cv).toBe(0.5);
+  });
+
   it('a unit of weight 0 counts for nothing, also alone in its group', () => {
     // Group 1 holds only a unit of weight 0: no income, T_1 = 0; the rest is the Theil of [1] alone, 0.
     const r = theil([1, 2], [0, 1], 2, [1, 0]);
@@ -124,6 +129,8 @@ describe('student t refusals', () => {
     // Just inside the bounds all three answer: t(p, df = 1) = tan(π (p − ½)) (the Cauchy distribution).
     expect(studentTCdf(1, 1e-300)).toBeGreaterThan(0.5);
     expect(studentTQuantile(0.75, 1)).toBeCloseTo(Math.tan(Math.PI / 4), 10);
+    // The median is 0 exactly, not the end of a bisection.
+    expect(studentTQuantile(0.5, 3)).toBe(0);
     expect(studentTQuantile(1e-9, 1)).toBeLessThan(0);
     expect(studentTQuantile(1 - 1e-9, 1)).toBeGreaterThan(0);
     // [1, 3] at 50%: t(0.75, 1) = 1 times sd √2 over √2.

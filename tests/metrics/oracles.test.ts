@@ -425,6 +425,8 @@ describe('the summary counts rural places and hollowed ones against their start 
     const summary = tracker.finish(world, {});
     expect(summary.population.ruralPlaces).toBe(6);
     expect(summary.population.hollowedPlaces).toBe(3);
+    // Nothing spent, nothing wasted: a share of 0, not 0/0.
+    expect(summary.waste).toMatchObject({ total: 0, share: 0, warning: false });
   });
 });
 

@@ -427,6 +427,7 @@ describe('the summary counts rural places and hollowed ones against their start 
     expect(summary.population.hollowedPlaces).toBe(3);
     // Nothing spent, nothing wasted: a share of 0, not 0/0.
     expect(summary.waste).toMatchObject({ total: 0, share: 0, warning: false });
+    expect(summary.budget).toEqual({ requested: 0, cut: 0, cappedTicks: 0, capped: false });
   });
 });
 

@@ -227,6 +227,8 @@ describe('every qualifier at once: its rule, its values and its sentence in both
       'Beta convergence of place incomes is 0.1 (SE 0.01): poorer places grew more slowly (divergence), more than 2 SE from 0, while the gap narrowed.',
       'The dispersion of place incomes (sigma_cv) went from 0.3 to 0.45 (+50%, beyond ±5%) while the gap narrowed.',
     ]);
+    // Sigma rising by exactly the tolerance (21 / 20 − 1 = 0.05) is not beyond it.
+    expect(ids(gapVerdict(input([2, 1], { sigma: { initial: 20, final: 21 } })))).toEqual([]);
     // A beta exactly 2 SE from 0 is not beyond it; an unchanged or undetermined gap has nothing to disagree with.
     expect(ids(gapVerdict(input([2, 1], { beta: { beta: 0.02, se: 0.01 } })))).toEqual([]);
     expect(ids(gapVerdict(input([1, 1], { beta: { beta: -0.1, se: 0.01 }, sigma: { initial: 0.4, final: 0.3 }, stages: [{ stage: 'rights', initial: 1, final: 0 }] })))).toEqual([]);

@@ -26,7 +26,7 @@ import { finishedRuns, readRecord, recordPath } from '../../src/experiments/stor
 import { runSweep } from '../../src/experiments/sweep.ts';
 import { executeRun } from '../../src/experiments/task.ts';
 import { runScenario } from '../../src/run/runScenario.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
+import { InputError, loadScenario } from '../../src/scenario/load.ts';
 import { experimentError, handSummary, naiveStats, readCsvRecords, ROOT, tempDir, treeDiff, writeExperiment } from './helpers.ts';
 
 /**
@@ -256,6 +256,8 @@ describe('a sweep in this thread', () => {
     const dir = join(work, 'out');
     writeFileSync(join(work, 'tiny.yaml'), TINY.replace('ticks: 3', 'ticks: 4'));
     await expect(runSweep(plan, { dir, workers: 1 })).rejects.toThrow(`changed since the sweep started (point 0 now resolves to another scenario); restore it or start a new sweep`);
+    // An input error stays one (exit 2), not wrapped as a failed run.
+    await expect(runSweep(plan, { dir, workers: 1 })).rejects.toBeInstanceOf(InputError);
     expect(existsSync(join(dir, 'runs.csv.partial'))).toBe(false);
     writeFileSync(join(work, 'tiny.yaml'), TINY);
     // A run that cannot write its folder: a file stands where run 0's folder goes.

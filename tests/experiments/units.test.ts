@@ -129,6 +129,8 @@ describe('parameter specs', () => {
     expect(paramError('a', { from: 0, to: 1 })).toBe('parameters.a.step: expected number, got nothing');
     expect(paramError('a', { step: 1 })).toMatch(/^parameters\.a\.from: /);
     expect(paramError('a', { to: 1 })).toMatch(/^parameters\.a\.from: /);
+    expect(paramError('a', { from: 0 })).toBe('parameters.a.to: expected number, got nothing');
+    expect(paramError('a', { from: 1, to: 10_001, step: 1 })).toBe('parameters.a.step: the range has more than 10000 values; expected a larger step');
     expect(paramError('a', { from: 0, to: 1, step: 1, extra: 2 })).toBe('parameters.a.extra: unknown field "extra"');
     expect(paramError('a', { min: 2, max: 1 }, 'lhs')).toBe('parameters.a.max: expected max ≥ min (2), got 1');
     expect(paramError('a', { max: 1 }, 'lhs')).toMatch(/^parameters\.a\.min: expected number/);

@@ -113,7 +113,9 @@ export async function runComparison(
       if (shouldStop?.()) throw new ComparisonStopped(`stopped after ${done} of ${total} runs`);
       summaries.push(runScenario({ ...base, seed }, { dir: join(writeTo, base.name, `seed-${seed}`) }).summary);
       dirs.push(join(dir, base.name, `seed-${seed}`));
-      onRun?.(++done, total);
+      // Counted apart from the call: `onRun?.(++done)` skips the increment when there is no onRun.
+      done++;
+      onRun?.(done, total);
     }
     out.push({ scenario: base, summaries, dirs });
   }

@@ -1,40 +1,21 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_SCENARIOS } from '../../src/cli/demo.ts';
 import { COMPARE_METRICS, compareInto, formatComparison } from '../../src/experiments/compare.ts';
 import { loadExperiment } from '../../src/experiments/load.ts';
 import { readComparison } from '../../src/experiments/reading.ts';
 import { runSweep } from '../../src/experiments/sweep.ts';
-import { csvNumber, parseCsvLine } from '../../src/report/read.ts';
+import { csvNumber } from '../../src/report/read.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { tempDir, writeExperiment } from './helpers.ts';
+import { naiveStats as stats, readCsvRecords as readCsv, tempDir, writeExperiment } from './helpers.ts';
 
 /**
  * What a researcher reads in aggregate.csv, and what a teacher reads on the demo's screen, is
  * recomputed from the per-run files (runs.csv, compare-runs.csv) with the textbook formulas and
  * the t quantiles of the printed tables.
  */
-
-/** Two-sided 95% Student-t quantiles t(0.975, df) from the tables (Fisher & Yates). */
-const T975: Record<number, number> = { 1: 12.706204736174698, 2: 4.302652729911275, 3: 3.182446305284263 };
-
-/** A CSV file as records keyed by its header. */
-function readCsv(path: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const names = parseCsvLine(head);
-  return lines.map((l) => Object.fromEntries(parseCsvLine(l).map((v, i) => [names[i], v])));
-}
-
-/** n, mean, sample sd and 95% t interval of the numbers, by hand; NaN where undefined. */
-function stats(xs: readonly number[]) {
-  const n = xs.length;
-  const mean = n ? xs.reduce((a, b) => a + b, 0) / n : NaN;
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
-  const half = n > 1 ? (T975[n - 1] * sd) / Math.sqrt(n) : NaN;
-  return { n, mean, sd, lo: mean - half, hi: mean + half };
-}
 
 function expectNumber(actual: string, expected: number, what: string) {
   if (Number.isNaN(expected)) expect(actual, what).toBe('NA');
@@ -103,23 +84,29 @@ describe('the demo’s printed numbers against compare.csv', () => {
   let printed: string;
   let cells: Record<string, string>[];
   let runs: Record<string, string>[];
+  let ran: Promise<void> | null = null;
   const names = DEMO_SCENARIOS.map((f) => f.replace(/\.yaml$/, ''));
 
-  beforeAll(async () => {
-    work = tempDir();
-    const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
-    // The demo's own scenarios, made small; the demo prints exactly these two texts.
-    const scenarios = DEMO_SCENARIOS.map((f) => {
-      const s = loadScenario(join(scenariosDir, f));
-      return { ...s, ticks: 8, world: { ...s.world, residents: 1500 } };
-    });
-    const { results, cells: c, ref } = await compareInto(scenarios, [1, 2, 3], work);
-    printed = `${formatComparison(results, c, undefined, ref)}\n\n${readComparison(results, c, ref)}`;
-    cells = readCsv(join(work, 'compare.csv'));
-    runs = readCsv(join(work, 'compare-runs.csv'));
-  }, 90_000);
+  /**
+   * Runs the comparison once, from inside the first test that needs it (not in a hook, so
+   * mutation testing sees the comparison code each test reaches).
+   */
+  const demo = (): Promise<void> =>
+    (ran ??= (async () => {
+      work = tempDir();
+      const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
+      // The demo's own scenarios, made small; the demo prints exactly these two texts.
+      const scenarios = DEMO_SCENARIOS.map((f) => {
+        const s = loadScenario(join(scenariosDir, f));
+        return { ...s, ticks: 8, world: { ...s.world, residents: 1500 } };
+      });
+      const { results, cells: c, ref } = await compareInto(scenarios, [1, 2, 3], work);
+      printed = `${formatComparison(results, c, undefined, ref)}\n\n${readComparison(results, c, ref)}`;
+      cells = readCsv(join(work, 'compare.csv'));
+      runs = readCsv(join(work, 'compare-runs.csv'));
+    })());
 
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => work && rmSync(work, { recursive: true, force: true }));
 
   const cell = (scenario: string, metric: string, versus: string) => cells.find((c) => c.scenario === scenario && c.metric === metric && c.versus === versus) as Record<string, string>;
   const column = (name: string, metric: string) => runs.filter((r) => r.scenario === name).map((r) => csvNumber(r[metric]));
@@ -129,7 +116,8 @@ describe('the demo’s printed numbers against compare.csv', () => {
     expect(Math.abs(v - expected), `${what}: ${shown} against ${expected}`).toBeLessThanOrEqual(Math.max(5e-3 * Math.abs(expected), 1e-9));
   };
 
-  it('compare.csv holds the mean, sd and interval of compare-runs.csv, and every paired difference', () => {
+  it('compare.csv holds the mean, sd and interval of compare-runs.csv, and every paired difference', async () => {
+    await demo();
     for (const name of names) {
       for (const versus of names.filter((n) => n !== name)) {
         for (const metric of ['gap_final', 'final.gini', 'spending_total', 'rural_share']) {
@@ -147,9 +135,10 @@ describe('the demo’s printed numbers against compare.csv', () => {
         }
       }
     }
-  });
+  }, 90_000);
 
-  it('the table shows the reference’s means ± sd and the others’ paired differences ± sd, metric by metric', () => {
+  it('the table shows the reference’s means ± sd and the others’ paired differences ± sd, metric by metric', async () => {
+    await demo();
     const lines = printed.split('\n');
     for (const metric of COMPARE_METRICS) {
       const line = lines.find((l) => l.startsWith(`${metric} `));
@@ -166,9 +155,10 @@ describe('the demo’s printed numbers against compare.csv', () => {
         close(dsd, d.sd, `${names[k]} ${metric} diff sd`);
       }
     }
-  });
+  }, 90_000);
 
-  it('the reading quotes the reference’s start and end, each programme’s difference to it, and the smallest gap', () => {
+  it('the reading quotes the reference’s start and end, each programme’s difference to it, and the smallest gap', async () => {
+    await demo();
     const start = stats(runs.filter((r) => r.scenario === names[0]).map((r) => csvNumber(r.dpd_initial))).mean;
     const end = stats(column(names[0], 'gap_final')).mean;
     const quoted = printed.match(/the urban–rural gap \|DPD\| goes from (\S+) to (\S+) over 8 years/);
@@ -186,5 +176,5 @@ describe('the demo’s printed numbers against compare.csv', () => {
     const best = ends.indexOf(Math.min(...ends));
     expect(printed).toMatch(new RegExp(`leaves the smallest gap \\((\\S+)\\)`));
     close((printed.match(/leaves the smallest gap \((\S+)\)/) as RegExpMatchArray)[1], ends[best], 'smallest gap');
-  });
+  }, 90_000);
 });

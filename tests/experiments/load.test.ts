@@ -2,21 +2,8 @@ import { join } from 'node:path';
 import { parse as parseYamlScalar } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment, rerunCommand, setArg } from '../../src/experiments/load.ts';
-import { InputError } from '../../src/scenario/load.ts';
-import { SMALL, tempDir, writeExperiment } from './helpers.ts';
+import { experimentError, SMALL, tempDir, writeExperiment } from './helpers.ts';
 
-/** Loads an experiment text and returns the InputError it raises. */
-function errorOf(text: string): InputError {
-  const dir = tempDir();
-  const path = writeExperiment(dir, text);
-  try {
-    loadExperiment(path);
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('loading an experiment', () => {
   it('resolves points, seeds and fixed overrides', () => {
@@ -39,7 +26,7 @@ describe('loading an experiment', () => {
   });
 
   it('blames an out-of-range value on the parameter line, with the point and the value', () => {
-    const e = errorOf('base: tiny.yaml\nparameters:\n  talent.barrier: [0.5, 200]\n');
+    const e = experimentError('base: tiny.yaml\nparameters:\n  talent.barrier: [0.5, 200]\n');
     expect(e.file).toMatch(/experiment\.yaml$/);
     expect(e.field).toBe('parameters.talent.barrier');
     expect(e.line).toBe(3);
@@ -47,31 +34,31 @@ describe('loading an experiment', () => {
   });
 
   it('refuses unknown scenario fields, fields of its own and metrics, with their lines', () => {
-    expect(errorOf('base: tiny.yaml\nparameters:\n  talent.barier: [1]\n')).toMatchObject({ field: 'parameters.talent.barier', line: 3 });
-    expect(errorOf('base: tiny.yaml\nreplication: 3\n')).toMatchObject({ field: 'replication', line: 2 });
-    const m = errorOf('base: tiny.yaml\nmetrics:\n  - dpd_final\n  - final.ginni\n');
+    expect(experimentError('base: tiny.yaml\nparameters:\n  talent.barier: [1]\n')).toMatchObject({ field: 'parameters.talent.barier', line: 3 });
+    expect(experimentError('base: tiny.yaml\nreplication: 3\n')).toMatchObject({ field: 'replication', line: 2 });
+    const m = experimentError('base: tiny.yaml\nmetrics:\n  - dpd_final\n  - final.ginni\n');
     expect(m).toMatchObject({ field: 'metrics.1', line: 4 });
     expect(m.expected).toMatch(/unknown metric "final\.ginni".*final\.<.*gini/);
-    expect(errorOf('base: tiny.yaml\nreplications: 0\n')).toMatchObject({ field: 'replications', line: 2 });
+    expect(experimentError('base: tiny.yaml\nreplications: 0\n')).toMatchObject({ field: 'replications', line: 2 });
   });
 
   it('checks that each parameter has the form its design needs', () => {
-    expect(errorOf('base: tiny.yaml\ndesign: { type: lhs, samples: 4 }\nparameters:\n  talent.barrier: [0.2, 1]\n').expected).toMatch(/continuous range.*min, max/);
-    expect(errorOf('base: tiny.yaml\nparameters:\n  talent.barrier: { min: 0, max: 1 }\n').expected).toMatch(/needs design lhs or morris/);
-    expect(errorOf('base: tiny.yaml\nparameters:\n  talent.barrier: { from: 1, to: 0, step: 0.1 }\n')).toMatchObject({ field: 'parameters.talent.barrier.to', line: 3 });
-    expect(errorOf('base: tiny.yaml\nparameters:\n  talent.barrier: 3\n').expected).toMatch(/expected a list of values/);
-    expect(errorOf('base: tiny.yaml\ndesign: { type: morris, trajectories: 4, levels: 5 }\nparameters:\n  talent.barrier: { min: 0, max: 1 }\n').field).toBe('design.levels');
-    expect(errorOf('base: tiny.yaml\nparameters:\n  seed: [1, 2]\n').expected).toMatch(/replications/);
-    expect(errorOf('base: tiny.yaml\ndesign: { type: grid }\n').field).toBe('design.type');
+    expect(experimentError('base: tiny.yaml\ndesign: { type: lhs, samples: 4 }\nparameters:\n  talent.barrier: [0.2, 1]\n').expected).toMatch(/continuous range.*min, max/);
+    expect(experimentError('base: tiny.yaml\nparameters:\n  talent.barrier: { min: 0, max: 1 }\n').expected).toMatch(/needs design lhs or morris/);
+    expect(experimentError('base: tiny.yaml\nparameters:\n  talent.barrier: { from: 1, to: 0, step: 0.1 }\n')).toMatchObject({ field: 'parameters.talent.barrier.to', line: 3 });
+    expect(experimentError('base: tiny.yaml\nparameters:\n  talent.barrier: 3\n').expected).toMatch(/expected a list of values/);
+    expect(experimentError('base: tiny.yaml\ndesign: { type: morris, trajectories: 4, levels: 5 }\nparameters:\n  talent.barrier: { min: 0, max: 1 }\n').field).toBe('design.levels');
+    expect(experimentError('base: tiny.yaml\nparameters:\n  seed: [1, 2]\n').expected).toMatch(/replications/);
+    expect(experimentError('base: tiny.yaml\ndesign: { type: grid }\n').field).toBe('design.type');
   });
 
   it('names a missing base file at the base field', () => {
-    const e = errorOf('base: nowhere.yaml\n');
+    const e = experimentError('base: nowhere.yaml\n');
     expect(e).toMatchObject({ field: 'base', line: 1 });
     expect(e.expected).toMatch(/nowhere\.yaml not found/);
   });
 
   it('blames a fixed override at its line under set:', () => {
-    expect(errorOf('base: tiny.yaml\nset:\n  world.residents: -5\n')).toMatchObject({ field: 'set.world.residents', line: 3 });
+    expect(experimentError('base: tiny.yaml\nset:\n  world.residents: -5\n')).toMatchObject({ field: 'set.world.residents', line: 3 });
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,6 +184,67 @@ describe('RunWriter', () => {
       r.finish(summary);
       expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe(text);
     }
+  });
+
+  it('manifests end with a newline; close releases the files; a second abandon after finish is harmless', () => {
+    const dir = tempDir();
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const w = new RunWriter(dir, scenario);
+    w.writeEvents([{ tick: 0, type: 'x' }] as never);
+    w.sync();
+    expect(fds()).toBe(before + 2);
+    w.markIncomplete();
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toMatch(/\n}\n$/);
+    w.close();
+    expect(fds()).toBe(before);
+    const v = new RunWriter(tempDir(), scenario);
+    v.finish(summary);
+    expect(readFileSync(join(v.dir, 'manifest.json'), 'utf8')).toMatch(/\n}\n$/);
+    v.abandon();
+    v.abandon();
+    expect(readdirSync(v.dir)).toEqual(['manifest.json']);
+  });
+
+  it('resuming beside a stale final file keeps the partial one, and abandon before finish leaves the final file alone', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    w.writeRows([{ tick: 0, scope: 'all', metric: 'a', value: 1 }] as never);
+    const at = w.sync();
+    w.close();
+    writeFileSync(join(dir, 'metrics.csv'), 'stale');
+    const r = new RunWriter(dir, scenario, at);
+    expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe('stale');
+    expect(r.sync().metrics).toBe(at.metrics);
+    r.abandon();
+    expect(readdirSync(dir).sort()).toEqual(['metrics.csv']);
+  });
+
+  it('a link where a streamed partial file should be: an OutputError naming it, the link’s target untouched', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    const at = w.sync();
+    w.close();
+    const target = join(tempDir(), 'elsewhere.csv');
+    writeFileSync(target, readFileSync(join(dir, 'metrics.csv.partial')));
+    spawnSync('rm', [join(dir, 'metrics.csv.partial')]);
+    symlinkSync(target, join(dir, 'metrics.csv.partial'));
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(OutputError);
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(`cannot write ${join(dir, 'metrics.csv.partial')}: a symbolic link stands where urd writes (urd never writes through links)`);
+    expect(readFileSync(target, 'utf8')).toBe('tick,scope,metric,value\n');
+  });
+
+  it('a streamed file that cannot be taken back under its partial name: an OutputError naming it', () => {
+    const dir = tempDir();
+    const w = new RunWriter(dir, scenario);
+    const at = w.sync();
+    w.close();
+    // A folder at the final name and a dangling link at the partial name: the rename fails (ENOTDIR).
+    spawnSync('rm', [join(dir, 'metrics.csv.partial')]);
+    mkdirSync(join(dir, 'metrics.csv'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'metrics.csv.partial'));
+    expect(() => new RunWriter(dir, scenario, at)).toThrow(`cannot write ${join(dir, 'metrics.csv.partial')}: a file stands where a folder is needed`);
+    expect(existsSync(join(dir, 'metrics.csv'))).toBe(true);
   });
 
   it('a streamed file shorter than, or different from, what the checkpoint recorded is found', () => {

@@ -221,6 +221,42 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     if (opts.ruralOutcomes === false) expect(value(rows, 'all', 'ratio_production')).toBeCloseTo(urban.level3 / 1e-6, 0);
   });
 
+  it.each([
+    { seed: 5, variant: 'start populations 1..10' },
+    { seed: 6, variant: 'no rural technology (its mean meets the floor, so the frontier does not cancel)' },
+    { seed: 7, variant: 'no rural place had residents at the start' },
+  ])('the start-weighted DPD: places weighted by their start populations, $variant', ({ seed, variant }) => {
+    const world = handWorld(seed, { emptyPlace: true });
+    const pl = world.places;
+    const rs = world.residents;
+    for (let p = 0; p < pl.count; p++) {
+      pl.reference[p] = variant.startsWith('no rural place') && pl.urban[p] === 0 ? 0 : p + 1;
+      if (variant.startsWith('no rural technology') && pl.urban[p] === 0) pl.tech[p] = 0;
+    }
+    const rows = reportTick(world);
+    // Per place: technology over the frontier, capital, applied talent and level 3 per head now
+    // (0 in an empty place), rights; averaged per class with the start populations as weights.
+    const sums = [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]];
+    const weight = [0, 0];
+    for (let p = 0; p < pl.count; p++) {
+      const n = pl.population[p];
+      let applied = 0;
+      let top = 0;
+      for (let i = 0; i < rs.count; i++) {
+        if (rs.place[i] !== p) continue;
+        applied += rs.talent[i] * rs.skill[i];
+        if (rs.level[i] === 3) top++;
+      }
+      const stage = [pl.tech[p] / 1.7, n ? pl.capital[p] / n : 0, n ? applied / n : 0, n ? top / n : 0, pl.rights[p]];
+      stage.forEach((v, d) => (sums[pl.urban[p]][d] += pl.reference[p] * v));
+      weight[pl.urban[p]] += pl.reference[p];
+    }
+    const w = [WEIGHTS.technology, WEIGHTS.capital, WEIGHTS.talent, WEIGHTS.production, WEIGHTS.rights];
+    const mean = (c: number, d: number) => Math.max(weight[c] ? sums[c][d] / weight[c] : 0, 1e-6);
+    const expected = w.reduce((acc, wd, d) => acc + wd * Math.log(mean(1, d) / mean(0, d)), 0);
+    close(value(rows, 'all', 'dpd_start_weighted'), expected, 'dpd_start_weighted');
+  });
+
   it.each(cases)('Gini, Theil with its class and ring splits, sigma (seed $seed)', ({ seed, opts }) => {
     const world = handWorld(seed, opts);
     const rows = reportTick(world);
@@ -279,6 +315,7 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     ledger.spend('rights', 9, 7);
     pl.rent.set([-3, 0, -1, 1, 2, 0, 0.5, 0, 0, 0]); // cores receive (negative), rural places pay
     pl.tipped.set([0, 1, 0, 1, 1, 0, 0, 0, 0, 1]);
+    pl.atRisk.set([1, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
     updateState(world, (s) => {
       s.budget = 123.5;
     });
@@ -291,6 +328,7 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     expect(value(rows, 'all', 'migrants_net_to_rural')).toBe(-2);
     expect(value(rows, 'all', 'rent')).toBe(4);
     expect(value(rows, 'all', 'places_tipping')).toBe(4);
+    expect(value(rows, 'all', 'places_at_risk')).toBe(3);
     expect(value(rows, 'all', 'budget')).toBe(123.5);
     expect(value(rows, 'all', 'spending_policy')).toBe(15);
     expect(value(rows, 'ring:2', 'spending_policy')).toBe(10);
@@ -361,6 +399,30 @@ describe('reportTick against naive formulas on hand-built worlds', () => {
     close(summary.beta.beta, naiveSlope(x, g), 'beta');
     expect(summary.beta.beta).toBeLessThan(0);
     close(summary.beta.lambda, -Math.log(1 + summary.beta.beta * 8) / 8, 'lambda');
+  });
+});
+
+describe('the summary counts rural places and hollowed ones against their start populations', () => {
+  it('only rural places that had residents count; hollowed means strictly below the fraction of the start', () => {
+    const world = handWorld(9, { emptyPlace: true });
+    const pl = world.places;
+    const frac = world.scenario.metrics.hollowingFraction;
+    expect(frac).toBe(0.5);
+    // Places 0-2 urban (never counted); 3 had nobody at the start; 4 and 8 unchanged; 5 exactly at
+    // half its start; 6 just below half; 7 at a tenth; 9 emptied.
+    const refs = [100, 100, 100, 0, 1, 2, 2, 10, 1].map((k, p) => k * pl.population[p]);
+    refs.push(5);
+    refs.forEach((r, p) => (pl.reference[p] = p === 6 ? r + 1 : r));
+    expect(pl.population[9]).toBe(0);
+    expect([4, 5, 6, 7, 8].every((p) => pl.population[p] > 0)).toBe(true);
+    const tracker = new SummaryTracker();
+    tracker.observe(world, reportTick(world));
+    const summary = tracker.finish(world, {});
+    expect(summary.population.ruralPlaces).toBe(6);
+    expect(summary.population.hollowedPlaces).toBe(3);
+    // Nothing spent, nothing wasted: a share of 0, not 0/0.
+    expect(summary.waste).toMatchObject({ total: 0, share: 0, warning: false });
+    expect(summary.budget).toEqual({ requested: 0, cut: 0, cappedTicks: 0, capped: false });
   });
 });
 

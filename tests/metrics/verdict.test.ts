@@ -156,3 +156,131 @@ describe('one word per verdict, from the glossary', () => {
     expect(sources.filter((f) => readFileSync(`src/${f}`, 'utf8').includes('收窄'))).toEqual([]);
   });
 });
+
+describe('the verdict’s rules in words and its boundaries', () => {
+  it('the rules quote the numbers the verdict used', () => {
+    const v = gapVerdict(input([2, 1.5, 1], { window: 3, netThreshold: 0.05, trendThreshold: 0.01 }));
+    expect(v.rules.net).toBe('|DPD| went from 2 to 1 (-1); widened if the change is above +0.05, narrowed if below -0.05, otherwise unchanged: narrowed.');
+    expect(v.rules.recent).toBe('OLS slope of |DPD| over the last 3 ticks is -0.5 per tick (SE 0); widening if above +0.01, narrowing if below -0.01, otherwise flat: narrowing.');
+    expect(gapVerdict(input([1, 1.25], { netThreshold: 0.05 })).rules.net).toBe('|DPD| went from 1 to 1.25 (+0.25); widened if the change is above +0.05, narrowed if below -0.05, otherwise unchanged: widened.');
+    expect(gapVerdict(input([1, 1], { netThreshold: 0.05 })).rules.net).toMatch(/^\|DPD\| went from 1 to 1 \(\+0\);/);
+    // A series too short or broken for a trend: words for "no direction", n/a for missing numbers.
+    const broken = gapVerdict(input([NaN, 1]));
+    expect(broken.net).toBe('undetermined');
+    expect(broken.rules.net).toBe('|DPD| went from n/a to 1 (n/a); widened if the change is above +0.02, narrowed if below -0.02, otherwise unchanged: undetermined.');
+    expect(broken.rules.recent).toBe('Fewer than 2 finite points in the last 2 ticks: no recent direction.');
+  });
+
+  it('a change or a final DPD exactly at the threshold counts as within it', () => {
+    expect(gapVerdict(input([1, 1.5], { netThreshold: 0.5 })).net).toBe('unchanged');
+    expect(gapVerdict(input([1.5, 1], { netThreshold: 0.5 })).net).toBe('unchanged');
+    expect(gapVerdict(input([1, 0.5], { netThreshold: 0.5 })).leader).toBe('none');
+    expect(gapVerdict(input([1, -0.5], { netThreshold: 0.5 })).leader).toBe('none');
+    expect(gapVerdict(input([1, 0.75], { netThreshold: 0.5 })).leader).toBe('urban');
+    expect(gapVerdict(input([1, -0.75], { netThreshold: 0.5 })).leader).toBe('rural');
+    // An overshoot needs both ends beyond the band: a start exactly at it is not one.
+    expect(ids(gapVerdict(input([0.5, -1], { netThreshold: 0.5 })))).not.toContain('overshoot');
+    expect(ids(gapVerdict(input([0.75, -1], { netThreshold: 0.5 })))).toContain('overshoot');
+    expect(ids(gapVerdict(input([1, -0.5], { netThreshold: 0.5 })))).not.toContain('overshoot');
+  });
+});
+
+describe('every qualifier at once: its rule, its values and its sentence in both languages', () => {
+  // Widened (|DPD| 1 -> 2) by a sign change; the rural share halved and more; beta < 0 and sigma
+  // falling (convergence, against a widening); the rights ratio falling from 2 to 1.2.
+  const all = () =>
+    gapVerdict(
+      input([1, -2], {
+        ruralShare: { initial: 0.5, final: 0.2 },
+        hollowedPlaces: 3,
+        startWeightedFinal: -1.5,
+        stages: [{ stage: 'rights', initial: Math.log(2), final: Math.log(1.2) }],
+        beta: { beta: -0.1, se: 0.01 },
+        sigma: { initial: 0.4, final: 0.3 },
+      }),
+    );
+
+  it('the rules and values', () => {
+    const v = all();
+    expect(v.net).toBe('widened');
+    expect(ids(v)).toEqual(['overshoot', 'hollowing', 'beta-disagrees', 'sigma-disagrees', 'stage-against']);
+    const [overshoot, hollowing, beta, sigma, stage] = v.qualifiers;
+    expect(overshoot.rule).toBe('The DPD changed sign (from 1 to -2), both beyond ±0.02: the side that was behind is now ahead.');
+    expect(overshoot.values).toEqual({ initial: 1, final: -2, leader: 'rural' });
+    expect(gapVerdict(input([-1, 2])).qualifiers[0].values.leader).toBe('urban');
+    expect(hollowing.rule).toBe(
+      "Raised when the rural population share falls below 0.5 of its start or a rural place's population below 0.5 of its own start: " +
+        'the rural share went from 0.5 to 0.2, and 3 of 100 rural places fell below 0.5 of their start. Weighted by the start populations the DPD ends at -1.5.',
+    );
+    expect(hollowing.values).toEqual({ ruralShareInitial: 0.5, ruralShareFinal: 0.2, fraction: 0.5, hollowedPlaces: 3, ruralPlaces: 100, startWeightedFinal: -1.5 });
+    expect(beta.rule).toBe('Beta convergence of place incomes is -0.1 (SE 0.01): poorer places grew faster (convergence), more than 2 SE from 0, while the gap widened.');
+    expect(beta.values).toEqual({ beta: -0.1, se: 0.01 });
+    expect(sigma.rule).toBe('The dispersion of place incomes (sigma_cv) went from 0.4 to 0.3 (-25%, beyond ±5%) while the gap widened.');
+    expect(sigma.values).toEqual({ initial: 0.4, final: 0.3 });
+    expect(stage.rule).toBe("The rights ratio's |ln(urban/rural)| went from 0.693 to 0.182 (ratio 2 to 1.2), more than 0.2 against the DPD, which widened.");
+    expect(stage.values.stage).toBe('rights');
+    expect(stage.values.initial).toBeCloseTo(2, 14);
+    expect(stage.values.final).toBeCloseTo(1.2, 14);
+    // The other directions of the words: divergence against a narrowing, sigma rising.
+    const narrowed = gapVerdict(input([2, 1], { beta: { beta: 0.1, se: 0.01 }, sigma: { initial: 0.3, final: 0.45 } }));
+    expect(narrowed.qualifiers.map((q) => q.rule)).toEqual([
+      'Beta convergence of place incomes is 0.1 (SE 0.01): poorer places grew more slowly (divergence), more than 2 SE from 0, while the gap narrowed.',
+      'The dispersion of place incomes (sigma_cv) went from 0.3 to 0.45 (+50%, beyond ±5%) while the gap narrowed.',
+    ]);
+    // Sigma rising by exactly the tolerance (21 / 20 − 1 = 0.05) is not beyond it.
+    expect(ids(gapVerdict(input([2, 1], { sigma: { initial: 20, final: 21 } })))).toEqual([]);
+    // A beta exactly 2 SE from 0 is not beyond it; an unchanged or undetermined gap has nothing to disagree with.
+    expect(ids(gapVerdict(input([2, 1], { beta: { beta: 0.02, se: 0.01 } })))).toEqual([]);
+    expect(ids(gapVerdict(input([1, 1], { beta: { beta: -0.1, se: 0.01 }, sigma: { initial: 0.4, final: 0.3 }, stages: [{ stage: 'rights', initial: 1, final: 0 }] })))).toEqual([]);
+    expect(ids(gapVerdict(input([NaN, 1], { beta: { beta: -0.1, se: 0.01 }, sigma: { initial: 0.4, final: 0.3 } })))).toEqual([]);
+    // Without a standard error, any beta of the disagreeing sign counts.
+    expect(ids(gapVerdict(input([2, 1], { beta: { beta: 0.001, se: NaN } })))).toEqual(['beta-disagrees']);
+    expect(ids(gapVerdict(input([2, 1], { beta: { beta: NaN, se: 0.01 }, sigma: { initial: 0, final: 0.5 } })))).toEqual([]);
+  });
+
+  it('the sentences in English and Chinese', () => {
+    const v = all();
+    const en = verdictSentences(v, 12, 6, 'en');
+    expect(en.sentence).toBe('Over 12 years the urban-rural digital gap (|DPD|) widened, from 1.00 to 2.00 (+1.00), and over the last 6 years it has been widening.');
+    expect(en.qualifiers).toEqual([
+      'Caution: the gap changed sign; the rural side is now ahead.',
+      'Caution: the rural population share went from 50.0% to 20.0% and 3 of 100 rural places fell below 50.0% of their starting population; weighted by the starting populations the gap is -1.50.',
+      'Beta convergence disagrees: beta of place incomes is -0.10 (poorer places grew faster).',
+      'Sigma convergence disagrees: the dispersion of place incomes went from 0.40 to 0.30.',
+      'The urban/rural ratio of right core moved the other way, from 2.00 to 1.20.',
+    ]);
+    const zh = verdictSentences(v, 12, 6, 'zh');
+    expect(zh.sentence).toBe('12 年间，城乡数字势差（|DPD|）从 1.00 变为 2.00（+1.00），总体扩大了；最近 6 年正在扩大。');
+    expect(zh.qualifiers).toEqual([
+      '注意：势差方向已反转，现在农村一方领先。',
+      '注意：农村人口占比从 50.0% 变为 20.0%，100 个农村地点中有 3 个人口降至初始的 50.0% 以下；按初始人口加权，势差为 -1.50。',
+      'β 收敛与此不符：地点收入的 β 为 -0.10。',
+      'σ 收敛与此不符：地点收入的离散系数从 0.40 变为 0.30。',
+      '“权利核心”环节的城乡比从 2.00 变为 1.20，与势差走向相反。',
+    ]);
+    // Narrowed with people leaving: the closing part is named; urban overshoot; unchanged has no change in brackets.
+    const left = gapVerdict(input([-2, 1], { ruralShare: { initial: 0.5, final: 0.2 } }));
+    expect(verdictSentences(left, 5, 5, 'en').qualifiers).toEqual([
+      'Caution: the gap changed sign; the urban side is now ahead.',
+      'Caution: the rural population share went from 50.0% to 20.0% and 0 of 100 rural places fell below 50.0% of their starting population; weighted by the starting populations the gap is 1.00. The gap closed partly because people left.',
+    ]);
+    expect(verdictSentences(left, 5, 5, 'zh').qualifiers).toEqual([
+      '注意：势差方向已反转，现在城市一方领先。',
+      '注意：农村人口占比从 50.0% 变为 20.0%，100 个农村地点中有 0 个人口降至初始的 50.0% 以下；按初始人口加权，势差为 1.00。差距缩小部分是因为人走了。',
+    ]);
+    const flat = gapVerdict(input([1, 1, 1]));
+    expect(verdictSentences(flat, 2, 3, 'en').sentence).toBe('Over 2 years the urban-rural digital gap (|DPD|) hardly changed, from 1.00 to 1.00, and over the last 3 years it has been flat.');
+    expect(verdictSentences(flat, 2, 3, 'zh').sentence).toBe('2 年间，城乡数字势差（|DPD|）从 1.00 变为 1.00，总体几乎不变；最近 3 年基本持平。');
+    const none = gapVerdict(input([NaN]));
+    expect(verdictSentences(none, 0, 1, 'en').sentence).toBe('Over 0 years the urban-rural digital gap (|DPD|) cannot be judged, from n/a to n/a, and over the last 1 years the run is too short to tell its direction.');
+    expect(verdictSentences(none, 0, 1, 'zh').sentence).toBe('0 年间，城乡数字势差（|DPD|）从 n/a 变为 n/a，总体无法判断；最近 1 年时间太短，无法判断走向。');
+    // Villages emptied into towns while the rural share held: hollowing, but nobody "left".
+    const moved = gapVerdict(input([2, 1], { ruralShare: { initial: 0.5, final: 0.5 }, hollowedPlaces: 2 }));
+    expect(verdictSentences(moved, 1, 1, 'en').qualifiers[0]).not.toContain('people left');
+    expect(verdictSentences(moved, 1, 1, 'zh').qualifiers[0]).not.toContain('人走了');
+    // A rural share ending at exactly the fraction of its start is not below it.
+    expect(ids(gapVerdict(input([2, 1], { ruralShare: { initial: 0.5, final: 0.25 } })))).toEqual([]);
+    // A gap that narrowed to a lower value: the change carries a true minus sign.
+    expect(verdictSentences(gapVerdict(input([2, 1])), 1, 1, 'en').sentence).toContain('(−1.00)');
+  });
+});

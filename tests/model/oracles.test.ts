@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { allocateSnapshot, checkBooks, snapshotStocks } from '../../src/engine/books.ts';
 import type { Stream } from '../../src/engine/rng.ts';
+import { FLOWS, STOCKS } from '../../src/engine/ledger.ts';
 import { normal } from '../../src/engine/rng.ts';
 import { createSizeSampler, drawIndex, loadWeights } from '../../src/engine/sizeSampler.ts';
 import type { Places, Residents, World } from '../../src/engine/world.ts';
@@ -69,6 +70,15 @@ function tickAround(world: World, k: number, around: (world: World) => () => voi
     after?.();
   }
   checkBooks(world, before);
+  // Nothing booked outside the places and the treasury: every flow, on every ring and in all, is a number.
+  const bad: string[] = [];
+  for (const stock of STOCKS) {
+    for (const flow of FLOWS) {
+      if (!Number.isFinite(world.ledger.total(stock, flow))) bad.push(`${stock}/${flow}`);
+      for (let r = 0; r < world.ledger.rings; r++) if (!Number.isFinite(world.ledger.ringFlow(stock, flow, r))) bad.push(`${stock}/${flow} on ring ${r}`);
+    }
+  }
+  expect(bad).toEqual([]);
 }
 
 /** Runs `warm` plain ticks, then `ticks` ticks with stage k checked against `oracle`. */

@@ -268,6 +268,12 @@ describe('stage 1, technology foundation, against its oracle', () => {
     expect(reached).toBeGreaterThan(0);
   });
 
+  it('at the first tick, before anyone moves, a place without residents invests nothing', () => {
+    const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 } });
+    expect(world.places.population[7]).toBe(0);
+    checkStage(world, 0, 1, technologyOracle, 0);
+  });
+
   it('investment bound by each of its three limits, and by the productivity cap', () => {
     bounds.length = 0;
     const cases: Omit<ScenarioInput, 'world'>[] = [
@@ -692,6 +698,14 @@ describe('stage 5, right core, against its oracle', () => {
     const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 }, rights: { rentShare: 0.8, alienation: 0.5, voice: 0.3 } });
     world.residents.level.fill(3);
     checkStage(world, 4, 3, rightsOracle);
+  });
+
+  it('services bought for a place whose rights are already full are all wasted', () => {
+    const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 } });
+    const pl = world.places;
+    for (let p = 0; p < pl.count; p++) if (pl.ring[p] === 2) pl.rights[p] = 1;
+    checkStage(world, 4, 1, rightsOracle, 0);
+    expect(wasted(world, 'rights')).toBeCloseTo(40, 9);
   });
 
   it('a tax share of output, strong alienation (rights clamped at 0) and voice (at 1)', () => {

@@ -344,6 +344,13 @@ describe('stage 2, capital momentum, against its oracle', () => {
     checkStage(world, 1, 2, capitalOracle, 0);
   });
 
+  it('a logit steep enough that exp(β·r) would overflow without the largest return taken out first', () => {
+    const world = build({ capital: { returnSensitivity: 1000, productivity: 5 } });
+    checkStage(world, 1, 1, capitalOracle, 0);
+    const r = Array.from({ length: world.places.count }, (_, p) => capitalReturn(world.scenario, world.places, p));
+    expect(Math.exp(1000 * Math.max(...r))).toBe(Infinity);
+  });
+
   it('friction far stronger than returns, and a steep logit', () => {
     checkStage(build({ capital: { friction: 3, returnSensitivity: 400, techElasticity: 2, savingsRate: 0.9, depreciation: 0.5 } }), 1, 2, capitalOracle);
   });

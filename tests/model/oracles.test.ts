@@ -211,7 +211,7 @@ function technologyOracle(world: World): () => void {
   }
   const mean = sum / people;
   const tech = pl.tech.slice();
-  const bound = { frontier: 0, income: 0, share: 0, cap: 0, spillover: 0 };
+  const bound = { frontier: 0, income: 0, share: 0, cap: 0, spillover: 0, above: 0, nearThreshold: 0 };
   for (let p = 0; p < pl.count; p++) {
     const n = pl.population[p];
     const uncapped = pl.productivity[p] / mean;
@@ -226,6 +226,7 @@ function technologyOracle(world: World): () => void {
       tech[p] += (invest / (t.unitCost * n)) * F;
     }
     const parent = pl.parent[p];
+    if (parent >= 0 && pl.tech[parent] <= pl.tech[p]) bound.above++;
     if (parent >= 0 && pl.tech[parent] > pl.tech[p]) {
       bound.spillover++;
       tech[p] += t.spillover * Math.exp(-dist(pl, p, parent) / t.spilloverDecay) * (pl.tech[parent] - pl.tech[p]);
@@ -242,6 +243,8 @@ function technologyOracle(world: World): () => void {
     for (let p = 0; spend && p < pl.count; p++) {
       if (spend[p] <= 0) continue;
       const eff = tech[p] / F < sc.diffusion.accessThreshold ? below : above;
+      // Below the threshold in units of the frontier, above it in absolute terms: F must divide.
+      if (tech[p] / F < sc.diffusion.accessThreshold && tech[p] * F >= sc.diffusion.accessThreshold) bound.nearThreshold++;
       const bought = ((spend[p] * eff) / (t.unitCost * pl.population[p])) * F;
       const gain = Math.min(Math.max(0, F - tech[p]), bought);
       tech[p] += gain;
@@ -263,7 +266,10 @@ describe('stage 1, technology foundation, against its oracle', () => {
   it('default settings, every instrument: frontier, infrastructure, retained income and waste', () => {
     bounds.length = 0;
     const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 } });
+    // A village better equipped than its parent: no spillover flows down to it.
+    world.places.tech[4] = 1.2;
     checkStage(world, 0, 3, technologyOracle);
+    expect(bounds.reduce((s, b) => s + b.above, 0)).toBeGreaterThan(0);
     const reached = bounds.reduce((s, b) => s + b.spillover, 0);
     expect(reached).toBeGreaterThan(0);
   });
@@ -278,14 +284,14 @@ describe('stage 1, technology foundation, against its oracle', () => {
     bounds.length = 0;
     const cases: Omit<ScenarioInput, 'world'>[] = [
       // Cheap infrastructure: investment stops at the frontier.
-      { technology: { unitCost: 0.02, privateInvestment: 0.5, frontierGrowth: 0.1 } },
+      { technology: { unitCost: 0.02, privateInvestment: 0.5, frontierGrowth: 0.3 }, interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 } },
       // Dear infrastructure and a share above 1 at high relative returns: the retained income binds.
       { technology: { unitCost: 200, privateInvestment: 1, productivitySensitivity: 3, productivityCap: 1.2, spillover: 0.6, spilloverDecay: 30 }, capital: { agglomeration: 0.6 } },
-      { technology: { unitCost: 50, privateInvestment: 0.3, productivitySensitivity: 0.5, productivityCap: 100, obsolescence: 0.3 }, policy: { upgradeBelow: 0, broadbandAbove: 3 }, interventions: INTERVENTIONS },
+      { technology: { unitCost: 50, privateInvestment: 0.3, productivitySensitivity: 0.5, productivityCap: 100, obsolescence: 0.1, frontierGrowth: 0.3 }, policy: { upgradeBelow: 0, broadbandAbove: 3 }, interventions: INTERVENTIONS },
     ];
     for (const c of cases) checkStage(build(c), 0, 2, technologyOracle);
     const total = (k: string) => bounds.reduce((s, b) => s + b[k], 0);
-    for (const k of ['frontier', 'income', 'share', 'cap', 'spillover']) expect(total(k), k).toBeGreaterThan(0);
+    for (const k of ['frontier', 'income', 'share', 'cap', 'spillover', 'nearThreshold']) expect(total(k), k).toBeGreaterThan(0);
   });
 });
 
@@ -319,6 +325,7 @@ function capitalOracle(world: World): () => void {
   const total = weight.reduce((a, b) => a + b, 0);
   const share = weight.map((w, p) => (c.mobility * pl.capital[p]) / (w + pull[p] * (total - w)));
   const K = pl.capital;
+  const cross = [0, 0];
   for (let p = 0; p < P; p++) {
     for (let j = p + 1; j < P; j++) {
       const net = Math.exp(-c.returnSensitivity * c.friction * dist(pl, p, j)) * (share[p] * weight[j] * pull[p] - share[j] * weight[p] * pull[j]);
@@ -326,9 +333,15 @@ function capitalOracle(world: World): () => void {
       const [from, to] = net > 0 ? [p, j] : [j, p];
       K[from] -= amount;
       K[to] += amount;
+      if (pl.urban[from] !== pl.urban[to]) cross[pl.urban[from] ? 0 : 1] += amount;
     }
   }
-  return () => expectPlaces(world, pl, ['capital', 'income', 'productivity', 'employment']);
+  const crossBefore = [0, 1].map((d) => world.ledger.crossFlow('capital', 'capital-move', d as 0 | 1));
+  return () => {
+    expectPlaces(world, pl, ['capital', 'income', 'productivity', 'employment']);
+    // Capital moved between classes, urban to rural and rural to urban, as the ledger counts it.
+    for (const d of [0, 1] as const) expect(world.ledger.crossFlow('capital', 'capital-move', d) - crossBefore[d]).toBeCloseTo(cross[d], 9);
+  };
 }
 
 describe('stage 2, capital momentum, against its oracle', () => {
@@ -349,6 +362,24 @@ describe('stage 2, capital momentum, against its oracle', () => {
     checkStage(world, 1, 1, capitalOracle, 0);
     const r = Array.from({ length: world.places.count }, (_, p) => capitalReturn(world.scenario, world.places, p));
     expect(Math.exp(1000 * Math.max(...r))).toBe(Infinity);
+  });
+
+  it('sampled choice (as in worlds above 4,096 places): capital moves, but not as the exact choice moves it', () => {
+    const world = build({ capital: { mobility: 0.5 } });
+    world.choice = 'sampled';
+    tickAround(world, 1, (w) => {
+      const exactly = capitalOracle(w);
+      const c = w.scenario.capital;
+      // Where savings and depreciation alone would leave each place's capital (no instruments here).
+      const stay = Array.from(w.places.capital, (k, p) => k * (1 - c.depreciation) + c.savingsRate * w.places.income[p]);
+      return () => {
+        expect(() => exactly()).toThrow();
+        const after = Array.from(w.places.capital);
+        const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+        expect(sum(after)).toBeCloseTo(sum(stay), 9);
+        expect(after.some((k, p) => Math.abs(k - stay[p]) > 1e-3 * stay[p])).toBe(true);
+      };
+    });
   });
 
   it('friction far stronger than returns, and a steep logit', () => {
@@ -678,7 +709,10 @@ function rightsOracle(world: World): () => void {
     const core = pl.root[p];
     const gap = pl.incomePerResident[p] > 0 && pl.incomePerResident[core] > 0 ? Math.max(0, Math.log(pl.incomePerResident[core] / pl.incomePerResident[p])) : 0;
     const R = pl.rights[p];
-    pl.rights[p] = Math.min(1, Math.max(0, R + s * (1 - R) + r.voice * pl.outcome[p] * (1 - R) - r.alienation * gap * R));
+    const next = R + s * (1 - R) + r.voice * pl.outcome[p] * (1 - R) - r.alienation * gap * R;
+    if (next < 0) clamped.low++;
+    if (next > 1) clamped.high++;
+    pl.rights[p] = Math.min(1, Math.max(0, next));
   }
   const left = world.state.budget + world.ledger.booked('budget', world.ledger.treasury) - spent;
   const fiscal = sc.fiscal;
@@ -700,6 +734,9 @@ function rightsOracle(world: World): () => void {
   };
 }
 
+/** How often the oracle of rights clamped them at 0 and at 1. */
+const clamped = { low: 0, high: 0 };
+
 describe('stage 5, right core, against its oracle', () => {
   it('fixed appropriation, every instrument: rent to the core, rights, lapse and the next budget', () => {
     const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 }, rights: { rentShare: 0.8, alienation: 0.5, voice: 0.3 } });
@@ -715,9 +752,14 @@ describe('stage 5, right core, against its oracle', () => {
     expect(wasted(world, 'rights')).toBeCloseTo(40, 9);
   });
 
-  it('a tax share of output, strong alienation (rights clamped at 0) and voice (at 1)', () => {
-    const world = build({ fiscal: { mode: 'share', value: 0.3 }, rights: { rentShare: 1, alienation: 1, voice: 1 }, diffusion: { digitalPremium: 4 } });
+  it('a tax share of output, strong alienation (rights clamped at 0) and voice with services (at 1)', () => {
+    clamped.low = clamped.high = 0;
+    const services = { lever: 'rights', instrument: 'services', budget: 1e4, allocation: 'uniform', target: { rings: [1, 2] } } as const;
+    const world = build({ fiscal: { mode: 'share', value: 0.3 }, rights: { rentShare: 1, alienation: 1, voice: 1 }, diffusion: { digitalPremium: 4 }, interventions: [services] });
+    world.residents.level.fill(3);
     checkStage(world, 4, 3, rightsOracle);
+    expect(clamped.low).toBeGreaterThan(0);
+    expect(clamped.high).toBeGreaterThan(0);
   });
 });
 

@@ -280,6 +280,18 @@ describe('stage 1, technology foundation, against its oracle', () => {
     checkStage(world, 0, 1, technologyOracle, 0);
   });
 
+  it('public investment at τ exactly at the access threshold buys at the efficiency above it', () => {
+    const still = { obsolescence: 0, privateInvestment: 0, spillover: 0, frontierGrowth: 0 };
+    const world = build({ technology: still, interventions: INTERVENTIONS.slice(0, 1), fiscal: { mode: 'fixed', value: 600 }, policy: { broadbandAbove: 0.25 } });
+    world.places.tech.fill(world.scenario.diffusion.accessThreshold);
+    const n = world.places.population[3];
+    checkStage(world, 0, 1, technologyOracle, 0);
+    // What broadband spent there bought infrastructure at efficiency 0.25, not 1.
+    const spent = (planned(world, 'policy', 'broadband') as Float64Array)[3];
+    expect(spent).toBeGreaterThan(0);
+    expect(world.places.tech[3]).toBeCloseTo(0.6 + (0.25 * spent) / (world.scenario.technology.unitCost * n), 12);
+  });
+
   it('investment bound by each of its three limits, and by the productivity cap', () => {
     bounds.length = 0;
     const cases: Omit<ScenarioInput, 'world'>[] = [

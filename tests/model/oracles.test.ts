@@ -766,7 +766,7 @@ describe('stage 5, right core, against its oracle', () => {
 
   it('a tax share of output, strong alienation (rights clamped at 0) and voice with services (at 1)', () => {
     clamped.low = clamped.high = 0;
-    const services = { lever: 'rights', instrument: 'services', budget: 1e4, allocation: 'uniform', target: { rings: [1, 2] } } as const;
+    const services: NonNullable<ScenarioInput['interventions']>[number] = { lever: 'rights', instrument: 'services', budget: 1e4, allocation: 'uniform', target: { rings: [1, 2] } };
     const world = build({ fiscal: { mode: 'share', value: 0.3 }, rights: { rentShare: 1, alienation: 1, voice: 1 }, diffusion: { digitalPremium: 4 }, interventions: [services] });
     world.residents.level.fill(3);
     checkStage(world, 4, 3, rightsOracle);

@@ -652,6 +652,15 @@ describe('stage 4, production diffusion, against its oracle (the diffusion strea
   });
 });
 
+describe('stage 4 where the information field reaches nobody', () => {
+  it('a place without neighbours in reach sees its own shares only', () => {
+    // Rings 1 apart and a field that decays by e every 0.1: every weight is below the cutoff.
+    const world = build({ diffusion: { infoDecay: 0.1, infoField: 0.7, p: 0.05 } });
+    expect(world.infoField.index.length).toBe(0);
+    checkStage(world, 3, 2, diffusionOracle);
+  });
+});
+
 describe('climbChance against Bass', () => {
   it('per tick: gate × (p + q·x) × room', () => {
     expect(climbChance(false, 0.5, 0.1, 0.4, 0.25, 0.8)).toBeCloseTo(0.5 * (0.1 + 0.4 * 0.25) * 0.8, 15);

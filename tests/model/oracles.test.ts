@@ -619,6 +619,9 @@ function diffusionOracle(world: World): () => void {
         : a === 1
           ? hazard(rs.skill[i], base, Math.min(1, seen[1][p] / m.use), room(pl.use[p], pl.access[p], m.use))
           : hazard(gate3[p], base, seen[2][p] / m.outcome, room(pl.outcome[p], pl.use[p], m.outcome));
+    // Residents who arrived since the last aggregation where nobody was left one level below.
+    const [reached, below, ceil] = a === 0 ? [pl.access[p], 1, m.access] : a === 1 ? [pl.use[p], pl.access[p], m.use] : [pl.outcome[p], pl.use[p], m.outcome];
+    if (below - reached <= 0) arrivals[ceil >= 1 ? 'noCeiling' : reached < ceil ? 'underCeiling' : 'atCeiling']++;
     if (rand() < h) rs.level[i] = a + 1;
   }
   aggregate(sc, pl, rs);
@@ -649,6 +652,41 @@ describe('stage 4, production diffusion, against its oracle (the diffusion strea
       5,
     );
     checkStage(world, 3, 3, diffusionOracle, 1);
+  });
+});
+
+/** Residents the diffusion oracle saw climb from a level nobody of their place held at the last aggregation. */
+const arrivals = { noCeiling: 0, underCeiling: 0, atCeiling: 0 };
+
+describe('stage 4 for migrants who arrived since the last aggregation', () => {
+  it('where nobody was left below their level: room under the ceiling, or none at or above it', () => {
+    const rings = [
+      { ...RINGS[0] },
+      { ...RINGS[1], ceiling: { access: 0.6, use: 1, outcome: 1 } },
+      { ...RINGS[2], ceiling: { access: 1, use: 0.8, outcome: 1 } },
+      { ...RINGS[3] },
+    ];
+    const world = initializeWorld(
+      scenarioSchema.parse({
+        world: { residents: 300, rings },
+        talent: { moveProbability: 1, choiceScale: 0.01, distanceCost: 0, homeAttachment: 0, barrier: 0 },
+        diffusion: { p: 0.6, slip: 0 },
+      }),
+      2,
+    );
+    const { places: pl, residents: rs } = world;
+    // The core all at level 3 (access share 1 = its ceiling 1), the suburbs all at level 1 (access
+    // share 1, above their ceiling 0.6), the villages at levels 0 and 2 only (use share 0.5 = access
+    // share, under their ceiling 0.8). Then everyone reconsiders where to live before diffusion.
+    for (let i = 0; i < rs.count; i++) rs.level[i] = pl.ring[rs.place[i]] === 0 ? 3 : pl.ring[rs.place[i]] === 1 ? 1 : i % 2 ? 2 : 0;
+    rs.skill.fill(1);
+    pl.tech.fill(2);
+    aggregateResidents(world);
+    arrivals.noCeiling = arrivals.underCeiling = arrivals.atCeiling = 0;
+    checkStage(world, 3, 1, diffusionOracle, 0);
+    expect(arrivals.noCeiling).toBeGreaterThan(0);
+    expect(arrivals.underCeiling).toBeGreaterThan(0);
+    expect(arrivals.atCeiling).toBeGreaterThan(0);
   });
 });
 

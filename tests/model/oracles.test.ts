@@ -908,8 +908,9 @@ describe('the initial world against its oracle (the init stream replayed)', () =
       name: ['c', 'a', 'b', 'v1', 'v2', 'v3'],
       parent: [-1, 0, 0, 1, 1, 2],
       level: [0, 1, 1, 2, 2, 2],
-      x: [0, 1, -1, 2, 1.5, -2.5],
-      y: [0, 0.5, 0, 1, -1, 0.5],
+      // The core away from the origin: market access is measured from it.
+      x: [3, 4, 2, 5, 4.5, 0.5],
+      y: [-1, -0.5, -1, 0, -2, -0.5],
       population: [1, 3, 1, 0.2, 0.5, 0.3],
       tech: [1.1, 0.4, 0.8, 0.1, 0.3, 0.05],
       capital: [4, 1, 2, 0.5, 0.2, 0.1],

@@ -41,11 +41,16 @@ function sampled(w: World, weight: Float64Array, pull: Float64Array, share: Floa
   const flow = new Float64Array(P * P);
   let bookings = 0;
   let odd = 0;
+  let largest = 0;
+  const total = weight.reduce((a, b) => a + b, 0);
   for (let r = 0; r < reps; r++) {
     flow.fill(0);
     w.streams.capital = seedrandom.alea(`rep ${r}`) as unknown as Stream;
     moveByParcels(w, weight, pull, share, rate, (from, to, amount) => {
       if (!(amount > 0) || from === to) odd++;
+      // Importance sampling by a friction bound Ĝ ≥ G keeps every booking within the larger
+      // of the two sides' parcels, m·ΣW / parcels (docs/ODD.md 7.3); a bound below G would not.
+      largest = Math.max(largest, amount / ((Math.max(share[from] * pull[from], share[to] * pull[to]) * total) / CAPITAL_PARCELS));
       flow[from * P + to] += amount;
       flow[to * P + from] -= amount;
       bookings++;
@@ -57,7 +62,7 @@ function sampled(w: World, weight: Float64Array, pull: Float64Array, share: Floa
   }
   const mean = sum.map((s) => s / reps);
   const se = sq.map((s, i) => Math.sqrt(Math.max(0, s / reps - mean[i] ** 2) / reps));
-  return { mean, se, bookings: bookings / reps, odd };
+  return { mean, se, bookings: bookings / reps, odd, largest };
 }
 
 function exact(w: World, weight: Float64Array, pull: Float64Array, share: Float64Array, rate: number): Float64Array {
@@ -75,7 +80,8 @@ function exact(w: World, weight: Float64Array, pull: Float64Array, share: Float6
 
 /** The largest deviation of a sampled pair from its exact flow, in standard errors (plus a rounding allowance). */
 function worst(w: World, rate: number, weight: Float64Array, pull: Float64Array, share: Float64Array, reps = 400): number {
-  const { mean, se, bookings, odd } = sampled(w, weight, pull, share, rate, reps);
+  const { mean, se, bookings, odd, largest } = sampled(w, weight, pull, share, rate, reps);
+  expect(largest).toBeLessThanOrEqual(1 + 1e-9);
   // Every booking moves a positive amount between two places.
   expect(odd).toBe(0);
   // Every place books at most its parcels, and draws that land on itself book nothing.

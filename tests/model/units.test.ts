@@ -122,6 +122,16 @@ describe('the digital run: service levels, tipping and warnings', () => {
     expect(at({ 1: 50, 2: 55 })).toEqual(['recovery 1', 'warning 1']);
   });
 
+  it('a loss of exactly warningLoss is not yet a risk', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 }, talent: { criticalShare: 0.5, warningLoss: 0.25 } }), 1);
+    world.places.reference.fill(100);
+    world.places.population.fill(100);
+    world.places.population[2] = 75; // 1 − 75/100 = 0.25 exactly
+    world.places.population[3] = 74;
+    updateRun(world);
+    expect([world.places.atRisk[2], world.places.atRisk[3]]).toEqual([0, 1]);
+  });
+
   it('without a critical share services never fail', () => {
     const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 }, talent: { criticalShare: 0 } }), 1);
     world.places.population.fill(0);

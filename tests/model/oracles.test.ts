@@ -538,6 +538,12 @@ describe('stage 3, talent application, against its oracle (the talent stream rep
     checkStage(build({ talent: { moveProbability: 0.5, distanceCost: 0, barrier: 3, homeAttachment: 2, serviceLoss: 4, criticalShare: 0.9, learning: 0.6, skillDecay: 0.3, peerLearning: 0.4 } }), 2, 2, talentOracle);
   });
 
+  it('exact choice where the last place has residents (its movers are the last groups)', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 240, rings: RINGS.slice(0, 3) }, talent: { moveProbability: 0.5 } }), 6);
+    expect(world.places.population[world.places.count - 1]).toBeGreaterThan(0);
+    checkStage(world, 2, 2, talentOracle, 0);
+  });
+
   it('sampled choice (as in worlds above 4,096 places) on the same world', () => {
     const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 }, talent: { moveProbability: 0.6, choiceScale: 1 } });
     world.choice = 'sampled';

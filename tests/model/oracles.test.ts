@@ -424,8 +424,12 @@ function talentOracle(world: World): () => void {
     u[0][p] = common + t.rightsWeight * pl.rights[p];
     u[1][p] = pl.urban[p] ? common + t.rightsWeight * pl.rights[p] * t.serviceAccess - t.barrier * (1 - Math.min(1, reform ? reform[p] : 0)) : u[0][p];
   }
+  // Weights relative to the best utility overall, or to the registration's own best when all of
+  // its weights would otherwise underflow (β·gap > 700).
   const top = Math.max(...u[0], ...u[1]);
-  const W = u.map((row) => row.map((x, p) => Math.exp(t.choiceScale * (x - top)) * (pl.reference[p] + 1)));
+  const shift = u.map((row) => (t.choiceScale * (top - Math.max(...row)) > 700 ? Math.max(...row) : top));
+  if (shift.some((s) => s !== top)) underflow.registrations++;
+  const W = u.map((row, k) => row.map((x, p) => Math.exp(t.choiceScale * (x - shift[k])) * (pl.reference[p] + 1)));
   const totals = W.map((row) => row.reduce((a, b) => a + b, 0));
   const pull = Array.from({ length: P }, (_, p) => Math.exp(Math.min(200, t.choiceScale * t.homeAttachment)) * Math.exp(Math.min(200, t.choiceScale * returnee(p))));
   const loss = Array.from({ length: P }, (_, p) => (pl.reference[p] > 0 ? Math.max(0, 1 - pl.population[p] / pl.reference[p]) : 0));
@@ -528,7 +532,26 @@ function talentOracle(world: World): () => void {
   };
 }
 
+/** Ticks in which the talent oracle saw a registration whose weights would all underflow. */
+const underflow = { registrations: 0 };
+
 describe('stage 3, talent application, against its oracle (the talent stream replayed)', () => {
+  it('a logit so steep that every weight of rural registrants would underflow: they still choose among their own places', () => {
+    // Regression: with one reference for both registrations, exp(β·(u − top)) was 0 at every place
+    // for rural registrants (barrier 1 and amenity 5 in the core, β = 1000), and every one of them
+    // who reconsidered moved to the last place.
+    underflow.registrations = 0;
+    const rings = RINGS.map((r, k) => ({ ...r, amenity: k === 0 ? 5 : 1 }));
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 240, rings }, talent: { choiceScale: 1000, moveProbability: 0.5 } }), 8);
+    checkStage(world, 2, 3, talentOracle, 0);
+    expect(underflow.registrations).toBeGreaterThan(0);
+    // The last place (a village, no better than the others for rural registrants) gets none of them.
+    const last = world.places.count - 1;
+    let there = 0;
+    for (let i = 0; i < world.residents.count; i++) if (world.residents.rural[i] === 1 && world.residents.place[i] === last) there++;
+    expect(there).toBe(0);
+  });
+
   it('exact choice, every instrument: expectations, moves resident by resident, services and skills', () => {
     const world = build({ interventions: INTERVENTIONS, fiscal: { mode: 'fixed', value: 600 }, talent: { moveProbability: 0.4, herding: 0.5, runThreshold: 0.05, choiceScale: 2 } });
     checkStage(world, 2, 3, talentOracle);

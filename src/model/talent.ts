@@ -81,6 +81,7 @@ export function talentApplication(world: World): void {
     returnee[p] = amount / (scenario.policy.returneeCost * Math.max(1, pl.reference[p]));
   });
   let top = -Infinity;
+  const best = [-Infinity, -Infinity];
   for (let p = 0; p < P; p++) {
     const common = pl.expectedWage[p] + pl.amenity[p] - t.serviceLoss * (1 - pl.services[p]);
     urbanWeight[p] = common + t.rightsWeight * pl.rights[p];
@@ -89,13 +90,21 @@ export function talentApplication(world: World): void {
         ? common + t.rightsWeight * pl.rights[p] * t.serviceAccess - t.barrier * (1 - Math.min(1, reform ? reform[p] : 0))
         : urbanWeight[p];
     top = Math.max(top, urbanWeight[p], ruralWeight[p]);
+    best[0] = Math.max(best[0], urbanWeight[p]);
+    best[1] = Math.max(best[1], ruralWeight[p]);
     loss[p] = netLoss(world, p);
   }
+  // Weights relative to the best utility of either registration, except for a registration whose
+  // own best is so far below it that all its weights would underflow to 0 (β·gap > 700): a choice
+  // among zeros sent every mover to the last place. Its weights are then relative to its own best
+  // (each registration chooses among its own weights, so a common factor changes nothing).
+  const shift = best.map((b) => (beta * (top - b) > 700 ? b : top));
   const totals = [0, 0];
   for (let p = 0; p < P; p++) {
-    const urban = Math.exp(beta * (urbanWeight[p] - top)) * (pl.reference[p] + 1);
-    // In a rural place both registrations see the same utility, so the same weight.
-    ruralWeight[p] = pl.urban[p] === 1 ? Math.exp(beta * (ruralWeight[p] - top)) * (pl.reference[p] + 1) : urban;
+    const urban = Math.exp(beta * (urbanWeight[p] - shift[0])) * (pl.reference[p] + 1);
+    // In a rural place both registrations see the same utility, so the same weight when both are
+    // measured from the same best.
+    ruralWeight[p] = pl.urban[p] === 1 || shift[0] !== shift[1] ? Math.exp(beta * (ruralWeight[p] - shift[1])) * (pl.reference[p] + 1) : urban;
     urbanWeight[p] = urban;
     totals[0] += urbanWeight[p];
     totals[1] += ruralWeight[p];

@@ -87,11 +87,14 @@ function recursionWithErrors(): { f: number[]; se: number[] } {
 const SEEDS = [11, 1, 2, 3];
 
 describe('diffusion alone reduces to Bass (MODEL.md §6)', () => {
-  const runs = SEEDS.map((seed) => ({ seed, shares: runDiffusionAlone(seed) }));
+  // Run lazily, inside the first test that needs them: a simulation in a describe body is
+  // invisible to Stryker's per-test coverage (docs/testing.md, mutation testing).
+  let memo: { seed: number; shares: number[] }[] | undefined;
+  const simulated = () => (memo ??= SEEDS.map((seed) => ({ seed, shares: runDiffusionAlone(seed) })));
   const { f: recursion, se } = recursionWithErrors();
 
   it('starts at F(0) = 0 and saturates', () => {
-    for (const { shares } of runs) {
+    for (const { shares } of simulated()) {
       expect(shares[0]).toBe(0);
       for (let t = 1; t <= TICKS; t++) expect(shares[t]).toBeGreaterThanOrEqual(shares[t - 1]);
       expect(shares[TICKS]).toBeGreaterThan(0.999);
@@ -101,7 +104,7 @@ describe('diffusion alone reduces to Bass (MODEL.md §6)', () => {
   it('each tick follows the discrete Bass hazard p + q·F_t within 4 binomial standard errors', () => {
     // Given F_t, the N(1 − F_t) non-adopters each adopt with probability h = p + q·F_t, so
     // F_{t+1} − F_t is Binomial(N(1 − F_t), h)/N: mean (1 − F_t)h, sd sqrt((1 − F_t)h(1 − h)/N).
-    for (const { seed, shares } of runs) {
+    for (const { seed, shares } of simulated()) {
       for (let t = 0; t < TICKS; t++) {
         const f = shares[t];
         const h = P + Q * f;
@@ -112,7 +115,7 @@ describe('diffusion alone reduces to Bass (MODEL.md §6)', () => {
   });
 
   it('the whole path follows the discrete recursion F_{t+1} = F_t + (1 − F_t)(p + q·F_t) within 4 propagated standard errors', () => {
-    for (const { seed, shares } of runs) {
+    for (const { seed, shares } of simulated()) {
       let maxDev = 0;
       for (let t = 1; t <= TICKS; t++) {
         const dev = Math.abs(shares[t] - recursion[t]);
@@ -136,7 +139,7 @@ describe('diffusion alone reduces to Bass (MODEL.md §6)', () => {
     let recursionGap = 0;
     for (let t = 1; t <= TICKS; t++) recursionGap = Math.max(recursionGap, Math.abs(recursion[t] - bass(t)));
     expect(recursionGap).toBeCloseTo(0.0714, 3);
-    for (const { seed, shares } of runs) {
+    for (const { seed, shares } of simulated()) {
       let maxDev = 0;
       for (let t = 0; t <= TICKS; t++) {
         const dev = Math.abs(shares[t] - bass(t));

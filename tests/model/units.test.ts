@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateResidents } from '../../src/model/economy.ts';
 import { initializeWorld, ringPopulations, weightedSplit } from '../../src/model/initialize.ts';
+import { decayBetween, decayRow } from '../../src/model/gravity.ts';
+import { netLoss, updateRun } from '../../src/model/run.ts';
 import { CHAIN } from '../../src/model/tick.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
 
@@ -92,5 +94,67 @@ describe('platform rent', () => {
     }
     expect(ruralPaid).toBeGreaterThan(0);
     expect(pl.rent[0]).toBeCloseTo(ruralPaid, 6);
+  });
+});
+
+describe('the digital run: service levels, tipping and warnings', () => {
+  it('σ = min(1, fill / criticalShare); tipped below 1, at risk when not tipped and the loss passes warningLoss; each crossing logged once', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 }, talent: { criticalShare: 0.5, warningLoss: 0.15 } }), 1);
+    const pl = world.places;
+    pl.reference.fill(100);
+    pl.reference[5] = 0; // a place that started empty: full services, no loss
+    const at = (fills: Record<number, number>) => {
+      pl.population.fill(100);
+      for (const [p, n] of Object.entries(fills)) pl.population[Number(p)] = n;
+      world.events.length = 0;
+      updateRun(world);
+      return world.events.map((e) => `${e.type} ${e.place}`);
+    };
+    // Place 1 lost 20% (at risk, services full), place 2 60% (tipped, σ = 0.4/0.5), place 3 grew.
+    expect(at({ 1: 80, 2: 40, 3: 130, 4: 90, 5: 7 })).toEqual(['warning 1', 'tipping 2']);
+    expect([pl.services[1], pl.services[2], pl.services[3], pl.services[4], pl.services[5]]).toEqual([1, 0.8, 1, 1, 1]);
+    expect([pl.tipped[1], pl.tipped[2], pl.atRisk[1], pl.atRisk[2], pl.atRisk[4]]).toEqual([0, 1, 1, 0, 0]);
+    expect([netLoss(world, 1), netLoss(world, 3), netLoss(world, 5)]).toEqual([1 - 0.8, 0, 0]);
+    // Nothing new: no event. Place 2 recovers to 55 (σ = 1, at risk again: warned again); place 1 tips.
+    expect(at({ 1: 80, 2: 40, 3: 130 })).toEqual([]);
+    expect(at({ 1: 49, 2: 55 })).toEqual(['tipping 1', 'recovery 2', 'warning 2']);
+    expect(pl.services[1]).toBeCloseTo(0.98, 12);
+    expect(at({ 1: 50, 2: 55 })).toEqual(['recovery 1', 'warning 1']);
+  });
+
+  it('a loss of exactly warningLoss is not yet a risk', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 }, talent: { criticalShare: 0.5, warningLoss: 0.25 } }), 1);
+    world.places.reference.fill(100);
+    world.places.population.fill(100);
+    world.places.population[2] = 75; // 1 − 75/100 = 0.25 exactly
+    world.places.population[3] = 74;
+    updateRun(world);
+    expect([world.places.atRisk[2], world.places.atRisk[3]]).toEqual([0, 1]);
+  });
+
+  it('without a critical share services never fail', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 }, talent: { criticalShare: 0 } }), 1);
+    world.places.population.fill(0);
+    updateRun(world);
+    expect(Array.from(world.places.services).every((s) => s === 1)).toBe(true);
+    expect(world.events.filter((e) => e.type === 'tipping')).toEqual([]);
+  });
+});
+
+describe('distance decay rows', () => {
+  it('row p holds exp(−rate·d(p, j)), 1 at p; each use keeps its own rate, and a new rate rebuilds the row', () => {
+    const world = initializeWorld(scenarioSchema.parse({ world: { residents: 100 } }), 1);
+    const pl = world.places;
+    const expected = (rate: number, p: number) => Array.from({ length: pl.count }, (_, j) => Math.exp(-rate * Math.hypot(pl.x[p] - pl.x[j], pl.y[p] - pl.y[j])));
+    const row = (key: string, rate: number, p: number) => Array.from(decayRow(world, key, rate, p));
+    expect(row('a', 0.3, 7)).toEqual(expected(0.3, 7));
+    expect(row('b', 1.2, 7)).toEqual(expected(1.2, 7));
+    expect(row('a', 0.3, 40)).toEqual(expected(0.3, 40));
+    expect(row('a', 0.8, 40)).toEqual(expected(0.8, 40));
+    expect(row('b', 1.2, 3)).toEqual(expected(1.2, 3));
+    expect(row('a', 0, 3).every((v) => v === 1)).toBe(true);
+    expect(decayBetween(world, 0.5, 9, 9)).toBe(1);
+    expect(decayBetween(world, 0, 9, 100)).toBe(1);
+    expect(decayBetween(world, 0.5, 9, 100)).toBe(expected(0.5, 9)[100]);
   });
 });

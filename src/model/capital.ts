@@ -75,8 +75,11 @@ export function capitalMomentum(world: World): void {
     const sum = weight[p] + pull[p] * (total - weight[p]);
     share[p] = sum > 0 ? (c.mobility * pl.capital[p]) / sum : 0;
   }
-  if (world.choice === 'sampled') moveByParcels(world, weight, pull, share, decay, (from, to, amount) => moveCapital(world, from, to, amount));
-  else {
+  if (world.choice === 'sampled') {
+    // The sampled choice needs only m_p = share_p · pull_p, what each unit of a destination's weight draws from p.
+    for (let p = 0; p < P; p++) share[p] *= pull[p];
+    moveByParcels(world, weight, share, decay, (from, to, amount) => moveCapital(world, from, to, amount));
+  } else {
     for (let p = 0; p < P; p++) {
       const friction = decayRow(world, 'friction', decay, p);
       for (let j = p + 1; j < P; j++) {

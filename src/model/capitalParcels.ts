@@ -76,7 +76,7 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
 /**
  * The sampled choice of mobile capital (docs/ODD.md 7.3), for worlds above SAMPLED_CHOICE_PLACES.
  * The exact choice books, for every pair, the net flow n_pk = G_pk·(m_p·W_k − m_k·W_p), with
- * m = share·pull and G the friction. Here each place p (in cell C) draws CAPITAL_PARCELS partners
+ * m = share·pull (the caller's `mobile` row) and G the friction. Here each place p (in cell C) draws CAPITAL_PARCELS partners
  * at systematic points (one uniform offset per place from the capital stream): a cell D with
  * probability W_D·Ĝ_CD / Z_C, where Ĝ_CD ≥ G between any places of C and D is the friction at the
  * cells' smallest distance and Z_C = Σ_D W_D·Ĝ_CD (importance sampling: partners are mostly
@@ -89,8 +89,7 @@ function parcelGrid(world: World, rate: number): ParcelGrid {
 export function moveByParcels(
   world: World,
   weight: Float64Array,
-  pull: Float64Array,
-  share: Float64Array,
+  mobile: Float64Array,
   rate: number,
   move: (from: number, to: number, amount: number) => void,
 ): void {
@@ -111,8 +110,6 @@ export function moveByParcels(
     for (let D = 0; D < M; D++) sum += rowWeight(C, D);
     reach[C] = sum;
   }
-  // m_p = share_p · pull_p, the mobile capital each unit of a destination's weight draws from p.
-  for (let p = 0; p < share.length; p++) share[p] *= pull[p];
   for (let C = 0; C < M; C++) {
     // The row's cumulative weights straight into the sampler: the sums of loadWeights, term by term.
     const cumulative = row.cumulative;
@@ -134,7 +131,7 @@ export function moveByParcels(
         const dx = x[p] - x[k];
         const dy = y[p] - y[k];
         const friction = Math.exp(-rate * Math.sqrt(dx * dx + dy * dy));
-        const net = (friction * (share[p] * weight[k] - share[k] * weight[p])) / chances;
+        const net = (friction * (mobile[p] * weight[k] - mobile[k] * weight[p])) / chances;
         if (net > 0) move(p, k, Math.min(net, capital[p]));
         else if (net < 0) move(k, p, Math.min(-net, capital[k]));
       }

@@ -43,10 +43,11 @@ function sampled(w: World, weight: Float64Array, pull: Float64Array, share: Floa
   let odd = 0;
   let largest = 0;
   const total = weight.reduce((a, b) => a + b, 0);
+  const mobile = share.map((s, p) => s * pull[p]);
   for (let r = 0; r < reps; r++) {
     flow.fill(0);
     w.streams.capital = seedrandom.alea(`rep ${r}`) as unknown as Stream;
-    moveByParcels(w, weight, pull, share, rate, (from, to, amount) => {
+    moveByParcels(w, weight, mobile, rate, (from, to, amount) => {
       if (!(amount > 0) || from === to) odd++;
       // Importance sampling by a friction bound Ĝ ≥ G keeps every booking within the larger
       // of the two sides' parcels, m·ΣW / parcels (docs/ODD.md 7.3); a bound below G would not.
@@ -122,6 +123,6 @@ describe('parcels of mobile capital book the exact net flows in expectation', ()
     const poor = world();
     poor.places.capital.fill(0.01);
     poor.streams.capital = seedrandom.alea('poor') as unknown as Stream;
-    moveByParcels(poor, weight, pull, share, 0.4, (from, _to, amount) => expect(amount).toBeLessThanOrEqual(poor.places.capital[from]));
+    moveByParcels(poor, weight, share.map((s, p) => s * pull[p]), 0.4, (from, _to, amount) => expect(amount).toBeLessThanOrEqual(poor.places.capital[from]));
   });
 });

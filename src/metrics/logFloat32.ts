@@ -13,7 +13,7 @@
  * table reads (16 KB, in the first-level cache).
  */
 
-import { log as fdlibmLog } from '../play/fdlibm.ts';
+import { log as fdlibmLog } from '../engine/fdlibm.ts';
 
 // The table is built when this module loads, with fdlibm's log (Node's Math.log to the bit):
 // the classroom page's worker installs fdlibm in place of the browser's Math.log only after its

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { installFdlibm } from './fdlibm.ts';
+import { installFdlibm } from '../engine/fdlibm.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { PlaySession, type Frame } from './session.ts';
 

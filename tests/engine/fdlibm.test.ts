@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cos, exp, log, sin } from '../../src/play/fdlibm.ts';
+import { cos, exp, log, sin } from '../../src/engine/fdlibm.ts';
 
 /** Arguments like the model's: every exponent from tiny to huge, random mantissas (a fixed LCG, so the test is reproducible). */
 function argumentsFor(scale: (u: number, v: number) => number, n = 200_000): Float64Array {

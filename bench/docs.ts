@@ -25,15 +25,26 @@ export function docBlocks(r: BenchResults): Record<(typeof DOC_BLOCKS)[number], 
   };
 }
 
-/** `text` with every marked block replaced; throws naming a block that has no markers. */
-export function fillBlocks(text: string, blocks: Record<string, string>): string {
+/** A page with generated blocks: its path (for errors) and its marker prefix (`<!-- PREFIX:NAME -->`). */
+export interface DocPage {
+  file: string;
+  prefix: string;
+}
+
+const PERFORMANCE: DocPage = { file: 'docs/performance.md', prefix: 'bench' };
+
+/**
+ * `text` with every marked block replaced; throws naming the page and a block that has no markers.
+ * The one writer of generated doc blocks: the bench's (docs/performance.md) and `npm run reliability`'s.
+ */
+export function fillBlocks(text: string, blocks: Record<string, string>, page: DocPage = PERFORMANCE): string {
   let out = text;
   for (const [name, body] of Object.entries(blocks)) {
-    const open = `<!-- bench:${name} -->`;
-    const close = `<!-- /bench:${name} -->`;
+    const open = `<!-- ${page.prefix}:${name} -->`;
+    const close = `<!-- /${page.prefix}:${name} -->`;
     const start = out.indexOf(open);
     const end = out.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${open} … ${close} block`);
+    if (start < 0 || end < start) throw new Error(`${page.file} has no ${open} … ${close} block`);
     out = `${out.slice(0, start + open.length)}\n${body}\n${out.slice(end)}`;
   }
   return out;

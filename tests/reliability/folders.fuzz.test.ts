@@ -16,7 +16,8 @@ import { InputError } from '../../src/scenario/load.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
 import { calibrationYaml, writeObserved } from '../calibrate/helpers.ts';
 import { writeExperiment } from '../experiments/helpers.ts';
-import { tempDir } from './helpers.ts';
+import { envCount, tempDir } from './helpers.ts';
+import { reportTally } from './tally.ts';
 
 /**
  * Fuzzing output folders and hand-edited run and sweep folders (CI runs the default size; set
@@ -27,12 +28,14 @@ import { tempDir } from './helpers.ts';
  * is touched. Random edits of a finished run's and sweep's files must be refused as bad input
  * or read, never crash.
  */
-const CASES = Math.max(20, Math.round(Number(process.env.URD_FUZZ_CASES ?? 300) / 5));
+const FUZZ_CASES = envCount('URD_FUZZ_CASES', 300);
+const CASES = Math.max(20, Math.round(FUZZ_CASES / 5));
 const scratch = tempDir('urd-folderfuzz-');
 const VICTIM = join(scratch, 'victim.txt');
 const tally = { refused: 0, written: 0, failed: 0, plannedRefused: 0, plannedOpened: 0, editsRefused: 0, editsRead: 0 };
 afterAll(() => {
   console.info(`folder fuzz: ${JSON.stringify(tally)}`);
+  reportTally('folders', { fuzzCases: FUZZ_CASES, casesEach: CASES }, tally);
   rmSync(scratch, { recursive: true, force: true });
 });
 

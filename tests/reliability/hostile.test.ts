@@ -9,6 +9,7 @@ import { safeText } from '../../src/io/text.ts';
 import { InputError, loadScenario, MAX_FILE_BYTES } from '../../src/scenario/load.ts';
 import { LIMITS } from '../../src/scenario/schema.ts';
 import { envCount, noStack, ROOT, tempDir, urd } from './helpers.ts';
+import { reportTally } from './tally.ts';
 
 /**
  * Hostile input. The scenario and experiment loaders are fed random mutations of the stock
@@ -39,8 +40,11 @@ function file(bytes: string | Uint8Array, folder: 'scenarios' | 'experiments' = 
 }
 
 /** Tally of outcomes, reported in the test output and in docs/reliability.md. */
-const tally = { scenario: { loaded: 0, refused: 0 }, experiment: { loaded: 0, refused: 0 }, fixed: 0, cli: 0 };
-afterAll(() => console.info(`hostile input: ${JSON.stringify(tally)}`));
+const tally = { scenario: { loaded: 0, refused: 0 }, experiment: { loaded: 0, refused: 0 }, set: { loaded: 0, refused: 0 }, fixed: 0, cli: 0 };
+afterAll(() => {
+  console.info(`hostile input: ${JSON.stringify(tally)}`);
+  reportTally('hostile', { fuzzCases: CASES }, tally);
+});
 
 /** Runs a loader on a file: it must return or throw an InputError whose every line is one error naming the file. */
 function mustLoadOrRefuse(load: (path: string) => unknown, path: string, kind: 'scenario' | 'experiment'): InputError | null {
@@ -190,8 +194,10 @@ describe('the scenario loader under random mutations of scenarios/baseline.yaml'
       fc.property(fc.oneof(fc.string(), fc.constantFrom('__proto__.polluted', 'constructor.prototype.polluted', 'world.__proto__.x', 'a..b', '.', 'world.residents', 'interventions.99999.budget')), fc.string(), (path, value) => {
         try {
           loadScenario(valid, { set: [`${path}=${value}`] });
+          tally.set.loaded++;
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
+          tally.set.refused++;
         }
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         expect(({} as Record<string, unknown>).x).toBeUndefined();

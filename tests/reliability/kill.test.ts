@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPARED, envCount, folderDiff, noStack, tempDir, urd, urdChild } from './helpers.ts';
+import { reportTally } from './tally.ts';
 
 /**
  * Kills `urd run` with SIGKILL at random moments (before it starts writing, between
@@ -67,17 +68,32 @@ function manifest(dir: string): { complete: boolean } | null {
   }
 }
 
-/** The last tick written to the folder's metrics so far, for the log. */
-function progress(dir: string): string {
+/** The last tick written to the folder's metrics so far (null: none yet). */
+function lastTick(dir: string): number | null {
   for (const name of ['metrics.csv.partial', 'metrics.csv']) {
     const path = join(dir, name);
     if (!existsSync(path)) continue;
     const text = readFileSync(path, 'utf8').trimEnd();
     const last = text.slice(text.lastIndexOf('\n') + 1).split(',')[0];
-    return /^\d+$/.test(last) ? `tick ${last} written${existsSync(join(dir, 'checkpoint.bin')) ? ', checkpointed' : ''}` : 'nothing written';
+    return /^\d+$/.test(last) ? Number(last) : null;
   }
+  return null;
+}
+
+/** How far the run had got, for the log. */
+function progress(dir: string): string {
+  const tick = lastTick(dir);
+  if (tick !== null) return `tick ${tick} written${existsSync(join(dir, 'checkpoint.bin')) ? ', checkpointed' : ''}`;
   return existsSync(dir) ? 'folder created' : 'nothing written';
 }
+
+/**
+ * What the kills hit: kills before any tick was written, the ticks the others landed after,
+ * runs that ended byte-identical to the reference, and clean SIGINT/SIGTERM stops resumed to
+ * identical bytes.
+ */
+const tally = { kills: 0, runs: 0, identicalRuns: 0, beforeFirstTick: 0, ticks: [] as number[], cleanStops: 0 };
+afterAll(() => reportTally('kill', { kills: KILLS, killSeed: SEED }, { ...tally, ticks: [...new Set(tally.ticks)].sort((a, b) => a - b) }));
 
 /** Starts the run (or resumes it once it has a manifest) and waits for its exit, killing it with `signal` after `delay` ms (null: never). */
 async function attempt(dir: string, delay: number | null, signal: NodeJS.Signals = 'SIGKILL', every = 2) {
@@ -115,6 +131,9 @@ describe('killed with SIGKILL at random moments and resumed', () => {
           break;
         }
         survived++;
+        const tick = lastTick(dir);
+        if (tick === null) tally.beforeFirstTick++;
+        else tally.ticks.push(tick);
         // Whatever the moment of the kill, nothing unfinished looks finished: a file under its final
         // name already holds its final bytes, and a manifest saying complete means the folder is.
         for (const f of COMPARED) {
@@ -125,7 +144,10 @@ describe('killed with SIGKILL at random moments and resumed', () => {
         if (manifest(dir)?.complete) break;
       }
       expect(folderDiff(REFERENCE, dir), log.join('\n')).toEqual([]);
+      tally.identicalRuns++;
     }
+    tally.kills = survived;
+    tally.runs = cycles;
     console.info(`kill test (seed ${SEED}, startup ${startup.toFixed(0)} ms, ticking ${ticking.toFixed(0)} ms): ${survived} SIGKILLs survived in ${cycles} runs, each byte-identical\n  ${log.join('\n  ')}`);
   }, 180_000);
 });
@@ -159,6 +181,7 @@ describe('SIGINT and SIGTERM stop cleanly at the end of a tick', () => {
       expect(done.stdout.trim()).toBe(dir);
       expect(folderDiff(REFERENCE, dir)).toEqual([]);
       expect(existsSync(join(dir, 'checkpoint.bin'))).toBe(false);
+      tally.cleanStops++;
     }, 60_000);
   }
 

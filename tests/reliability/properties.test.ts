@@ -11,6 +11,7 @@ import { tick } from '../../src/model/tick.ts';
 import { resumeRun, runScenario, runScenarioResumable } from '../../src/run/runScenario.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { COMPARED, envCount, smallScenario, tempDir } from './helpers.ts';
+import { reportTally } from './tally.ts';
 
 /**
  * Properties that hold over random valid scenarios on small worlds (every model parameter
@@ -19,7 +20,16 @@ import { COMPARED, envCount, smallScenario, tempDir } from './helpers.ts';
  */
 const RUNS = envCount('URD_PROPERTY_RUNS', 50);
 const scratch = tempDir('urd-prop-');
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+/** Properties that held for all their RUNS cases (fc.assert throws on the first that fails). */
+const tally = { properties: 0, cases: 0 };
+const passed = () => {
+  tally.properties++;
+  tally.cases += RUNS;
+};
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  reportTally('properties', { propertyRuns: RUNS }, tally);
+});
 let folder = 0;
 const nextDir = () => join(scratch, String(folder++));
 
@@ -85,6 +95,7 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 
   it('population is conserved: every resident is in exactly one place, every tick', () => {
@@ -107,6 +118,7 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 
   it('every share lies in [0, 1]: place shares, resident skills and levels, reported shares', () => {
@@ -133,6 +145,7 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 
   it('no NaN or Infinity anywhere: world state, metrics.csv, events.ndjson, summary.json', () => {
@@ -167,6 +180,7 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 
   it('the same seed gives the same bytes', () => {
@@ -182,6 +196,7 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 
   it('a run stopped at any tick and resumed from its checkpoint writes the same bytes', async () => {
@@ -203,5 +218,6 @@ describe('properties over random valid scenarios', () => {
       }),
       { numRuns: RUNS },
     );
+    passed();
   });
 });

@@ -1,0 +1,23 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What one reliability suite counted and the sizes it ran with. With URD_RELIABILITY_REPORT set
+ * to a folder, each suite writes its report there as SUITE.json (`npm run reliability` reads them
+ * into docs/reliability.md); unset, nothing is written and the suites behave as before.
+ */
+export interface SuiteReport<T = unknown> {
+  suite: string;
+  knobs: Record<string, number>;
+  tally: T;
+}
+
+/** Writes the suite's report into $URD_RELIABILITY_REPORT/SUITE.json (temp file then rename); a no-op when the variable is unset. */
+export function reportTally(suite: string, knobs: Record<string, number>, tally: unknown, env: NodeJS.ProcessEnv = process.env): void {
+  const folder = env.URD_RELIABILITY_REPORT;
+  if (!folder) return;
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${suite}.json`);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify({ suite, knobs, tally } satisfies SuiteReport, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}

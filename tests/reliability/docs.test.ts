@@ -12,7 +12,7 @@ const REPORTS: Reports = {
   hostile: {
     suite: 'hostile',
     knobs: { fuzzCases: 11 },
-    tally: { scenario: { loaded: 3, refused: 19 }, experiment: { loaded: 5, refused: 15 }, set: { loaded: 4, refused: 7 }, fixed: 46, cli: 13 },
+    tally: { scenario: { loaded: 3, refused: 28 }, experiment: { loaded: 5, refused: 15 }, set: { loaded: 4, refused: 7 }, fixed: 4, cli: 13 },
   },
   kill: { suite: 'kill', knobs: { kills: 9, killSeed: 77 }, tally: { kills: 9, runs: 4, identicalRuns: 4, beforeFirstTick: 2, ticks: [3, 17, 58, 99], cleanStops: 2 } },
   folders: {
@@ -42,13 +42,13 @@ describe('npm run reliability writes docs/reliability.md', () => {
     expect(blocks.run).toContain('URD_PROPERTY_RUNS=7 URD_FUZZ_CASES=11 URD_KILLS=9 URD_KILL_SEED=77');
     const f = blocks.figures;
     expect(f).toContain('6 properties × 7 random valid scenarios = 42 cases');
-    // 22 scenario files + 20 experiment files + 11 --set overrides + 13 CLI cases.
-    expect(f).toContain('66 inputs. 22 scenario files (11 structured and 11 byte-level mutations, 46 hand-made hostile files): 19 refused with `InputError`, 3 still valid');
+    // 31 scenario inputs (11 + 11 mutations, 4 hand-made files, so 5 --set indices) + 20 experiment files + 11 --set overrides + 13 CLI cases.
+    expect(f).toContain('75 inputs. 31 scenario inputs (11 structured and 11 byte-level mutations, 4 hand-made hostile files, 5 hostile `--set` list indices): 28 refused with `InputError`, 3 still valid');
     expect(f).toContain('11 hostile `--set` overrides: 7 refused, 4 loaded');
     expect(f).toContain('20 experiment files: 15 refused, 5 loaded. 13 cases through the CLI');
     expect(f).toContain('seed 77): 9 SIGKILLs at random moments over 4 runs; 2 landed before the first tick was written, the others after 4 different ticks between 3 and 99. 4 of 4 runs finished byte-identical');
     expect(f).toContain('SIGTERM: 2 of 2 stopped');
-    expect(f).toContain('20 cases each): 20 output folders offered to a run or a comparison: 12 refused with nothing changed, 7 written, 1 failed');
+    expect(f).toContain('20 cases each): 20 output folders offered to a run or a comparison: 12 refused with nothing changed, 7 written, 1 stopped by an `OutputError`');
     expect(f).toContain('20 sweep and calibration folders: 15 refused with nothing changed, 5 opened');
     expect(f).toContain('39 reads, 8 refused as bad input, 31 read');
     const page = 'intro\n<!-- reliability:run -->\nold\n<!-- /reliability:run -->\nprose\n<!-- reliability:figures -->\n<!-- /reliability:figures -->\n';

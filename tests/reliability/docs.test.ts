@@ -46,8 +46,11 @@ describe('npm run reliability writes docs/reliability.md', () => {
     expect(f).toContain('75 inputs. 31 scenario inputs (11 structured and 11 byte-level mutations, 4 hand-made hostile files, 5 hostile `--set` list indices): 28 refused with `InputError`, 3 still valid');
     expect(f).toContain('11 hostile `--set` overrides: 7 refused, 4 loaded');
     expect(f).toContain('20 experiment files: 15 refused, 5 loaded. 13 cases through the CLI');
-    expect(f).toContain('seed 77): 9 SIGKILLs at random moments over 4 runs; 2 landed before the first tick was written, the others after 4 different ticks between 3 and 99. 4 of 4 runs finished byte-identical');
+    expect(f).toContain('seed 77): 9 SIGKILLs at random moments over 4 runs; 2 landed before the first tick was written, 7 after (at 4 different ticks between 3 and 99). 4 of 4 runs finished byte-identical');
     expect(f).toContain('SIGTERM: 2 of 2 stopped');
+    // Under load every kill may land before the first tick: the page must say so, not invent a range.
+    const early = { ...REPORTS, kill: { ...REPORTS.kill, tally: { ...REPORTS.kill.tally, runs: 1, identicalRuns: 1, beforeFirstTick: 9, ticks: [] } } };
+    expect(reliabilityBlocks(KNOBS, early, '2031-02-03').figures).toContain('9 SIGKILLs at random moments over 1 run; 9 landed before the first tick was written, 0 after. 1 of 1 run finished');
     expect(f).toContain('20 cases each): 20 output folders offered to a run or a comparison: 12 refused with nothing changed, 7 written, 1 stopped by an `OutputError`');
     expect(f).toContain('20 sweep and calibration folders: 15 refused with nothing changed, 5 opened');
     expect(f).toContain('39 reads, 8 refused as bad input, 31 read');

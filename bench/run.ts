@@ -23,7 +23,7 @@ import { measureStartup } from './startup.ts';
 import { measureSweep, type SweepSpec } from './sweepThroughput.ts';
 import { measureExport } from './exportScale.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { ensureDir, writeFileAtomic } from '../src/io/atomic.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -151,10 +151,8 @@ async function childMain(json: string): Promise<number> {
 }
 
 function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  ensureDir(dirname(file));
+  writeFileAtomic(file, text);
 }
 
 const HELP = `npm run bench -- [--quick | --full] [--no-peers] [--strict] [--out FILE]

@@ -5,10 +5,11 @@
  * `<!-- reliability:NAME -->` markers. The page is written only if every suite passed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../src/io/atomic.ts';
 import { checkReliabilityPage, CI_KNOBS, type Knobs, RELIABILITY_PAGE, reliabilityPage, type Reports, SUITES } from './reliabilityDocs.ts';
 
 const FLAGS = { 'property-runs': 'propertyRuns', 'fuzz-cases': 'fuzzCases', kills: 'kills', 'kill-seed': 'killSeed' } as const;
@@ -59,6 +60,5 @@ const reports = Object.fromEntries(
   }),
 ) as Reports;
 const page = reliabilityPage(RELIABILITY_PAGE.file, knobs, reports, new Date().toISOString().slice(0, 10));
-writeFileSync(`${RELIABILITY_PAGE.file}.tmp`, page);
-renameSync(`${RELIABILITY_PAGE.file}.tmp`, RELIABILITY_PAGE.file);
+writeFileAtomic(RELIABILITY_PAGE.file, page);
 process.stdout.write(`${RELIABILITY_PAGE.file}: figures written\n`);

@@ -5,7 +5,7 @@
  * fdlibm; recent browsers use other algorithms that round differently in the last bit for about
  * one argument in ten. The model compounds such bits over ticks, so the page's worker installs
  * these (see {@link installFdlibm}) and its numbers are then the CLI's to full precision.
- * tests/play/fdlibm.test.ts checks them against this Node's Math bit for bit.
+ * tests/engine/fdlibm.test.ts checks them against this Node's Math bit for bit.
  * Ported from fdlibm 5.3 (e_exp.c, e_log.c, k_sin.c, k_cos.c, e_rem_pio2.c: Sun Microsystems, freely
  * redistributable); arguments beyond 2^19·π/2 fall back to Math (the model never uses them).
  */

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir, writeFileAtomic } from '../../src/io/atomic.ts';
 
 /**
  * What one reliability suite counted and the sizes it ran with. With URD_RELIABILITY_REPORT set
@@ -12,12 +12,11 @@ export interface SuiteReport<T = unknown> {
   tally: T;
 }
 
-/** Writes the suite's report into $URD_RELIABILITY_REPORT/SUITE.json (temp file then rename); a no-op when the variable is unset. */
+/** Writes the suite's report into $URD_RELIABILITY_REPORT/SUITE.json (written atomically); a no-op when the variable is unset. */
 export function reportTally(suite: string, knobs: Record<string, number>, tally: unknown, env: NodeJS.ProcessEnv = process.env): void {
   const folder = env.URD_RELIABILITY_REPORT;
   if (!folder) return;
-  mkdirSync(folder, { recursive: true });
+  ensureDir(folder);
   const path = join(folder, `${suite}.json`);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify({ suite, knobs, tally } satisfies SuiteReport, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, `${JSON.stringify({ suite, knobs, tally } satisfies SuiteReport, null, 2)}\n`);
 }
